@@ -1,0 +1,13 @@
+/** Bounds on what one submission may be, so a hostile or broken file cannot exhaust a function. */
+export const LIMITS = {
+  /** Bytes of one submitted file. */
+  maxFileBytes: 50 * 1024 * 1024,
+  /** Bytes an .xlsx may expand to, all its parts together. */
+  maxUnzippedBytes: 600 * 1024 * 1024,
+  /** Expansion of one compressed part beyond which it is a zip bomb, not a spreadsheet. */
+  maxCompressionRatio: 250,
+  /** Parts in one .xlsx package. */
+  maxZipEntries: 10_000,
+  maxRows: 1_000_000,
+  maxColumns: 1_000,
+};

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadDefaultCatalog } from '../schemas/catalog.ts';
+import { readConfig } from './config.ts';
+import { describeLocation, ingestError } from './core/errors.ts';
+import { indexCatalog } from './core/ingestContext.ts';
+import { FsObjectStore } from './adapters/FsObjectStore.ts';
+import { ingestFile, type IngestResult } from './ingest/ingestFile.ts';
+
+const USAGE = `Cách dùng / usage:
+  chiso ingest <tệp / file…> [--data-dir D] [--json]
+`;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTty: boolean;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTty: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'ingest') return ingestCommand(rest, io);
+  io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
+  return command && command !== '--help' ? 2 : 0;
+}
+
+async function ingestCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const files = args.positionals;
+  if (files.length === 0) {
+    io.err(`Chưa có tệp nào / no files given.\n${USAGE}`);
+    return 2;
+  }
+  const config = readConfig(process.env, { dataDir: args.values['data-dir'] });
+  const deps = {
+    store: new FsObjectStore(config.dataDir),
+    catalog: indexCatalog(loadDefaultCatalog()),
+    now: () => new Date(),
+    utcOffsetHours: config.utcOffsetHours,
+  };
+  const showBar = !args.values.json && io.isTty && files.length > 3;
+  const bar = showBar ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(files.length, 0, { file: '' });
+  const results: IngestResult[] = [];
+  for (const file of files) {
+    bar?.update(results.length, { file: basename(file) });
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      results.push(unreadable(file, error as NodeJS.ErrnoException));
+      continue;
+    }
+    results.push(await ingestFile({ bytes, fileName: file }, deps));
+    if (!showBar && !args.values.json && files.length > 1 && io.isTty) io.err('.');
+  }
+  bar?.update(files.length, { file: '' });
+  bar?.stop();
+  if (args.values.json) {
+    io.out(`${JSON.stringify(results.map(contractView), null, 2)}\n`);
+  } else {
+    io.out(summary(results));
+  }
+  return results.every((r) => r.status === 'accepted') ? 0 : 1;
+}
+
+function unreadable(file: string, error: NodeJS.ErrnoException): IngestResult {
+  const e = ingestError('FILE_NOT_FOUND', {}, { name: file, detail: error.code ?? error.message });
+  const now = new Date().toISOString();
+  return {
+    file: basename(file), status: 'rejected', submission_id: '', rows: 0, partitions: [], layout: null, format: 'unknown',
+    sha256: '', duplicate_of: null, submitted_at: now, ingested_at: now,
+    errors: [{ sheet: e.sheet, row: e.row, column: e.column, code: e.code, message: e.message, message_vi: e.message_vi, message_en: e.message_en }],
+  };
+}
+
+/** The contract's shape first, then what else a script may want. */
+function contractView(r: IngestResult) {
+  return {
+    file: r.file,
+    status: r.status,
+    submission_id: r.submission_id,
+    rows: r.rows,
+    partitions: r.partitions,
+    errors: r.errors,
+    layout: r.layout,
+    duplicate_of: r.duplicate_of,
+    sha256: r.sha256,
+  };
+}
+
+function summary(results: IngestResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'accepted') {
+      const units = [...new Set(r.partitions.map((p) => p.unit))];
+      const periods = [...new Set(r.partitions.map((p) => p.period))];
+      const again = r.duplicate_of ? ' — đã nhận trước đó, không ghi thêm / already received, nothing added' : '';
+      lines.push(`✓ ${r.file}: đã nhận / accepted — ${r.rows} giá trị / values, ${list(units, 'đơn vị / units')}, ${list(periods, 'kỳ / periods')} [${r.submission_id}]${again}`);
+    } else {
+      lines.push(`✗ ${r.file}: bị từ chối / rejected — ${r.errors.length} lỗi / errors${r.submission_id ? ` [${r.submission_id}]` : ''}`);
+      for (const e of r.errors) {
+        const where = describeLocation(e);
+        lines.push(`    ${where.vi ? `${where.vi}: ` : ''}${e.message_vi}`);
+        lines.push(`    ${where.en ? `${where.en}: ` : ''}${e.message_en}`);
+      }
+    }
+  }
+  const accepted = results.filter((r) => r.status === 'accepted').length;
+  lines.push(`${accepted}/${results.length} tệp được nhận / files accepted`);
+  return `${lines.join('\n')}\n`;
+}
+
+function list(items: string[], label: string): string {
+  return items.length <= 3 ? items.join(', ') : `${items.length} ${label}`;
+}

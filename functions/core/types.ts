@@ -1,0 +1,73 @@
+/** Shared shapes of the pure core. Nothing here touches files, clocks or the environment. */
+
+export type Measure = 'percent' | 'boolean';
+export type UnitType = 'department' | 'police' | 'commune';
+
+export interface Indicator {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  measure: Measure;
+  numeratorVi: string;
+  denominatorVi: string;
+  direction: 'higher' | 'lower';
+  defaultTarget: number;
+  reportedBy: UnitType[];
+  aliases: string[];
+}
+
+export interface Unit {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  type: UnitType;
+  aliases: string[];
+}
+
+export interface Catalog {
+  indicators: Indicator[];
+  units: Unit[];
+}
+
+/** A cell as a reader hands it over: typed where the file kept a type. */
+export type CellValue = string | number | boolean | Date | null;
+
+export interface SheetRow {
+  /** 1-based row number in the sheet (or line number in a CSV). */
+  number: number;
+  /** 0-based columns. */
+  cells: CellValue[];
+  /** Columns whose numeric cell carries a percent number format (0.955 shown as 95.5%). */
+  percentColumns?: number[];
+  /** Columns whose cell is a formula whose cached value is an error (#DIV/0!, #REF!). */
+  errorColumns?: number[];
+}
+
+/** Where in the submitted file something is. */
+export interface Location {
+  sheet: string;
+  row: number | null;
+  column: string | null;
+}
+
+export interface IngestError extends Location {
+  code: string;
+  message: string;
+  message_vi: string;
+  message_en: string;
+}
+
+/** One validated value, ready to become a kpi_values row. */
+export interface KpiRecord {
+  unit: string;
+  period: string;
+  indicator_code: string;
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  note: string | null;
+  source_sheet: string;
+  source_row: number;
+}
+
+export type Layout = 'form' | 'long' | 'wide';
