@@ -26,6 +26,7 @@ export function writeParquetTable(specs: readonly ColumnSpec[], columns: Record<
     columnData: columnData as Parameters<typeof parquetWriteBuffer>[0]['columnData'],
     codec: 'SNAPPY',
     statistics: true,
+    statisticsTruncateLength: 64,
     rowGroupSize: 1_000_000,
     createdBy: 'chiso',
   });

@@ -14,7 +14,7 @@ import { validateObservation, type ObservationColumns } from './validateObservat
 /** A table's header must start within this many rows of the top of its sheet. */
 export const HEADER_SCAN_ROWS = 40;
 
-const TOTAL_ROW = /^(tong cong|tong|cong|toan huyen|toan tinh|toan xa|tong so|binh quan|trung binh|total)\b/;
+const TOTAL_ROW = /^(tong cong|tong|cong|toan huyen|toan tinh|toan xa|tong so|binh quan|trung binh|total)( toan (huyen|tinh|xa))?$/;
 
 const UNIT_TYPE_VI: Record<string, string> = { department: 'phòng, ban', police: 'công an', commune: 'xã, thị trấn' };
 
@@ -174,9 +174,9 @@ export class SheetExtractor {
       if (hasValues) this.out.addError(ingestError('UNIT_MISSING', where));
       return 'skip';
     }
-    if (TOTAL_ROW.test(normalizeKey(text))) return 'skip';
     const match = this.index.units.match(text);
     if (match.kind === 'match') return match.entry;
+    if (TOTAL_ROW.test(normalizeKey(text))) return 'skip';
     if (!hasValues) return 'skip';
     this.reportMatchFailure(match, text, where, 'UNIT');
     return null;

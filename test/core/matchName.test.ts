@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { catalogIndex } from '../helpers/lake.ts';
+
+const { units, indicators } = catalogIndex;
+const stripMarks = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd');
+
+/** A name as a clerk might type it: other case, no or decomposed diacritics, extra spaces. */
+const retyped = (name: string) => fc.tuple(
+  fc.constantFrom((s: string) => s, (s: string) => s.toUpperCase(), (s: string) => s.toLowerCase()),
+  fc.constantFrom((s: string) => s, stripMarks, (s: string) => s.normalize('NFD')),
+  fc.constantFrom('', ' ', '  '),
+).map(([casing, marks, pad]) => `${pad}${marks(casing(name)).replace(/ /g, pad.length > 1 ? '  ' : ' ')}${pad}`);
+
+describe('unit matching', () => {
+  it('finds every unit of the registry however its name is typed', () => {
+    const unit = fc.constantFrom(...catalogIndex.catalog.units);
+    fc.assert(fc.property(unit.chain((u) => fc.tuple(fc.constant(u), retyped(u.nameVi))), ([u, typed]) => {
+      const result = units.match(typed);
+      expect(result.kind === 'match' && result.entry.code).toBe(u.code);
+    }));
+  });
+
+  it('ignores prefixes such as UBND, Xã, TT', () => {
+    for (const text of ['UBND xã Liên Châu', 'Liên Châu', 'xa-lien-chau', 'UBND XA LIEN CHAU']) {
+      const r = units.match(text);
+      expect(r.kind === 'match' && r.entry.code, text).toBe('xa-lien-chau');
+    }
+    const town = units.match('UBND thị trấn Yên Lạc');
+    expect(town.kind === 'match' && town.entry.code).toBe('tt-yen-lac');
+  });
+
+  it('refuses a misspelt unit rather than guess, and suggests the nearest', () => {
+    // A value booked to the wrong commune is worse than a rejection: no fuzzy unit matches.
+    const typo = units.match('Xã Liên Chu');
+    expect(typo.kind).toBe('unknown');
+    expect(typo.kind === 'unknown' && typo.suggestions[0]?.code).toBe('xa-lien-chau');
+    const unknown = units.match('Xã Hoàng Mai');
+    expect(unknown.kind).toBe('unknown');
+  });
+});
+
+describe('indicator matching', () => {
+  it('finds every indicator by name or code however it is typed', () => {
+    const indicator = fc.constantFrom(...catalogIndex.catalog.indicators);
+    fc.assert(fc.property(indicator.chain((i) => fc.tuple(fc.constant(i), retyped(i.nameVi), retyped(i.code))), ([i, name, code]) => {
+      for (const typed of [name, code]) {
+        const r = indicators.match(typed);
+        expect(r.kind === 'match' && r.entry.code, typed).toBe(i.code);
+      }
+    }));
+  });
+
+  it('accepts small wording differences but not a different indicator', () => {
+    const near = indicators.match('Tỷ lệ văn bản đi đến được xử lý trên phần mềm quản lý văn bản điều hành');
+    expect(near.kind === 'match' && near.entry.code).toBe('DOC_ONLINE');
+    const other = indicators.match('Tỷ lệ hộ gia đình có cáp quang');
+    expect(other.kind).toBe('unknown');
+  });
+
+  it('calls a name that fits two indicators equally ambiguous', () => {
+    const r = indicators.match('Tỷ lệ cán bộ, công chức');
+    expect(r.kind).not.toBe('match');
+  });
+});

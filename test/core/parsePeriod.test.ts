@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findPeriods, parsePeriod, periodStart } from '../../functions/core/parsePeriod.ts';
+
+const ROMAN = ['I', 'II', 'III', 'IV'];
+
+describe('parsePeriod', () => {
+  it('maps every form DESIGN.md lists to the canonical period', () => {
+    expect(parsePeriod('Quý III/2024')).toBe('2024-Q3');
+    expect(parsePeriod('Quý 3 năm 2024')).toBe('2024-Q3');
+    expect(parsePeriod('6 tháng đầu năm 2024')).toBe('2024-H1');
+    expect(parsePeriod('6 tháng cuối năm 2024')).toBe('2024-H2');
+    expect(parsePeriod('Tháng 9/2024')).toBe('2024-09');
+    expect(parsePeriod('09/2024')).toBe('2024-09');
+    expect(parsePeriod('Năm 2024')).toBe('2024');
+    expect(parsePeriod('2024')).toBe('2024');
+    expect(parsePeriod('2024-Q3')).toBe('2024-Q3');
+    expect(parsePeriod('2024-h1')).toBe('2024-H1');
+    expect(parsePeriod('2024-09')).toBe('2024-09');
+    expect(parsePeriod('Q4/2023')).toBe('2023-Q4');
+    expect(parsePeriod('QUÝ IV NĂM 2023')).toBe('2023-Q4');
+  });
+
+  it('refuses what is not one period', () => {
+    expect(parsePeriod('Tháng 13/2024')).toBeNull();
+    expect(parsePeriod('Quý 5/2024')).toBeNull();
+    expect(parsePeriod('9 tháng đầu năm 2024')).toBeNull();
+    expect(parsePeriod('Quý III')).toBeNull();
+    expect(parsePeriod('Quý I/2024 và Quý II/2024')).toBeNull();
+    expect(findPeriods('9 tháng đầu năm 2024').unsupported).toBe('9 tháng đầu năm 2024');
+  });
+
+  it('does not read a signature date as a period', () => {
+    expect(findPeriods('Liên Châu, ngày 05 tháng 10 năm 2024').periods).toEqual([]);
+    expect(findPeriods('BÁO CÁO QUÝ III NĂM 2024').periods).toEqual(['2024-Q3']);
+  });
+
+  it('reads any quarter written any of the usual ways', () => {
+    fc.assert(fc.property(fc.integer({ min: 1990, max: 2099 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 5 }), (year, q, style) => {
+      const text = [
+        `Quý ${ROMAN[q - 1]}/${year}`, `Quý ${q} năm ${year}`, `quy ${ROMAN[q - 1]!.toLowerCase()} nam ${year}`,
+        `Q${q}/${year}`, `${year}-Q${q}`, `QUÝ ${ROMAN[q - 1]} NĂM ${year}`.normalize('NFD'),
+      ][style]!;
+      expect(parsePeriod(text)).toBe(`${year}-Q${q}`);
+    }));
+  });
+
+  it('reads any month written any of the usual ways', () => {
+    fc.assert(fc.property(fc.integer({ min: 1990, max: 2099 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 3 }), (year, m, style) => {
+      const mm = String(m).padStart(2, '0');
+      const text = [`Tháng ${m}/${year}`, `${mm}/${year}`, `${year}-${mm}`, `Tháng ${m} năm ${year}`][style]!;
+      expect(parsePeriod(text)).toBe(`${year}-${mm}`);
+    }));
+  });
+
+  it('gives the first day of each kind of period', () => {
+    expect(periodStart('2024')).toBe('2024-01-01');
+    expect(periodStart('2024-H2')).toBe('2024-07-01');
+    expect(periodStart('2024-Q4')).toBe('2024-10-01');
+    expect(periodStart('2024-09')).toBe('2024-09-01');
+  });
+});
