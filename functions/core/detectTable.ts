@@ -92,7 +92,7 @@ function layoutOf(columns: TableColumn[]): Layout | null {
   const indicatorKey = has('indicatorName') || has('indicatorCode');
   const valueColumn = has('value') || has('numerator');
   const indicatorsAcross = new Set(columns.filter((c) => c.indicator).map((c) => c.indicator!.code)).size;
-  if (has('unit') && indicatorsAcross >= 2) return 'wide';
+  if (has('unit') && (indicatorsAcross >= 2 || (indicatorsAcross === 1 && !indicatorKey))) return 'wide';
   if (has('unit') && indicatorKey && valueColumn) return 'long';
   if (indicatorKey && valueColumn) return 'form';
   return null;
