@@ -6,6 +6,8 @@ import { ObjectExistsError, type ObjectStore } from './ObjectStore.ts';
 /** The object store on a local folder, laid out as the buckets are. */
 export class FsObjectStore implements ObjectStore {
   readonly root: string;
+  /** Folders known to exist: a lake write makes thousands of files in few folders. */
+  private readonly folders = new Set<string>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -29,9 +31,13 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string, options: { ifAbsent?: boolean } = {}): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    const folder = dirname(path);
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
     // Written beside its final name, flushed, then moved in one step: never half an object.
-    const temp = join(dirname(path), `.tmp-${randomBytes(6).toString('hex')}`);
+    const temp = join(folder, `.tmp-${randomBytes(6).toString('hex')}`);
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(body);

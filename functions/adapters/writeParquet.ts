@@ -20,7 +20,8 @@ export function writeParquetTable(specs: readonly ColumnSpec[], columns: Record<
     if (!data || data.length !== rowCount) throw new Error(`column ${spec.name}: expected ${rowCount} values`);
     // hyparquet-writer takes INT64 values as bigint.
     const values = spec.type === 'int64' ? data.map((v) => (v === null || v === undefined ? null : BigInt(v as number))) : data;
-    return { name: spec.name, data: values, type: PARQUET_TYPE[spec.type], nullable: spec.nullable };
+    // One page per column: a page index would cost more than it saves.
+    return { name: spec.name, data: values, type: PARQUET_TYPE[spec.type], nullable: spec.nullable, offsetIndex: false };
   });
   const buffer = parquetWriteBuffer({
     columnData: columnData as Parameters<typeof parquetWriteBuffer>[0]['columnData'],

@@ -95,6 +95,28 @@ async function extract(bytes: Uint8Array, fileName: string, format: FileFormat, 
   }
 }
 
+const WRITE_CONCURRENCY = 16;
+
+/** Runs `task` over `items` with at most `limit` in flight; the first failure stops new ones. */
+async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
 function partitionsOf(records: KpiRecord[]): Map<string, KpiRecord[]> {
   const parts = new Map<string, KpiRecord[]>();
   for (const r of records) {
@@ -140,12 +162,15 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   const ingestedAt = deps.now();
   if (parts.size > 0) {
     try {
-      for (const records of parts.values()) {
+      // Files are encoded here while earlier ones are still being written: a district table
+      // of 300 communes × 60 months is 18,000 partitions.
+      await forEachConcurrently([...parts.values()], WRITE_CONCURRENCY, async (records) => {
         const { unit, period } = records[0]!;
         const key = lakeKeys.kpiValues(unit, period, submissionId);
-        await deps.store.put(key, kpiValuesFile(records, { submissionId, fileName, submittedAt, ingestedAt }), { ifAbsent: true });
+        const file = kpiValuesFile(records, { submissionId, fileName, submittedAt, ingestedAt });
+        await deps.store.put(key, file, { ifAbsent: true });
         written.push(key);
-      }
+      });
     } catch (error) {
       // Take back what was written: a submission lands whole or not at all.
       await Promise.all(written.map((key) => deps.store.delete(key).catch(() => undefined)));

@@ -1,0 +1,25 @@
+/**
+ * One measured ingest in a fresh process, so its peak RSS is its own: prints JSON.
+ * usage: node --import tsx bench/ingestOne.ts <file> <data-dir> <unit-count>
+ */
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { FsObjectStore } from '../functions/adapters/FsObjectStore.ts';
+import { indexCatalog } from '../functions/core/ingestContext.ts';
+import { ingestFile } from '../functions/ingest/ingestFile.ts';
+import { syntheticCatalog } from './syntheticDistrict.ts';
+
+const [file, dataDir, unitCount] = process.argv.slice(2);
+const catalog = indexCatalog(syntheticCatalog(Number(unitCount)));
+const store = new FsObjectStore(dataDir!);
+const bytes = await readFile(file!);
+const start = performance.now();
+const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, now: () => new Date(), utcOffsetHours: 7 });
+const seconds = (performance.now() - start) / 1000;
+let parquetBytes = 0;
+let parquetFiles = 0;
+for await (const o of store.list('lake/kpi_values/')) { parquetBytes += o.size; parquetFiles++; }
+console.log(JSON.stringify({
+  status: result.status, errors: result.errors.slice(0, 3), rows: result.rows, seconds,
+  maxRssMB: process.resourceUsage().maxRSS / 1024, parquetBytes, parquetFiles,
+}));

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvBytes } from './helpers/workbook.ts';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../bin/chiso.mjs', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/libreoffice/${name}`, import.meta.url));
+
+let dir: string;
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'chiso-cli-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function chiso(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npx chiso ingest', () => {
+  it('prints the contract JSON and exits 0 when every file is accepted', async () => {
+    const { code, stdout } = await chiso(['ingest', fixture('form-quy3-2024-lien-chau.xlsx'), fixture('wide-quy4-2024.xlsx'), '--data-dir', join(dir, 'a'), '--json']);
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout);
+    expect(results).toHaveLength(2);
+    expect(results[0]).toMatchObject({ file: 'form-quy3-2024-lien-chau.xlsx', status: 'accepted', rows: 12, partitions: [{ unit: 'xa-lien-chau', period: '2024-Q3' }], errors: [] });
+    expect(results[0].submission_id).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+    expect(results[1].partitions).toHaveLength(5);
+  });
+
+  it('exits 1 when any file is rejected, and says which cell to fix in both languages', async () => {
+    const bad = join(dir, 'Báo cáo Quý III.csv');
+    await writeFile(bad, csvBytes('Đơn vị: Xã Liên Châu\nKỳ báo cáo: Quý III/2024\nSTT,Chỉ tiêu,Tỷ lệ (%)\n1,DOC_ONLINE,125%\n'));
+    const { code, stdout } = await chiso(['ingest', fixture('long-2024.xlsx'), bad, '--data-dir', join(dir, 'b')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('✓ long-2024.xlsx');
+    expect(stdout).toContain('✗ Báo cáo Quý III.csv');
+    expect(stdout).toContain("Trang 'Báo cáo Quý III.csv', dòng 4, cột C: Tỷ lệ 125% vượt quá 100%.");
+    expect(stdout).toContain("Sheet 'Báo cáo Quý III.csv', row 4, column C: 125% is above 100%.");
+    expect(stdout).toContain('1/2');
+  });
+
+  it('reports a missing file as rejected, and a bad command line with exit 2', async () => {
+    const missing = await chiso(['ingest', join(dir, 'nope.xlsx'), '--data-dir', join(dir, 'c'), '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)[0].errors[0].code).toBe('FILE_NOT_FOUND');
+    expect((await chiso(['ingest'])).code).toBe(2);
+    expect((await chiso(['frobnicate'])).code).toBe(2);
+  });
+});
