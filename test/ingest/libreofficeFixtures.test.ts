@@ -13,7 +13,7 @@ async function valuesOf(submissionId: string) {
   const rows = await lake.query(`
     SELECT unit, period, indicator_code, value, numerator, denominator, note, source_sheet, source_row
     FROM kpi_values WHERE submission_id = '${submissionId}' ORDER BY unit, period, indicator_code`);
-  return rows.map((r) => ({ ...r, value: Math.round((r.value as number) * 1e6) / 1e6 }));
+  return rows.map((r) => ({ ...r, value: Math.round((r.value as number) * 1e6) / 1e6 }) as Record<string, unknown> & { value: number });
 }
 
 describe('LibreOffice-made reports', () => {
