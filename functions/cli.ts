@@ -87,7 +87,7 @@ function unreadable(file: string, error: NodeJS.ErrnoException): IngestResult {
   const now = new Date().toISOString();
   return {
     file: basename(file), status: 'rejected', submission_id: '', rows: 0, partitions: [], layout: null, format: 'unknown',
-    sha256: '', duplicate_of: null, submitted_at: now, ingested_at: now,
+    sha256: '', duplicate_of: null, submitted_at: now, ingested_at: now, submitted_by: null,
     errors: [{ sheet: e.sheet, row: e.row, column: e.column, code: e.code, message: e.message, message_vi: e.message_vi, message_en: e.message_en }],
   };
 }

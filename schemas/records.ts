@@ -52,3 +52,32 @@ export const SUBMISSIONS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'submitted_at', type: 'timestamp', nullable: false, doc: 'When the file arrived (UTC)' },
   { name: 'ingested_at', type: 'timestamp', nullable: false, doc: 'When it was processed (UTC)' },
 ];
+
+/** Dimensions, written into the lake from schemas/ so both engines read the same rows. */
+export const UNITS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'code', type: 'string', nullable: false, doc: 'Unit code' },
+  { name: 'name_vi', type: 'string', nullable: false, doc: 'Vietnamese name' },
+  { name: 'name_en', type: 'string', nullable: false, doc: 'English name' },
+  { name: 'type', type: 'string', nullable: false, doc: 'department | police | commune' },
+  { name: 'sort_order', type: 'int32', nullable: false, doc: 'Order in the registry' },
+];
+
+export const INDICATORS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'code', type: 'string', nullable: false, doc: 'Indicator code' },
+  { name: 'name_vi', type: 'string', nullable: false, doc: 'Vietnamese name' },
+  { name: 'name_en', type: 'string', nullable: false, doc: 'English name' },
+  { name: 'measure', type: 'string', nullable: false, doc: 'percent | boolean' },
+  { name: 'direction', type: 'string', nullable: false, doc: 'higher | lower is better' },
+  { name: 'target', type: 'double', nullable: false, doc: 'Target (percent, or 1 for yes)' },
+  { name: 'reported_by', type: 'string', nullable: false, doc: 'Unit types that report it, ";"-separated' },
+  { name: 'sort_order', type: 'int32', nullable: false, doc: 'Order in the catalog' },
+];
+
+export const PERIODS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
+  { name: 'kind', type: 'string', nullable: false, doc: 'year | half | quarter | month' },
+  { name: 'year', type: 'int32', nullable: false, doc: 'Calendar year' },
+  { name: 'start_date', type: 'string', nullable: false, doc: 'First day, YYYY-MM-DD' },
+  { name: 'previous_period', type: 'string', nullable: false, doc: 'The period of the same kind before it' },
+  { name: 'label_vi', type: 'string', nullable: false, doc: 'As Vietnamese reports write it: Quý III/2024' },
+];

@@ -1,7 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../schemas/records.ts';
+import {
+  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS,
+  type ColumnSpec,
+} from '../../schemas/records.ts';
 
 const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
   string: 'VARCHAR', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', timestamp: 'TIMESTAMP',
@@ -20,24 +23,32 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
   return Number(reader.getRowObjects()[0]!.n) > 0;
 }
 
-/**
- * DuckDB in-process over a local lake: kpi_values and submissions read straight from the
- * Parquet files (hive partitions for kpi_values), kpi_current from sql/views.
- */
+/** The lake's tables as DuckDB views: a view is re-planned at each query, so new files are seen. */
+export const LAKE_TABLES: { name: string; glob: string; columns: readonly ColumnSpec[]; hive?: boolean }[] = [
+  { name: 'kpi_values', glob: 'lake/kpi_values/*/*/*.parquet', columns: [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS], hive: true },
+  { name: 'submissions', glob: 'lake/submissions/*.parquet', columns: SUBMISSIONS_COLUMNS },
+  { name: 'units', glob: 'lake/dim/units/*.parquet', columns: UNITS_COLUMNS },
+  { name: 'indicators', glob: 'lake/dim/indicators/*.parquet', columns: INDICATORS_COLUMNS },
+  { name: 'periods', glob: 'lake/dim/periods/*.parquet', columns: PERIODS_COLUMNS },
+];
+
+/** (Re)defines the lake's views on a connection; views live in the database, shared by its connections. */
+export async function defineLakeViews(connection: DuckDBConnection, dataDir: string): Promise<void> {
+  for (const table of LAKE_TABLES) {
+    const glob = join(dataDir, table.glob);
+    const source = (await hasFiles(connection, glob))
+      ? `SELECT * FROM read_parquet(${sqlString(glob)}${table.hive ? ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}" : ''})`
+      : emptyOf(table.columns);
+    await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${source}`);
+  }
+  await connection.run(`CREATE OR REPLACE VIEW kpi_current AS ${viewSql('kpi_current')}`);
+}
+
+/** DuckDB in-process over a local lake, for one-off use (tests, scripts). */
 export async function openDuckDbLake(dataDir: string): Promise<{ connection: DuckDBConnection; close: () => void }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  const kpiGlob = join(dataDir, 'lake/kpi_values/*/*/*.parquet');
-  const submissionsGlob = join(dataDir, 'lake/submissions/*.parquet');
-  const kpi = (await hasFiles(connection, kpiGlob))
-    ? `SELECT * FROM read_parquet(${sqlString(kpiGlob)}, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})`
-    : emptyOf([...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS]);
-  const submissions = (await hasFiles(connection, submissionsGlob))
-    ? `SELECT * FROM read_parquet(${sqlString(submissionsGlob)})`
-    : emptyOf(SUBMISSIONS_COLUMNS);
-  await connection.run(`CREATE VIEW kpi_values AS ${kpi}`);
-  await connection.run(`CREATE VIEW submissions AS ${submissions}`);
-  await connection.run(`CREATE VIEW kpi_current AS ${viewSql('kpi_current')}`);
+  await defineLakeViews(connection, dataDir);
   return {
     connection,
     close: () => {

@@ -164,6 +164,10 @@ export const ERROR_MESSAGES = {
     vi: () => 'Dòng có số liệu nhưng không có tên hoặc mã chỉ số.',
     en: () => 'The row holds values but names no indicator.',
   },
+  UNIT_NOT_ALLOWED: {
+    vi: (a) => `Tài khoản này chỉ được gửi báo cáo của ${a.allowed}; tệp có số liệu của ${a.unit}.`,
+    en: (a) => `This account may only submit for ${a.allowed}; the file holds values of ${a.unit}.`,
+  },
   WRITE_FAILED: {
     vi: (a) => `Không ghi được dữ liệu (${a.detail}); không có dữ liệu nào được lưu, hãy gửi lại.`,
     en: (a) => `Writing failed (${a.detail}); nothing was stored, please resubmit.`,

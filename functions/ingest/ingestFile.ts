@@ -20,6 +20,8 @@ export interface IngestInput {
   source?: { key: string; version?: string | null };
   submittedAt?: Date;
   submittedBy?: string | null;
+  /** A clerk's account may submit only for its own unit; a file naming another is refused. */
+  allowedUnits?: string[];
 }
 
 export interface IngestDeps {
@@ -55,6 +57,7 @@ export interface IngestResult {
   duplicate_of: string | null;
   submitted_at: string;
   ingested_at: string;
+  submitted_by: string | null;
 }
 
 const FORMAT_ERRORS: Partial<Record<FileFormat, Parameters<typeof ingestError>[0]>> = {
@@ -153,6 +156,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   const today = new Date(deps.now().getTime() + deps.utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
   const extraction = await extract(input.bytes, fileName, format, deps, today);
   let errors = extraction.errors;
+  if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits);
 
   const sourceKey = input.source?.key ?? lakeKeys.original(submissionId, fileName);
   if (!input.source) await deps.store.put(sourceKey, input.bytes, { ifAbsent: true });
@@ -196,6 +200,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     duplicate_of: null,
     submitted_at: submittedAt.toISOString(),
     ingested_at: ingestedAt.toISOString(),
+    submitted_by: input.submittedBy ?? null,
   };
   const submissionRow = {
     submission_id: submissionId,
@@ -220,7 +225,19 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   await deps.store.put(lakeKeys.submission(submissionId), submissionFile, { ifAbsent: true });
   await deps.store.put(lakeKeys.submissionResult(submissionId), JSON.stringify(result, null, 2), { ifAbsent: true });
   if (accepted) await deps.store.put(lakeKeys.bySha256(sha256), JSON.stringify(result));
+  await deps.store.put(lakeKeys.lakeVersion, submissionId);
   return result;
+}
+
+function refuseOtherUnits(records: KpiRecord[], allowed: string[]): IngestError[] {
+  const errors: IngestError[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (allowed.includes(r.unit) || seen.has(r.unit)) continue;
+    seen.add(r.unit);
+    errors.push(ingestError('UNIT_NOT_ALLOWED', { sheet: r.source_sheet, row: r.source_row }, { unit: r.unit, allowed: allowed.join(', ') }));
+  }
+  return errors;
 }
 
 function kpiValuesFile(

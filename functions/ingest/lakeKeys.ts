@@ -11,4 +11,8 @@ export const lakeKeys = {
   /** The file as submitted, when it did not come from the upload bucket (CLI, HTTP). */
   original: (submissionId: string, fileName: string) => `originals/${submissionId}/${fileName}`,
   uploadsPrefix: 'uploads/',
+  /** Changes with every submission: the query layer's caches and ETags key on it. */
+  lakeVersion: 'state/lake-version',
+  tokens: 'state/tokens.json',
+  localAnalystToken: 'state/analyst-token',
 };

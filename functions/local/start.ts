@@ -1,0 +1,67 @@
+import { serve } from '@hono/node-server';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readConfig } from '../config.ts';
+import { createApp } from '../query/app.ts';
+import { DuckDbEngine } from '../query/DuckDbEngine.ts';
+import { loadDemoOnce } from './loadDemo.ts';
+import { localServices } from './localServices.ts';
+import { LocalTokens } from './localTokens.ts';
+import { watchUploads } from './watchUploads.ts';
+
+/** npm start: the local server on 127.0.0.1, demo data on first start, the upload folder watched. */
+export async function start(env: NodeJS.ProcessEnv = process.env) {
+  const config = readConfig(env);
+  const services = await localServices(config);
+  const tokens = new LocalTokens(config.dataDir);
+  const analystToken = await tokens.localAnalyst();
+  if (env.CHISO_DEMO !== '0') {
+    const demo = await loadDemoOnce(services.store, services.ingest);
+    if (demo) {
+      const accepted = demo.filter((r) => r.status === 'accepted').length;
+      console.log(`Dữ liệu mẫu / demo data: ${accepted} tệp được nhận, ${demo.length - accepted} bị từ chối / files accepted, rejected`);
+    }
+  }
+  const engine = await DuckDbEngine.open(config.dataDir);
+  const app = createApp({
+    engine,
+    store: services.store,
+    catalog: services.catalog,
+    queries: services.queries,
+    tokens: () => tokens.records(),
+    ingest: services.ingest,
+    now: () => new Date(),
+    utcOffsetHours: config.utcOffsetHours,
+  });
+  const uploads = join(config.dataDir, 'uploads');
+  await mkdir(uploads, { recursive: true });
+  const watcher = await watchUploads(uploads, services.ingest, (r) => {
+    console.log(`${r.status === 'accepted' ? '✓' : '✗'} ${r.file}: ${r.status}${r.errors.length ? ` (${r.errors.length} lỗi / errors)` : ''}`);
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://127.0.0.1:${port}`;
+  console.log(`chiso: ${base}
+  ${base}/health
+  ${base}/api/queries                     (Authorization: Bearer <token>)
+  ${base}/api/queries/district_scorecard?period=2024-Q4&format=csv
+  ${base}/api/openapi.json
+  thư mục nộp báo cáo / upload folder: ${uploads}
+analyst token: ${analystToken}`);
+  const stop = async () => {
+    watcher.close();
+    await new Promise((r) => server.close(r));
+    await engine.close();
+  };
+  return { app, port, stop, analystToken, config };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const running = await start();
+  const shutdown = () => { void running.stop().then(() => process.exit(0)); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

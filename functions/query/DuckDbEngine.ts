@@ -1,0 +1,91 @@
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { defineLakeViews } from '../adapters/openDuckDbLake.ts';
+import type { QueryEngine } from './QueryEngine.ts';
+import type { ParamValue } from './resolveParams.ts';
+import { compilePlaceholders } from './savedQueries.ts';
+
+/** Arrow type for a DuckDB column type, and how to turn DuckDB's JS values into it. */
+function arrowColumn(type: DuckDBType, values: unknown[]): Vector {
+  const convert = (t: DataType, map: (v: unknown) => unknown = (v) => v) =>
+    vectorFromArray(values.map((v) => (v === null || v === undefined ? null : map(v))), t);
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN: return convert(new Bool());
+    case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT:
+      return convert(new Int32(), Number);
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UINTEGER: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UBIGINT:
+      return convert(new Int64(), (v) => BigInt(v as bigint));
+    case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL:
+      return convert(new Float64(), Number);
+    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_MS: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_TZ:
+      return convert(new TimestampMillisecond(), (v) => (v instanceof Date ? v.getTime() : Number(v)));
+    case DuckDBTypeId.DATE: return convert(new DateDay(), (v) => (v instanceof Date ? v : new Date(String(v))));
+    default: return convert(new Utf8(), String);
+  }
+}
+
+/**
+ * DuckDB in-process over the local lake: one database, a few connections reused in turn.
+ * Results come back as Arrow tables, whatever format they are rendered to afterwards.
+ */
+export class DuckDbEngine implements QueryEngine {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+
+  private constructor(private readonly instance: DuckDBInstance, private readonly dataDir: string, connections: DuckDBConnection[]) {
+    this.idle.push(...connections);
+  }
+
+  static async open(dataDir: string, poolSize = 4): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    const connections = await Promise.all(Array.from({ length: poolSize }, () => instance.connect()));
+    const engine = new DuckDbEngine(instance, dataDir, connections);
+    await engine.refresh();
+    return engine;
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    const c = this.idle.pop();
+    return c ? Promise.resolve(c) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  async refresh(): Promise<void> {
+    const c = await this.acquire();
+    try {
+      await defineLakeViews(c, this.dataDir);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  async run(sql: string, params: Record<string, ParamValue>): Promise<Table> {
+    const compiled = compilePlaceholders(sql, (name) => `$${name}`);
+    const bound: Record<string, ParamValue> = {};
+    for (const name of compiled.names) {
+      if (!(name in params)) throw new Error(`parameter ${name} has no value`);
+      bound[name] = params[name]!;
+    }
+    const c = await this.acquire();
+    try {
+      const reader = await c.runAndReadAll(compiled.sql, bound);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      const columns = reader.getColumnsJS();
+      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i]!)])));
+    } finally {
+      this.release(c);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.idle) c.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Builds the example district's demo submissions (demo/), committed so that `npm start` loads
+ * the same two years of reports on every machine: eight quarters (2023-Q1 … 2024-Q4), every unit,
+ * through the real pipeline. Run: node --import tsx scripts/make-demo.ts
+ *
+ * Per quarter: the communes' consolidated table (wide .xlsx, numerator and denominator under each
+ * merged indicator name) and the offices' and police's long CSV. Then, on purpose: Xã Yên Phương
+ * does not report 2024-Q4; Xã Liên Châu corrects its 2024-Q4 report (supersedes); two files are
+ * rejected (a share over 100%, a numerator above its denominator).
+ */
+import ExcelJS from 'exceljs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadDefaultCatalog } from '../schemas/catalog.ts';
+import { seeded } from '../bench/syntheticDistrict.ts';
+
+const out = new URL('../demo/', import.meta.url);
+const catalog = loadDefaultCatalog();
+const QUARTERS = ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'];
+const ROMAN = ['I', 'II', 'III', 'IV'];
+const DENOMINATORS: Record<string, [number, number]> = {
+  DOC_ONLINE: [800, 3000], STAFF_DIGITAL_ID: [15, 60], ONLINE_MEETINGS: [20, 80], PROCEDURES_LEVEL34: [150, 250],
+  DOSSIERS_ONLINE: [300, 2500], DOSSIERS_ONE_STOP: [300, 2500], OFFICIAL_EMAIL: [15, 60], COMMUNITY_TECH_TEAMS: [6, 20],
+  POPULATION_DB_LINK: [17, 17], CHIP_ID_CARDS: [5000, 15000], VNEID_ACCOUNTS: [5000, 15000], CASHLESS_PAYMENTS: [500, 4000],
+};
+
+const random = seeded(2023);
+const level = new Map<string, number>();
+const size = new Map<string, number>();
+
+/** A unit's share for an indicator in quarter q: its own level, rising over the two years. */
+function share(unit: string, indicator: string, q: number): number {
+  const key = `${unit}|${indicator}`;
+  if (!level.has(key)) level.set(key, 45 + random() * 45);
+  return Math.min(100, level.get(key)! + q * (1.5 + random() * 2.5));
+}
+
+function counts(unit: string, indicator: string, q: number): [number, number] {
+  const key = `${unit}|${indicator}`;
+  const [lo, hi] = DENOMINATORS[indicator]!;
+  if (!size.has(key)) size.set(key, Math.round(lo + random() * (hi - lo)));
+  const denominator = Math.round(size.get(key)! * (1 + q * 0.01));
+  return [Math.round((denominator * share(unit, indicator, q)) / 100), denominator];
+}
+
+const quarterLabel = (p: string) => `Quý ${ROMAN[Number(p.slice(-1)) - 1]}/${p.slice(0, 4)}`;
+const submittedAt = (p: string, extraDays = 0) => {
+  const [y, q] = [Number(p.slice(0, 4)), Number(p.slice(-1))];
+  return new Date(Date.UTC(y, q * 3, 8 + extraDays, 2, 0, 0)).toISOString();
+};
+
+async function communesTable(period: string, q: number, skip: string[]): Promise<Buffer> {
+  const indicators = catalog.indicators.filter((i) => i.reportedBy.includes('commune'));
+  const units = catalog.units.filter((u) => u.type === 'commune' && !skip.includes(u.code));
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Tổng hợp');
+  ws.getCell('A1').value = 'UBND HUYỆN YÊN LẠC';
+  ws.getCell('A2').value = `BẢNG TỔNG HỢP KẾT QUẢ CHUYỂN ĐỔI SỐ CẤP XÃ ${quarterLabel(period).toUpperCase()}`;
+  ws.getCell('A4').value = 'STT';
+  ws.getCell('B4').value = 'Đơn vị';
+  ws.mergeCells('A4:A5');
+  ws.mergeCells('B4:B5');
+  let col = 3;
+  const layout: { code: string; cols: number[] }[] = [];
+  for (const i of indicators) {
+    ws.getCell(4, col).value = i.nameVi;
+    if (i.measure === 'percent') {
+      ws.getCell(5, col).value = 'Tử số';
+      ws.getCell(5, col + 1).value = 'Mẫu số';
+      ws.mergeCells(4, col, 4, col + 1);
+      layout.push({ code: i.code, cols: [col, col + 1] });
+      col += 2;
+    } else {
+      ws.mergeCells(4, col, 5, col);
+      layout.push({ code: i.code, cols: [col] });
+      col += 1;
+    }
+  }
+  units.forEach((u, n) => {
+    const row = ws.getRow(6 + n);
+    row.getCell(1).value = n + 1;
+    row.getCell(2).value = u.nameVi;
+    for (const { code, cols } of layout) {
+      if (cols.length === 2) {
+        const [num, den] = counts(u.code, code, q);
+        row.getCell(cols[0]!).value = num;
+        row.getCell(cols[1]!).value = den;
+      } else {
+        row.getCell(cols[0]!).value = share(u.code, code, q) > 60 ? 'x' : 'Không';
+      }
+    }
+  });
+  ws.getCell(8 + units.length, 2).value = 'Người tổng hợp';
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function officesCsv(period: string, q: number): string {
+  const lines = ['Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tử số,Mẫu số,Tỷ lệ (%)'];
+  for (const u of catalog.units.filter((x) => x.type !== 'commune')) {
+    for (const i of catalog.indicators.filter((x) => x.reportedBy.includes(u.type))) {
+      if (i.measure === 'boolean') {
+        lines.push(`${u.code},${quarterLabel(period)},${i.code},,,${share(u.code, i.code, q) > 50 ? 'Có' : 'Không'}`);
+      } else {
+        const [num, den] = counts(u.code, i.code, q);
+        lines.push(`${u.code},${quarterLabel(period)},${i.code},${num},${den},`);
+      }
+    }
+  }
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
+async function form(unitName: string, period: string, rows: [string, number | string | null, number | null, string | null][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Biểu 01');
+  ws.getCell('A1').value = `UBND ${unitName.toUpperCase()}`;
+  ws.getCell('D1').value = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+  ws.getCell('D2').value = 'Độc lập - Tự do - Hạnh phúc';
+  ws.getCell('A4').value = 'BÁO CÁO KẾT QUẢ CHUYỂN ĐỔI SỐ';
+  ws.getCell('A5').value = `Đơn vị: ${unitName}`;
+  ws.getCell('A6').value = `Kỳ báo cáo: ${quarterLabel(period)}`;
+  ws.addRow([]);
+  ws.getRow(8).values = ['STT', 'Chỉ tiêu', 'Tử số', 'Mẫu số', 'Tỷ lệ (%)', 'Ghi chú'];
+  rows.forEach(([code, num, den, value], n) => {
+    const indicator = catalog.indicators.find((i) => i.code === code)!;
+    ws.getRow(9 + n).values = [n + 1, indicator.nameVi, num, den, value, null];
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+const manifest: { file: string; submitted_at: string; expect: 'accepted' | 'rejected' }[] = [];
+for (const [q, period] of QUARTERS.entries()) {
+  const tag = `quy-${ROMAN[Number(period.slice(-1)) - 1]}-${period.slice(0, 4)}`;
+  const communes = `tong-hop-xa-thi-tran-${tag}.xlsx`;
+  await writeFile(new URL(communes, out), await communesTable(period, q, period === '2024-Q4' ? ['xa-yen-phuong'] : []));
+  manifest.push({ file: communes, submitted_at: submittedAt(period), expect: 'accepted' });
+  const offices = `phong-ban-cong-an-${tag}.csv`;
+  await writeFile(new URL(offices, out), officesCsv(period, q));
+  manifest.push({ file: offices, submitted_at: submittedAt(period, 1), expect: 'accepted' });
+}
+const [num, den] = counts('xa-lien-chau', 'DOC_ONLINE', 7);
+await writeFile(new URL('xa-lien-chau-quy-IV-2024-bo-sung.xlsx', out), await form('Xã Liên Châu', '2024-Q4', [
+  ['DIGITAL_SIGNATURE', null, null, 'x'], ['DOC_ONLINE', num + 20, den, null], ['OFFICIAL_EMAIL', 40, 40, null],
+]));
+manifest.push({ file: 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx', submitted_at: submittedAt('2024-Q4', 5), expect: 'accepted' });
+await writeFile(new URL('xa-dai-tu-quy-IV-2024-loi.xlsx', out), await form('Xã Đại Tự', '2024-Q4', [
+  ['DOC_ONLINE', null, null, '125%'], ['OFFICIAL_EMAIL', 30, 40, null],
+]));
+manifest.push({ file: 'xa-dai-tu-quy-IV-2024-loi.xlsx', submitted_at: submittedAt('2024-Q4', 6), expect: 'rejected' });
+await writeFile(new URL('xa-te-lo-quy-IV-2024.csv', out), '\ufeffĐơn vị: Xã Tề Lỗ\r\nKỳ báo cáo: Quý IV/2024\r\nSTT,Chỉ tiêu,Tử số,Mẫu số\r\n1,OFFICIAL_EMAIL,45,40\r\n2,VNEID_ACCOUNTS,9000,12000\r\n');
+manifest.push({ file: 'xa-te-lo-quy-IV-2024.csv', submitted_at: submittedAt('2024-Q4', 7), expect: 'rejected' });
+await writeFile(new URL('manifest.json', out), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`${manifest.length} demo files in demo/`);

@@ -1,0 +1,43 @@
+/*
+title:
+  vi: Bảng điểm chuyển đổi số toàn huyện
+  en: District digital-transformation scorecard
+description:
+  vi: Mỗi đơn vị với từng chỉ số áp dụng cho loại đơn vị đó, so với chỉ tiêu, trong một kỳ báo cáo.
+  en: Every unit against each indicator that applies to its type, compared with the target, for one period.
+params:
+  - name: period
+    type: period
+    description: { vi: Kỳ báo cáo, en: Reporting period }
+columns:
+  - { name: unit, vi: Mã đơn vị, en: Unit code }
+  - { name: unit_name, vi: Đơn vị, en: Unit }
+  - { name: unit_type, vi: Loại đơn vị, en: Unit type }
+  - { name: indicator_code, vi: Mã chỉ số, en: Indicator code }
+  - { name: indicator_name, vi: Chỉ số, en: Indicator }
+  - { name: measure, vi: Loại, en: Measure }
+  - { name: value, vi: Giá trị, en: Value }
+  - { name: target, vi: Chỉ tiêu, en: Target }
+  - { name: met, vi: Đạt, en: Met }
+chart: { type: heatmap, x: indicator_code, y: unit_name, value: value }
+*/
+SELECT
+  u.code AS unit,
+  u.name_vi AS unit_name,
+  u.type AS unit_type,
+  i.code AS indicator_code,
+  i.name_vi AS indicator_name,
+  i.measure,
+  k.value,
+  i.target,
+  CASE
+    WHEN k.value IS NULL THEN NULL
+    WHEN i.direction = 'higher' THEN k.value >= i.target
+    ELSE k.value <= i.target
+  END AS met
+FROM units u
+CROSS JOIN indicators i
+LEFT JOIN kpi_current k
+  ON k.unit = u.code AND k.indicator_code = i.code AND k.period = :period
+WHERE strpos(i.reported_by, u.type) > 0
+ORDER BY u.sort_order, i.sort_order
