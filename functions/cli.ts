@@ -8,13 +8,19 @@ import { describeLocation, ingestError } from './core/errors.ts';
 import { indexCatalog } from './core/ingestContext.ts';
 import { FsObjectStore } from './adapters/FsObjectStore.ts';
 import { ingestFile, type IngestResult } from './ingest/ingestFile.ts';
+import { localServices } from './local/localServices.ts';
+import { DuckDbEngine } from './query/DuckDbEngine.ts';
+import { FORMATS, toArrow, toCsv, toRows, toXlsx, type Format } from './query/renderResult.ts';
+import { InvalidParamsError, resolveParams } from './query/resolveParams.ts';
 
 const USAGE = `Cách dùng / usage:
   chiso ingest <tệp / file…> [--data-dir D] [--json]
+  chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
+  chiso query --list
 `;
 
 interface Io {
-  out: (text: string) => void;
+  out: (text: string | Uint8Array) => void;
   err: (text: string) => void;
   isTty: boolean;
 }
@@ -28,6 +34,7 @@ const processIo: Io = {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'ingest') return ingestCommand(rest, io);
+  if (command === 'query') return queryCommand(rest, io);
   io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
   return command && command !== '--help' ? 2 : 0;
 }
@@ -131,4 +138,71 @@ function summary(results: IngestResult[]): string {
 
 function list(items: string[], label: string): string {
   return items.length <= 3 ? items.join(', ') : `${items.length} ${label}`;
+}
+
+async function queryCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        param: { type: 'string', multiple: true, default: [] },
+        format: { type: 'string', default: 'json' },
+        list: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const config = readConfig(process.env, { dataDir: args.values['data-dir'] });
+  const services = await localServices(config);
+  if (args.values.list) {
+    for (const q of services.queries.values()) {
+      io.out(`${q.name}(${q.params.map((p) => `${p.name}${p.required ? '' : '?'}: ${p.type}`).join(', ')}) — ${q.title.vi} / ${q.title.en}\n`);
+    }
+    return 0;
+  }
+  const [name] = args.positionals;
+  const query = name ? services.queries.get(name) : undefined;
+  if (!query) {
+    io.err(`${name ? `Không có truy vấn / no saved query "${name}". ` : ''}Có / available: ${[...services.queries.keys()].join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const format = args.values.format as Format;
+  if (!FORMATS.includes(format)) {
+    io.err(`--format: ${FORMATS.join(' | ')}\n`);
+    return 2;
+  }
+  const raw: Record<string, string> = {};
+  for (const pair of args.values.param as string[]) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) {
+      io.err(`--param ${pair}: cần dạng / expected k=v\n`);
+      return 2;
+    }
+    raw[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const today = new Date(Date.now() + config.utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
+  let params;
+  try {
+    params = resolveParams(query, raw, services.catalog, today);
+  } catch (error) {
+    if (!(error instanceof InvalidParamsError)) throw error;
+    for (const p of error.problems) io.err(`${p.param}: ${p.message_vi} / ${p.message_en}\n`);
+    return 2;
+  }
+  const engine = await DuckDbEngine.open(config.dataDir, 1);
+  try {
+    const table = await engine.run(query.sql, params);
+    if (format === 'json') io.out(`${JSON.stringify(toRows(table), null, 2)}\n`);
+    else if (format === 'csv') io.out(toCsv(table));
+    else if (format === 'xlsx') io.out(await toXlsx(table, query, params));
+    else io.out(toArrow(table));
+  } finally {
+    await engine.close();
+  }
+  return 0;
 }

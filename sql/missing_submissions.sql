@@ -17,18 +17,35 @@ columns:
   - { name: last_submitted_at, vi: Lần gửi gần nhất, en: Latest submission }
 chart: { type: table }
 */
+WITH asked AS (
+  SELECT kind, start_date FROM periods WHERE period = :period
+),
+reported_now AS (
+  SELECT DISTINCT unit FROM kpi_current WHERE period = :period
+),
+reported_before AS (
+  SELECT k.unit, a.kind, max(p.start_date) AS last_start
+  FROM kpi_current k
+  JOIN periods p ON p.period = k.period
+  JOIN asked a ON a.kind = p.kind AND p.start_date < a.start_date
+  GROUP BY k.unit, a.kind
+),
+last_submission AS (
+  SELECT u.code AS unit, max(s.submitted_at) AS last_submitted_at
+  FROM units u
+  JOIN submissions s ON s.status = 'accepted' AND strpos(s.units, '"' || u.code || '"') > 0
+  GROUP BY u.code
+)
 SELECT
   u.code AS unit,
   u.name_vi AS unit_name,
   u.type AS unit_type,
-  (SELECT max(k.period) FROM kpi_current k
-     JOIN periods p ON p.period = k.period
-     JOIN periods asked ON asked.period = :period
-   WHERE k.unit = u.code AND p.kind = asked.kind) AS last_period_reported,
-  (SELECT max(s.submitted_at) FROM submissions s
-   WHERE s.status = 'accepted' AND strpos(s.units, '"' || u.code || '"') > 0) AS last_submitted_at
+  lp.period AS last_period_reported,
+  ls.last_submitted_at
 FROM units u
-WHERE NOT EXISTS (
-  SELECT 1 FROM kpi_current k WHERE k.unit = u.code AND k.period = :period
-)
+LEFT JOIN reported_now n ON n.unit = u.code
+LEFT JOIN reported_before b ON b.unit = u.code
+LEFT JOIN periods lp ON lp.start_date = b.last_start AND lp.kind = b.kind
+LEFT JOIN last_submission ls ON ls.unit = u.code
+WHERE n.unit IS NULL
 ORDER BY u.sort_order

@@ -78,7 +78,8 @@ export class DuckDbEngine implements QueryEngine {
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const columns = reader.getColumnsJS();
-      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i]!)])));
+      // An empty result has no chunks, hence no column arrays.
+      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i] ?? [])])));
     } finally {
       this.release(c);
     }

@@ -1,0 +1,86 @@
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { loadDefaultCatalog } from '../../schemas/catalog.ts';
+
+/**
+ * The demo files read independently of chiso's readers (exceljs's in-memory reader, csv-parse),
+ * so that expected query results are computed from the sources, not from the lake.
+ */
+export interface SourceValue { unit: string; period: string; indicator: string; value: number; numerator: number | null; denominator: number | null }
+
+const catalog = loadDefaultCatalog();
+const demo = (f: string) => new URL(`../../demo/${f}`, import.meta.url);
+const byName = new Map(catalog.indicators.map((i) => [i.nameVi, i.code]));
+const unitByName = new Map(catalog.units.map((u) => [u.nameVi, u.code]));
+const QUARTER: Record<string, string> = { I: 'Q1', II: 'Q2', III: 'Q3', IV: 'Q4' };
+
+async function communes(file: string, period: string): Promise<SourceValue[]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(demo(file).pathname);
+  const ws = wb.worksheets[0]!;
+  const out: SourceValue[] = [];
+  const columns: { code: string; col: number; counts: boolean }[] = [];
+  ws.getRow(4).eachCell((cell, col) => {
+    const code = byName.get(String(cell.value));
+    // A merged header repeats its text in every column it spans: the first column is the indicator's.
+    if (code && !columns.some((c) => c.code === code)) columns.push({ code, col, counts: ws.getRow(5).getCell(col).value === 'Tử số' });
+  });
+  for (let r = 6; r <= ws.rowCount; r++) {
+    const unit = unitByName.get(String(ws.getRow(r).getCell(2).value));
+    if (!unit) continue;
+    for (const { code, col, counts } of columns) {
+      const cell = ws.getRow(r).getCell(col).value;
+      if (counts) {
+        const num = Number(cell);
+        const den = Number(ws.getRow(r).getCell(col + 1).value);
+        out.push({ unit, period, indicator: code, value: (num / den) * 100, numerator: num, denominator: den });
+      } else {
+        out.push({ unit, period, indicator: code, value: cell === 'x' ? 1 : 0, numerator: null, denominator: null });
+      }
+    }
+  }
+  return out;
+}
+
+function offices(file: string, period: string): SourceValue[] {
+  const rows = parse(readFileSync(demo(file)), { bom: true, columns: true }) as Record<string, string>[];
+  return rows.map((r) => {
+    const num = r['Tử số'] ? Number(r['Tử số']) : null;
+    const den = r['Mẫu số'] ? Number(r['Mẫu số']) : null;
+    const value = num !== null && den !== null ? (num / den) * 100 : r['Tỷ lệ (%)'] === 'Có' ? 1 : 0;
+    return { unit: r['Mã đơn vị']!, period, indicator: r['Mã chỉ số']!, value, numerator: num, denominator: den };
+  });
+}
+
+/** Every value the accepted demo files hold, with the later Liên Châu report replacing its quarter. */
+export async function demoValues(): Promise<SourceValue[]> {
+  const manifest = JSON.parse(readFileSync(demo('manifest.json'), 'utf8')) as { file: string; expect: string }[];
+  let values: SourceValue[] = [];
+  for (const { file, expect } of manifest) {
+    if (expect !== 'accepted') continue;
+    const m = /quy-(I|II|III|IV)-(\d{4})/.exec(file)!;
+    const period = `${m[2]}-${QUARTER[m[1]!]}`;
+    if (file.startsWith('tong-hop')) values.push(...(await communes(file, period)));
+    else if (file.startsWith('phong-ban')) values.push(...offices(file, period));
+    else if (file === 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx') {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(demo(file).pathname);
+      const ws = wb.worksheets[0]!;
+      values = values.filter((v) => !(v.unit === 'xa-lien-chau' && v.period === period));
+      for (let r = 9; r <= ws.rowCount; r++) {
+        const row = ws.getRow(r);
+        const code = byName.get(String(row.getCell(2).value));
+        if (!code) continue;
+        const num = row.getCell(3).value as number | null;
+        const den = row.getCell(4).value as number | null;
+        const value = num !== null && den !== null ? (num / den) * 100 : row.getCell(5).value === 'x' ? 1 : 0;
+        values.push({ unit: 'xa-lien-chau', period, indicator: code, value, numerator: num, denominator: den });
+      }
+    } else throw new Error(`demo file not understood by the test: ${file}`);
+  }
+  return values;
+}
+
+export const targets = new Map(catalog.indicators.map((i) => [i.code, i.defaultTarget]));
+export { catalog as demoCatalog };

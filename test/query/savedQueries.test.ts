@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
+import { toRows } from '../../functions/query/renderResult.ts';
+import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
+import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { demoCatalog, demoValues, targets, type SourceValue } from '../helpers/demoSource.ts';
+
+const queries = loadSavedQueries(SQL_DIR);
+let engine: DuckDbEngine;
+let source: SourceValue[];
+beforeAll(async () => {
+  engine = await DuckDbEngine.open(inject('demoLake'));
+  source = await demoValues();
+});
+afterAll(async () => { await engine.close(); });
+
+const run = async (name: string, params: Record<string, string>) => toRows(await engine.run(queries.get(name)!.sql, params));
+const close = (a: unknown, b: number | null) => (b === null ? expect(a).toBeNull() : expect(a as number).toBeCloseTo(b, 6));
+const sourceOf = (unit: string, period: string, indicator: string) => source.find((v) => v.unit === unit && v.period === period && v.indicator === indicator);
+
+describe('saved queries on the demo lake (expected values computed from the demo files themselves)', () => {
+  it('district_scorecard: every unit × applicable indicator, values, targets and attainment', async () => {
+    const rows = await run('district_scorecard', { period: '2024-Q4' });
+    const applicable = demoCatalog.units.reduce((n, u) => n + demoCatalog.indicators.filter((i) => i.reportedBy.includes(u.type)).length, 0);
+    expect(rows).toHaveLength(applicable);
+    for (const row of rows) {
+      const expected = sourceOf(row.unit as string, '2024-Q4', row.indicator_code as string);
+      close(row.value, expected ? expected.value : null);
+      expect(row.target).toBe(targets.get(row.indicator_code as string));
+      expect(row.met).toBe(expected ? expected.value >= targets.get(expected.indicator)! : null);
+    }
+    // The unit that did not report has a row per indicator, all empty.
+    const yenPhuong = rows.filter((r) => r.unit === 'xa-yen-phuong');
+    expect(yenPhuong).toHaveLength(13);
+    expect(yenPhuong.every((r) => r.value === null && r.met === null)).toBe(true);
+    // The police report only their three indicators.
+    expect(rows.filter((r) => r.unit === 'cong-an-huyen').map((r) => r.indicator_code)).toEqual(['DIGITAL_SIGNATURE', 'DOC_ONLINE', 'STAFF_DIGITAL_ID', 'OFFICIAL_EMAIL', 'POPULATION_DB_LINK', 'CHIP_ID_CARDS', 'VNEID_ACCOUNTS']);
+  });
+
+  it('unit_report: the superseding report wins wholly, previous_value is the quarter before', async () => {
+    const rows = await run('unit_report', { unit: 'xa-lien-chau', period: '2024-Q4' });
+    expect(rows).toHaveLength(13);
+    const doc = rows.find((r) => r.indicator_code === 'DOC_ONLINE')!;
+    const corrected = sourceOf('xa-lien-chau', '2024-Q4', 'DOC_ONLINE')!;
+    const q3 = sourceOf('xa-lien-chau', '2024-Q3', 'DOC_ONLINE')!;
+    close(doc.value, corrected.value);
+    expect([doc.numerator, doc.denominator]).toEqual([corrected.numerator, corrected.denominator]);
+    close(doc.previous_value, q3.value);
+    expect(doc.met).toBe(false);
+    expect(rows.find((r) => r.indicator_code === 'OFFICIAL_EMAIL')).toMatchObject({ value: 100, met: true });
+    // Indicators the correction left out are no longer current: the earlier file is superseded wholly.
+    const staff = rows.find((r) => r.indicator_code === 'STAFF_DIGITAL_ID')!;
+    expect(staff.value).toBeNull();
+    close(staff.previous_value, sourceOf('xa-lien-chau', '2024-Q3', 'STAFF_DIGITAL_ID')!.value);
+  });
+
+  it('indicator_trend: the ratio of summed counts per quarter, never a mean of shares', async () => {
+    const rows = await run('indicator_trend', { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' });
+    expect(rows.map((r) => r.period)).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
+    for (const row of rows) {
+      const values = source.filter((v) => v.period === row.period && v.indicator === 'DOC_ONLINE');
+      const ratio = (100 * values.reduce((s, v) => s + v.numerator!, 0)) / values.reduce((s, v) => s + v.denominator!, 0);
+      expect(row.value as number).toBeCloseTo(ratio, 2);
+      expect(row.units_reported).toBe(values.length);
+      const mean = values.reduce((s, v) => s + v.value, 0) / values.length;
+      expect(Math.abs((row.value as number) - mean)).toBeGreaterThan(0.001);
+    }
+    expect(rows.at(-1)!.units_reported).toBe(25); // Yên Phương did not report 2024-Q4
+    const booleans = await run('indicator_trend', { indicator: 'DIGITAL_SIGNATURE', from: '2024-Q3', to: '2024-Q4' });
+    const q3 = source.filter((v) => v.period === '2024-Q3' && v.indicator === 'DIGITAL_SIGNATURE');
+    expect(booleans[0]!.value as number).toBeCloseTo((100 * q3.filter((v) => v.value === 1).length) / q3.length, 6);
+  });
+
+  it('unit_ranking: share of applicable indicators met, ranked with ties', async () => {
+    const rows = await run('unit_ranking', { period: '2024-Q4' });
+    expect(rows).toHaveLength(demoCatalog.units.length);
+    for (const row of rows) {
+      const unit = demoCatalog.units.find((u) => u.code === row.unit)!;
+      const applicable = demoCatalog.indicators.filter((i) => i.reportedBy.includes(unit.type));
+      const met = applicable.filter((i) => { const v = sourceOf(unit.code, '2024-Q4', i.code); return v && v.value >= i.defaultTarget; }).length;
+      expect([row.indicators_met, row.indicators_applicable]).toEqual([met, applicable.length]);
+      expect(row.score as number).toBeCloseTo(Math.round((1000 * met) / applicable.length) / 10, 6);
+    }
+    const scores = rows.map((r) => r.score as number);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(rows[0]!.rank).toBe(1);
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.rank).toBe(scores[i] === scores[i - 1] ? rows[i - 1]!.rank : i + 1);
+    }
+    expect(rows.at(-1)).toMatchObject({ unit: 'xa-yen-phuong', score: 0, indicators_reported: 0 });
+  });
+
+  it('missing_submissions: who has not reported, with the last quarter they did', async () => {
+    expect(await run('missing_submissions', { period: '2024-Q4' })).toEqual([
+      { unit: 'xa-yen-phuong', unit_name: 'Xã Yên Phương', unit_type: 'commune', last_period_reported: '2024-Q3', last_submitted_at: '2024-10-08T02:00:00.000Z' },
+    ]);
+    expect(await run('missing_submissions', { period: '2024-Q3' })).toEqual([]);
+    expect(await run('missing_submissions', { period: '2025-Q1' })).toHaveLength(demoCatalog.units.length);
+  });
+
+  it('submission_log: every file in the date range, accepted and rejected, newest first', async () => {
+    const all = await run('submission_log', { from: '2023-01-01', to: '2025-12-31' });
+    expect(all).toHaveLength(19);
+    expect(all.filter((r) => r.status === 'rejected').map((r) => [r.source_file, JSON.parse(r.errors as string)[0].code])).toEqual([
+      ['xa-te-lo-quy-IV-2024.csv', 'NUMERATOR_ABOVE_DENOMINATOR'],
+      ['xa-dai-tu-quy-IV-2024-loi.xlsx', 'PERCENT_OUT_OF_RANGE'],
+    ]);
+    const q1 = await run('submission_log', { from: '2023-04-01', to: '2023-04-08' });
+    expect(q1.map((r) => r.source_file)).toEqual(['tong-hop-xa-thi-tran-quy-I-2023.xlsx']);
+  });
+});
