@@ -48,6 +48,8 @@ const UNSUPPORTED = /\b(?:[1-9]|1[0-2]) thang (?:dau|cuoi) nam\b/;
 
 export interface FoundPeriods {
   periods: string[];
+  /** What is left of the text once the periods are taken out (normalized). */
+  rest: string;
   /** A period was written that is not one of the canonical kinds ("9 tháng đầu năm 2024"). */
   unsupported: string | null;
 }
@@ -55,12 +57,12 @@ export interface FoundPeriods {
 /** Every period named in a piece of text (a title, a label, a file name). */
 export function findPeriods(text: string, options: { wholeCell?: boolean } = {}): FoundPeriods {
   const direct = text.trim().toUpperCase();
-  if (CANONICAL_PERIOD.test(direct)) return { periods: [direct], unsupported: null };
+  if (CANONICAL_PERIOD.test(direct)) return { periods: [direct], rest: '', unsupported: null };
   let key = normalizeKey(text);
   for (const noise of NOISE) key = key.replace(noise, ' ');
   const unsupportedMatch = key.match(UNSUPPORTED);
   if (unsupportedMatch && !/\b6 thang/.test(unsupportedMatch[0])) {
-    return { periods: [], unsupported: text.trim() };
+    return { periods: [], rest: key, unsupported: text.trim() };
   }
   const found = new Set<string>();
   for (const rule of RULES) {
@@ -70,20 +72,24 @@ export function findPeriods(text: string, options: { wholeCell?: boolean } = {})
       return ' ';
     });
   }
+  let rest = key.trim();
   if (options.wholeCell && found.size === 0) {
-    const rest = key.trim();
     for (const rule of WHOLE_RULES) {
       const m = rest.match(rule.pattern);
       const built = m && rule.build(m);
-      if (built) found.add(built);
+      if (built) { found.add(built); rest = ''; }
     }
   }
-  return { periods: [...found], unsupported: null };
+  return { periods: [...found], rest: rest.replace(/\s+/g, ' ').trim(), unsupported: null };
 }
 
-/** One cell or label that should name exactly one period. */
-export function parsePeriod(text: string): string | null {
-  const { periods } = findPeriods(text, { wholeCell: true });
+/**
+ * One cell or label that should name exactly one period. `strict` also refuses any other word
+ * beside it ("2024-Q4; DROP …"), for parameters typed into a URL.
+ */
+export function parsePeriod(text: string, options: { strict?: boolean } = {}): string | null {
+  const { periods, rest } = findPeriods(text, { wholeCell: true });
+  if (options.strict && rest.replace(/\b(ky|bao cao|ky bao cao)\b/g, '').trim() !== '') return null;
   return periods.length === 1 ? periods[0]! : null;
 }
 

@@ -31,7 +31,7 @@ function resolveDefault(spec: ParamSpec, today: string): ParamValue | null {
 function check(spec: ParamSpec, raw: string, catalog: CatalogIndex): { value: ParamValue } | { vi: string; en: string } {
   switch (spec.type) {
     case 'period': {
-      const period = CANONICAL_PERIOD.test(raw) ? raw : parsePeriod(raw);
+      const period = CANONICAL_PERIOD.test(raw) ? raw : parsePeriod(raw, { strict: true });
       return period ? { value: period } : { vi: `"${raw}" không phải kỳ báo cáo (ví dụ 2024-Q3, 2024-H1, 2024-09, 2024)`, en: `"${raw}" is not a period (e.g. 2024-Q3, 2024-H1, 2024-09, 2024)` };
     }
     case 'unit': {

@@ -28,6 +28,8 @@ describe('parsePeriod', () => {
     expect(parsePeriod('Quý III')).toBeNull();
     expect(parsePeriod('Quý I/2024 và Quý II/2024')).toBeNull();
     expect(findPeriods('9 tháng đầu năm 2024').unsupported).toBe('9 tháng đầu năm 2024');
+    expect(parsePeriod("2024-Q4'; DROP TABLE units; --", { strict: true })).toBeNull();
+    expect(parsePeriod('Quý IV/2024', { strict: true })).toBe('2024-Q4');
   });
 
   it('does not read a signature date as a period', () => {
