@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { planReads, readManifest, scanRawLake } from './compactLake.ts';
 import {
   INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS,
   type ColumnSpec,
@@ -23,22 +24,42 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
   return Number(reader.getRowObjects()[0]!.n) > 0;
 }
 
-/** The lake's tables as DuckDB views: a view is re-planned at each query, so new files are seen. */
-export const LAKE_TABLES: { name: string; glob: string; columns: readonly ColumnSpec[]; hive?: boolean }[] = [
-  { name: 'kpi_values', glob: 'lake/kpi_values/*/*/*.parquet', columns: [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS], hive: true },
-  { name: 'submissions', glob: 'lake/submissions/*.parquet', columns: SUBMISSIONS_COLUMNS },
+const DIMENSIONS: { name: string; glob: string; columns: readonly ColumnSpec[] }[] = [
   { name: 'units', glob: 'lake/dim/units/*.parquet', columns: UNITS_COLUMNS },
   { name: 'indicators', glob: 'lake/dim/indicators/*.parquet', columns: INDICATORS_COLUMNS },
   { name: 'periods', glob: 'lake/dim/periods/*.parquet', columns: PERIODS_COLUMNS },
 ];
 
-/** (Re)defines the lake's views on a connection; views live in the database, shared by its connections. */
+const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
+const fileList = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
+
+/** A union of compacted and raw files with the same columns, or an empty relation. */
+function unionOf(columns: readonly ColumnSpec[], parts: { files: string[]; options: string }[]): string {
+  const names = columns.map((c) => c.name).join(', ');
+  const selects = parts.filter((p) => p.files.length > 0)
+    .map((p) => `SELECT ${names} FROM read_parquet(${fileList(p.files)}${p.options})`);
+  return selects.length ? selects.join(' UNION ALL ') : emptyOf(columns);
+}
+
+/**
+ * (Re)defines the lake's views on a connection (views live in the database, shared by its
+ * connections). kpi_values and submissions read each period's compacted file where it is
+ * current and the raw per-submission files elsewhere (see compactLake.ts).
+ */
 export async function defineLakeViews(connection: DuckDBConnection, dataDir: string): Promise<void> {
-  for (const table of LAKE_TABLES) {
+  const plan = planReads(await scanRawLake(dataDir), await readManifest(dataDir), dataDir);
+  const kpiColumns = [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS];
+  await connection.run(`CREATE OR REPLACE VIEW kpi_values AS ${unionOf(kpiColumns, [
+    { files: plan.compactedKpi, options: '' },
+    { files: plan.rawKpi, options: HIVE },
+  ])}`);
+  await connection.run(`CREATE OR REPLACE VIEW submissions AS ${unionOf(SUBMISSIONS_COLUMNS, [
+    { files: plan.compactedSubmissions, options: '' },
+    { files: plan.rawSubmissions, options: '' },
+  ])}`);
+  for (const table of DIMENSIONS) {
     const glob = join(dataDir, table.glob);
-    const source = (await hasFiles(connection, glob))
-      ? `SELECT * FROM read_parquet(${sqlString(glob)}${table.hive ? ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}" : ''})`
-      : emptyOf(table.columns);
+    const source = (await hasFiles(connection, glob)) ? `SELECT * FROM read_parquet(${sqlString(glob)})` : emptyOf(table.columns);
     await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${source}`);
   }
   await connection.run(`CREATE OR REPLACE VIEW kpi_current AS ${viewSql('kpi_current')}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readConfig } from '../config.ts';
 import { createApp } from '../query/app.ts';
 import { DuckDbEngine } from '../query/DuckDbEngine.ts';
+import { compactLake } from '../adapters/compactLake.ts';
 import { loadDemoOnce } from './loadDemo.ts';
 import { localServices } from './localServices.ts';
 import { LocalTokens } from './localTokens.ts';
@@ -22,20 +23,36 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
       console.log(`Dữ liệu mẫu / demo data: ${accepted} tệp được nhận, ${demo.length - accepted} bị từ chối / files accepted, rejected`);
     }
   }
+  await compactLake(config.dataDir);
   const engine = await DuckDbEngine.open(config.dataDir);
+  // Every new submission is readable at once from its own file; compaction follows a moment later.
+  let compacting: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const scheduleCompaction = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      compacting = compacting.then(() => compactLake(config.dataDir)).then(() => engine.refresh())
+        .catch((error) => console.error('compaction:', error));
+    }, 1000);
+  };
+  const ingest: typeof services.ingest = async (input) => {
+    const result = await services.ingest(input);
+    scheduleCompaction();
+    return result;
+  };
   const app = createApp({
     engine,
     store: services.store,
     catalog: services.catalog,
     queries: services.queries,
     tokens: () => tokens.records(),
-    ingest: services.ingest,
+    ingest,
     now: () => new Date(),
     utcOffsetHours: config.utcOffsetHours,
   });
   const uploads = join(config.dataDir, 'uploads');
   await mkdir(uploads, { recursive: true });
-  const watcher = await watchUploads(uploads, services.ingest, (r) => {
+  const watcher = await watchUploads(uploads, ingest, (r) => {
     console.log(`${r.status === 'accepted' ? '✓' : '✗'} ${r.file}: ${r.status}${r.errors.length ? ` (${r.errors.length} lỗi / errors)` : ''}`);
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -52,6 +69,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   thư mục nộp báo cáo / upload folder: ${uploads}
 analyst token: ${analystToken}`);
   const stop = async () => {
+    clearTimeout(timer);
+    await compacting;
     watcher.close();
     await new Promise((r) => server.close(r));
     await engine.close();

@@ -40,11 +40,11 @@ export async function buildXlsx(sheets: SheetSpec[]): Promise<Buffer> {
 }
 
 /** A CSV in the given encoding, optionally with its byte-order mark. */
-export function csvBytes(text: string, encoding: 'utf8' | 'utf16le' | 'utf16be' = 'utf8', bom = true): Buffer {
-  if (encoding === 'utf8') return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+export function csvBytes(text: string, encoding: 'utf8' | 'utf16le' | 'utf16be' = 'utf8', bom = true): Uint8Array<ArrayBuffer> {
+  if (encoding === 'utf8') return new Uint8Array(Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]));
   const le = Buffer.from(text, 'utf16le');
-  if (encoding === 'utf16le') return Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), le]);
+  if (encoding === 'utf16le') return new Uint8Array(Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), le]));
   const be = Buffer.from(le);
   be.swap16();
-  return Buffer.concat([bom ? Buffer.from([0xfe, 0xff]) : Buffer.alloc(0), be]);
+  return new Uint8Array(Buffer.concat([bom ? Buffer.from([0xfe, 0xff]) : Buffer.alloc(0), be]));
 }

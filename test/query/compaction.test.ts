@@ -1,0 +1,69 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { compactLake, planReads, readManifest, scanRawLake } from '../../functions/adapters/compactLake.ts';
+import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
+import { ingestFile } from '../../functions/ingest/ingestFile.ts';
+import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
+import { toRows } from '../../functions/query/renderResult.ts';
+import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
+import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { catalogIndex } from '../helpers/lake.ts';
+import { csvBytes } from '../helpers/workbook.ts';
+
+const queries = loadSavedQueries(SQL_DIR);
+const CASES: [string, Record<string, string>][] = [
+  ['district_scorecard', { period: '2024-Q4' }],
+  ['unit_report', { unit: 'xa-lien-chau', period: '2024-Q4' }],
+  ['indicator_trend', { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' }],
+  ['unit_ranking', { period: '2024-Q3' }],
+  ['missing_submissions', { period: '2024-Q4' }],
+  ['submission_log', { from: '2023-01-01', to: '2025-12-31' }],
+];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chiso-compact-'));
+  await cp(inject('demoLake'), dir, { recursive: true });
+});
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function answers(): Promise<unknown[]> {
+  const engine = await DuckDbEngine.open(dir);
+  try {
+    return await Promise.all(CASES.map(async ([name, params]) => toRows(await engine.run(queries.get(name)!.sql, params))));
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('compaction', () => {
+  it('gives every saved query the same answer as the raw files, from one file per period', async () => {
+    const before = await answers();
+    const { periods } = await compactLake(dir);
+    expect(periods).toBe(8);
+    const plan = planReads(await scanRawLake(dir), await readManifest(dir), dir);
+    expect(plan.rawKpi).toEqual([]);
+    expect(plan.compactedKpi).toHaveLength(8);
+    expect(plan.rawSubmissions).toEqual([]);
+    expect(await answers()).toEqual(before);
+    expect((await compactLake(dir)).periods).toBe(0);
+  });
+
+  it('shows a new submission at once, reading its period raw until compacted again', async () => {
+    const deps = { store: new FsObjectStore(dir), catalog: catalogIndex, now: () => new Date('2025-02-01T00:00:00Z'), utcOffsetHours: 7 };
+    const result = await ingestFile({
+      bytes: csvBytes('Đơn vị: Xã Yên Phương\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,9,10\n'),
+      fileName: 'yp.csv', submittedAt: new Date('2025-01-20T00:00:00Z'),
+    }, deps);
+    expect(result.status).toBe('accepted');
+    const plan = planReads(await scanRawLake(dir), await readManifest(dir), dir);
+    expect(plan.stalePeriods).toEqual(['2024-Q4']);
+    expect(plan.rawSubmissions).toHaveLength(1);
+    const fresh = await answers();
+    expect(fresh[4]).toEqual([]); // missing_submissions: Yên Phương has reported now
+    expect((await compactLake(dir)).periods).toBe(1);
+    expect(await answers()).toEqual(fresh);
+  });
+});
