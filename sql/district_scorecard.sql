@@ -20,6 +20,11 @@ columns:
   - { name: target, vi: Chỉ tiêu, en: Target }
   - { name: met, vi: Đạt, en: Met }
 chart: { type: heatmap, x: indicator_code, y: unit_name, value: value }
+page:
+  sections:
+    - { query: district_trend, params: { from: "{period-7}", to: "{period}" } }
+    - { query: unit_ranking, params: { period: "{period}" } }
+    - { query: missing_submissions, params: { period: "{period}" } }
 */
 SELECT
   u.code AS unit,

@@ -28,7 +28,7 @@ columns:
   - { name: target, vi: Chỉ tiêu, en: Target }
   - { name: units_reported, vi: Số đơn vị báo cáo, en: Units reported }
   - { name: units_without_counts, vi: Đơn vị không có tử số/mẫu số, en: Units without counts }
-chart: { type: line, x: period, y: value }
+chart: { type: line, x: period_label, y: value }
 */
 WITH span AS (
   SELECT p.period, p.label_vi, p.start_date

@@ -3,8 +3,8 @@ title:
   vi: Đơn vị chưa báo cáo
   en: Units that have not reported
 description:
-  vi: Các đơn vị chưa có báo cáo được chấp nhận cho kỳ này, với kỳ gần nhất đã báo cáo.
-  en: Units with no accepted report for the period, with the latest period they did report.
+  vi: Các đơn vị chưa có báo cáo được chấp nhận cho kỳ này, với kỳ gần nhất đã báo cáo và thời điểm gửi báo cáo còn hiệu lực gần nhất.
+  en: Units with no accepted report for the period, with the latest period they did report and when their latest current report arrived.
 params:
   - name: period
     type: period
@@ -31,10 +31,9 @@ reported_before AS (
   GROUP BY k.unit, a.kind
 ),
 last_submission AS (
-  SELECT u.code AS unit, max(s.submitted_at) AS last_submitted_at
-  FROM units u
-  JOIN submissions s ON s.status = 'accepted' AND strpos(s.units, '"' || u.code || '"') > 0
-  GROUP BY u.code
+  SELECT unit, max(submitted_at) AS last_submitted_at
+  FROM kpi_current
+  GROUP BY unit
 )
 SELECT
   u.code AS unit,

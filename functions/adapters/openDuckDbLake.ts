@@ -65,6 +65,16 @@ export async function defineLakeViews(connection: DuckDBConnection, dataDir: str
   await connection.run(`CREATE OR REPLACE VIEW kpi_current AS ${viewSql('kpi_current')}`);
 }
 
+/**
+ * The server's variant: kpi_current computed once per lake version into a table (the same SQL),
+ * so each query joins a few thousand rows instead of re-ranking every submission.
+ */
+export async function defineLakeTables(connection: DuckDBConnection, dataDir: string): Promise<void> {
+  await defineLakeViews(connection, dataDir);
+  await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${viewSql('kpi_current')}`);
+  await connection.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
+}
+
 /** DuckDB in-process over a local lake, for one-off use (tests, scripts). */
 export async function openDuckDbLake(dataDir: string): Promise<{ connection: DuckDBConnection; close: () => void }> {
   const instance = await DuckDBInstance.create(':memory:');

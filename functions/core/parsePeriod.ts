@@ -104,3 +104,19 @@ export function periodStart(period: string): string {
   if (part.startsWith('Q')) return `${year}-${pad((Number(part[1]) - 1) * 3 + 1)}-01`;
   return `${year}-${part}-01`;
 }
+
+/** The period `n` steps of the same kind away: 2024-Q1 − 1 is 2023-Q4, 2024-01 + 13 is 2025-02. */
+export function shiftPeriod(period: string, n: number): string {
+  const m = CANONICAL_PERIOD.exec(period);
+  if (!m) throw new Error(`not a canonical period: ${period}`);
+  const year = Number(m[1]);
+  const part = m[2];
+  const step = (perYear: number, index: number, format: (y: number, i: number) => string) => {
+    const total = year * perYear + (index - 1) + n;
+    return format(Math.floor(total / perYear), (total % perYear) + 1);
+  };
+  if (!part) return String(year + n);
+  if (part.startsWith('H')) return step(2, Number(part[1]), (y, i) => `${y}-H${i}`);
+  if (part.startsWith('Q')) return step(4, Number(part[1]), (y, i) => `${y}-Q${i}`);
+  return step(12, Number(part), (y, i) => `${y}-${pad(i)}`);
+}

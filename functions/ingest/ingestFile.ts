@@ -240,7 +240,8 @@ function refuseOtherUnits(records: KpiRecord[], allowed: string[]): IngestError[
   return errors;
 }
 
-function kpiValuesFile(
+/** The Parquet file of one submission's rows for one unit and period. */
+export function kpiValuesFile(
   records: KpiRecord[],
   meta: { submissionId: string; fileName: string; submittedAt: Date; ingestedAt: Date },
 ): Uint8Array {

@@ -8,6 +8,7 @@ import { compactLake } from '../adapters/compactLake.ts';
 import { loadDemoOnce } from './loadDemo.ts';
 import { localServices } from './localServices.ts';
 import { LocalTokens } from './localTokens.ts';
+import { LocalLinkRegistry, localLinkSecret } from './localLinks.ts';
 import { watchUploads } from './watchUploads.ts';
 
 /** npm start: the local server on 127.0.0.1, demo data on first start, the upload folder watched. */
@@ -46,6 +47,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     catalog: services.catalog,
     queries: services.queries,
     tokens: () => tokens.records(),
+    linkSecret: await localLinkSecret(config.dataDir),
+    links: new LocalLinkRegistry(config.dataDir),
     ingest,
     now: () => new Date(),
     utcOffsetHours: config.utcOffsetHours,
@@ -65,6 +68,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   ${base}/health
   ${base}/api/queries                     (Authorization: Bearer <token>)
   ${base}/api/queries/district_scorecard?period=2024-Q4&format=csv
+  ${base}/q/district_scorecard?period=2024-Q4   (trang / page; đăng nhập / sign in at ${base}/login)
   ${base}/api/openapi.json
   thư mục nộp báo cáo / upload folder: ${uploads}
 analyst token: ${analystToken}`);

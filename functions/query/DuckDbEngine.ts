@@ -1,6 +1,6 @@
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
-import { defineLakeViews } from '../adapters/openDuckDbLake.ts';
+import { defineLakeTables } from '../adapters/openDuckDbLake.ts';
 import type { QueryEngine } from './QueryEngine.ts';
 import type { ParamValue } from './resolveParams.ts';
 import { compilePlaceholders } from './savedQueries.ts';
@@ -33,14 +33,21 @@ export class DuckDbEngine implements QueryEngine {
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly dataDir: string, connections: DuckDBConnection[]) {
+  private refreshing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly defineViews: (c: DuckDBConnection) => Promise<void>,
+    connections: DuckDBConnection[],
+  ) {
     this.idle.push(...connections);
   }
 
-  static async open(dataDir: string, poolSize = 4): Promise<DuckDbEngine> {
+  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path). */
+  static async open(dataDir: string, poolSize = 4, defineViews?: (c: DuckDBConnection) => Promise<void>): Promise<DuckDbEngine> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     const connections = await Promise.all(Array.from({ length: poolSize }, () => instance.connect()));
-    const engine = new DuckDbEngine(instance, dataDir, connections);
+    const engine = new DuckDbEngine(instance, defineViews ?? ((c) => defineLakeTables(c, dataDir)), connections);
     await engine.refresh();
     return engine;
   }
@@ -56,13 +63,18 @@ export class DuckDbEngine implements QueryEngine {
     else this.idle.push(c);
   }
 
-  async refresh(): Promise<void> {
-    const c = await this.acquire();
-    try {
-      await defineLakeViews(c, this.dataDir);
-    } finally {
-      this.release(c);
-    }
+  /** One refresh at a time: callers arriving meanwhile share it (two would conflict on the catalog). */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const c = await this.acquire();
+      try {
+        await this.defineViews(c);
+      } finally {
+        this.release(c);
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   async run(sql: string, params: Record<string, ParamValue>): Promise<Table> {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { LIMITS } from '../adapters/limits.ts';
 import type { ObjectStore } from '../adapters/ObjectStore.ts';
 import type { CatalogIndex } from '../core/ingestContext.ts';
@@ -11,6 +12,8 @@ import { CONTENT_TYPES, FORMATS, toArrow, toCsv, toRows, toXlsx, type Format } f
 import { canonicalParams, InvalidParamsError, resolveParams, type ParamValue } from './resolveParams.ts';
 import type { SavedQuery } from './savedQueries.ts';
 import { verifyToken, type Principal, type TokenRecord } from './tokens.ts';
+import type { LinkRegistry } from './signedLinks.ts';
+import { registerPageRoutes } from '../pages/pageRoutes.ts';
 
 export interface AppDeps {
   engine: QueryEngine;
@@ -18,16 +21,21 @@ export interface AppDeps {
   catalog: CatalogIndex;
   queries: Map<string, SavedQuery>;
   tokens: () => Promise<readonly TokenRecord[]>;
+  /** Key that signs leaders' links (local: generated into the data folder; AWS: from SSM). */
+  linkSecret: Buffer;
+  links: LinkRegistry;
   ingest: (input: IngestInput) => Promise<IngestResult>;
   now: () => Date;
   utcOffsetHours: number;
+  /** Keep rendered results until the lake changes (default). Off only to measure the engine. */
+  cacheResults?: boolean;
 }
 
-type Env = { Variables: { principal: Principal } };
+export type Env = { Variables: { principal: Principal } };
 
-interface ApiError { status: number; code: string; vi: string; en: string; details?: unknown }
+export interface ApiError { status: number; code: string; vi: string; en: string; details?: unknown }
 
-const problem = (c: Context, e: ApiError) =>
+export const problem = (c: Context, e: ApiError) =>
   c.json({ error: { code: e.code, message: `${e.vi} / ${e.en}`, message_vi: e.vi, message_en: e.en, ...(e.details ? { details: e.details } : {}) } }, e.status as 400);
 
 /** Least-privilege headers for every response; pages (later) loosen only what they need. */
@@ -39,6 +47,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 const CACHE_LIMIT = 500;
+/** Below this a response is sent as it is: compressing would cost more than it saves. */
+const COMPRESS_FROM = 1024;
 
 /**
  * The HTTP layer, built from its ports so the same app serves locally (DuckDB, a folder) and on
@@ -46,18 +56,22 @@ const CACHE_LIMIT = 500;
  */
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  const cache = new Map<string, { etag: string; bodies: Partial<Record<Format, Uint8Array | string>>; table: Awaited<ReturnType<QueryEngine['run']>> }>();
+  const cache = new Map<string, { etag: string; bodies: Partial<Record<Format | `${Format}.gz`, Uint8Array | string>>; table: Awaited<ReturnType<QueryEngine['run']>> }>();
   let engineVersion: string | null = null;
+  let catchingUp: Promise<void> | null = null;
 
   const today = () => new Date(deps.now().getTime() + deps.utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
 
+  /** The lake's version; when it moved, the engine re-reads the lake once, whoever asks meanwhile. */
   async function lakeVersion(): Promise<string> {
     const v = await deps.store.get(lakeKeys.lakeVersion);
     const version = v ? Buffer.from(v).toString('utf8') : 'empty';
     if (version !== engineVersion) {
-      await deps.engine.refresh();
-      engineVersion = version;
-      cache.clear();
+      catchingUp ??= deps.engine.refresh().then(() => {
+        engineVersion = version;
+        cache.clear();
+      }).finally(() => { catchingUp = null; });
+      await catchingUp;
     }
     return version;
   }
@@ -109,6 +123,22 @@ export function createApp(deps: AppDeps): Hono<Env> {
     })));
   });
 
+  /** Runs a saved query through the cache; the entry also carries its ETag. */
+  async function runSaved(query: SavedQuery, params: Record<string, ParamValue>) {
+    const version = await lakeVersion();
+    const key = `${query.name}?${canonicalParams(params)}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      const table = await deps.engine.run(query.sql, params);
+      entry = { etag: `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`, bodies: {}, table };
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      if (deps.cacheResults !== false) cache.set(key, entry);
+    }
+    return entry;
+  }
+
+  registerPageRoutes(app, { deps, runSaved, today, problem });
+
   app.get('/api/queries/:name', async (c) => {
     const denied = analystsOnly(c);
     if (denied) return denied;
@@ -117,15 +147,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const format = pickFormat(c.req.query('format'), c.req.header('accept'));
     if (!format) return problem(c, { status: 400, code: 'INVALID_FORMAT', vi: `Định dạng phải là ${FORMATS.join(', ')}`, en: `format must be one of ${FORMATS.join(', ')}` });
     const params = resolveParams(query, c.req.query(), deps.catalog, today());
-    const version = await lakeVersion();
-    const key = `${query.name}?${canonicalParams(params)}`;
-    let entry = cache.get(key);
-    if (!entry) {
-      const table = await deps.engine.run(query.sql, params);
-      entry = { etag: `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`, bodies: {}, table };
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-      cache.set(key, entry);
-    }
+    const entry = await runSaved(query, params);
     const etag = `${entry.etag.slice(0, -1)}-${format}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'private, no-cache');
@@ -133,6 +155,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     const body = (entry.bodies[format] ??= await render(format, entry.table, query, params));
     c.header('Content-Type', CONTENT_TYPES[format]);
+    // A scorecard of 300 units is a megabyte of JSON: compressed once, kept with the result.
+    if (format !== 'xlsx' && body.length >= COMPRESS_FROM && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      const gz = (entry.bodies[`${format}.gz`] ??= gzipSync(body, { level: 5 }));
+      c.header('Content-Encoding', 'gzip');
+      return c.body(gz as Uint8Array<ArrayBuffer>);
+    }
     if (format === 'csv' || format === 'xlsx') {
       const stem = [query.name, ...Object.values(params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
       c.header('Content-Disposition', `attachment; filename="${stem}.${format}"`);

@@ -27,6 +27,8 @@ export interface SavedQuery {
   params: ParamSpec[];
   columns: ColumnMeta[];
   chart: { type: ChartType; x?: string; y?: string; series?: string };
+  /** Further sections of its page: other saved queries, parameters derived from this one's. */
+  page: { sections: { query: string; params: Record<string, string> }[] };
   /** The SQL with `:name` placeholders, as written. */
   sql: string;
   /** Placeholder names in order of appearance (for positional engines). */
@@ -135,9 +137,20 @@ export function parseSavedQuery(text: string, file: string): SavedQuery {
   if (unknown) fail(`uses :${unknown} but declares no such parameter`);
   const unused = params.find((p) => !names.includes(p.name));
   if (unused) fail(`declares parameter ${unused.name} but never uses it`);
+  const rawPage = (meta.page ?? { sections: [] }) as { sections?: unknown };
+  const sections = (rawPage.sections ?? []) as { query?: unknown; params?: unknown }[];
+  if (!Array.isArray(sections)) fail('page.sections must be a list');
+  for (const [i, s] of sections.entries()) {
+    if (typeof s.query !== 'string') fail(`page.sections[${i}] needs a query`);
+    for (const [k, v] of Object.entries((s.params ?? {}) as Record<string, unknown>)) {
+      const template = /^\{([a-z_][a-z0-9_]*)([+-]\d+)?\}$/.exec(String(v));
+      if (!template || !declared.has(template[1]!)) fail(`page.sections[${i}].params.${k}: "${v}" must be {param} or {param-N} of this query's parameters`);
+    }
+  }
   return {
     name,
     file,
+    page: { sections: sections.map((s) => ({ query: s.query as string, params: (s.params ?? {}) as Record<string, string> })) },
     title: bilingual(meta.title, `${file}: title`),
     description: bilingual(meta.description ?? meta.title, `${file}: description`),
     params,
@@ -154,6 +167,10 @@ export function loadSavedQueries(dir: string): Map<string, SavedQuery> {
   for (const entry of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     const query = parseSavedQuery(readFileSync(join(dir, entry), 'utf8'), `sql/${entry}`);
     queries.set(query.name, query);
+  }
+  for (const query of queries.values()) {
+    const missing = query.page.sections.find((s) => !queries.has(s.query));
+    if (missing) throw new SavedQueryError(`${query.file}: page.sections names ${missing.query}, which is no saved query`);
   }
   return queries;
 }

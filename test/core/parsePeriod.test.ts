@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findPeriods, parsePeriod, periodStart } from '../../functions/core/parsePeriod.ts';
+import { findPeriods, parsePeriod, periodStart, shiftPeriod } from '../../functions/core/parsePeriod.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV'];
 
@@ -60,5 +60,28 @@ describe('parsePeriod', () => {
     expect(periodStart('2024-H2')).toBe('2024-07-01');
     expect(periodStart('2024-Q4')).toBe('2024-10-01');
     expect(periodStart('2024-09')).toBe('2024-09-01');
+  });
+});
+
+describe('shiftPeriod', () => {
+  it('steps within the same kind across years', () => {
+    expect(shiftPeriod('2024-Q4', -7)).toBe('2023-Q1');
+    expect(shiftPeriod('2024-Q1', -1)).toBe('2023-Q4');
+    expect(shiftPeriod('2024-01', 13)).toBe('2025-02');
+    expect(shiftPeriod('2024-H1', -1)).toBe('2023-H2');
+    expect(shiftPeriod('2024', -2)).toBe('2022');
+  });
+
+  it('is undone by the opposite step, for any period and step', () => {
+    const period = fc.oneof(
+      fc.tuple(fc.integer({ min: 2000, max: 2090 }), fc.integer({ min: 1, max: 4 })).map(([y, q]) => `${y}-Q${q}`),
+      fc.tuple(fc.integer({ min: 2000, max: 2090 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
+      fc.tuple(fc.integer({ min: 2000, max: 2090 }), fc.integer({ min: 1, max: 2 })).map(([y, h]) => `${y}-H${h}`),
+    );
+    fc.assert(fc.property(period, fc.integer({ min: -100, max: 100 }), (p, n) => {
+      const shifted = shiftPeriod(p, n);
+      expect(parsePeriod(shifted)).toBe(shifted);
+      expect(shiftPeriod(shifted, -n)).toBe(p);
+    }));
   });
 });

@@ -13,6 +13,7 @@ import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
 import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
 import { SQL_DIR } from '../../functions/local/localServices.ts';
 import { LocalTokens } from '../../functions/local/localTokens.ts';
+import { LocalLinkRegistry, localLinkSecret } from '../../functions/local/localLinks.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
 let dir: string;
@@ -35,6 +36,7 @@ beforeAll(async () => {
   const deps = { store, catalog, now: () => new Date('2025-02-01T00:00:00Z'), utcOffsetHours: 7 };
   app = createApp({
     engine, store, catalog, queries: loadSavedQueries(SQL_DIR), tokens: () => tokens.records(),
+    linkSecret: await localLinkSecret(dir), links: new LocalLinkRegistry(dir),
     ingest: (input) => ingestFile(input, deps), now: deps.now, utcOffsetHours: 7,
   });
 });
@@ -55,7 +57,7 @@ describe('the API through app.request()', () => {
   it('lists the saved queries with their parameters', async () => {
     const res = await app.request('/api/queries', { headers: auth(analyst) });
     const list = (await res.json()) as { name: string; params: { name: string; type: string }[] }[];
-    expect(list.map((q) => q.name)).toEqual(['district_scorecard', 'indicator_trend', 'missing_submissions', 'submission_log', 'unit_ranking', 'unit_report']);
+    expect(list.map((q) => q.name)).toEqual(['district_scorecard', 'district_trend', 'indicator_trend', 'missing_submissions', 'submission_log', 'unit_ranking', 'unit_report']);
     expect(list.find((q) => q.name === 'unit_report')!.params.map((p) => [p.name, p.type])).toEqual([['unit', 'unit'], ['period', 'period']]);
   });
 

@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { formatNumber } from '../../functions/pages/renderPages.ts';
+import { demoApp } from '../helpers/appServer.ts';
+import { launchChromium } from '../helpers/browser.ts';
+
+/** Screenshots land here, for people to look at (CI keeps the folder with its log). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+let t: Awaited<ReturnType<typeof demoApp>>;
+let browser: Browser;
+let scorecardUrl: string;
+let scorecard: { unit: string; indicator_code: string; value: number | null; measure: string }[];
+
+beforeAll(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  t = await demoApp(inject('demoLake'), { listen: true });
+  browser = await launchChromium();
+  const res = await fetch(`${t.base}/api/links`, {
+    method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: 'district_scorecard', params: { period: '2024-Q4' }, expires_in: 30 * 86400 }),
+  });
+  scorecardUrl = ((await res.json()) as { url: string }).url;
+  scorecard = (await (await fetch(`${t.base}/api/queries/district_scorecard?period=2024-Q4`, { headers: t.auth(t.analyst) })).json()) as typeof scorecard;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('a leader opens a signed link in a real browser', () => {
+  it('shows the scorecard numbers the API gives, for three communes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const violations: string[] = [];
+    page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+    const response = await page.goto(scorecardUrl);
+    expect(response!.status()).toBe(200);
+    expect(await page.locator('h1').first().textContent()).toBe('Bảng điểm chuyển đổi số toàn huyện');
+    for (const unit of ['xa-lien-chau', 'xa-dai-tu', 'tt-yen-lac']) {
+      for (const indicator of ['DOC_ONLINE', 'OFFICIAL_EMAIL', 'DIGITAL_SIGNATURE']) {
+        const expected = scorecard.find((r) => r.unit === unit && r.indicator_code === indicator)!;
+        const shown = await page.locator(`table.heat tr[data-unit="${unit}"] td[data-indicator="${indicator}"]`).textContent();
+        const text = expected.value === null ? '–' : expected.measure === 'boolean' ? (expected.value >= 1 ? 'Có' : 'Không') : formatNumber(expected.value, 'vi');
+        expect(shown, `${unit} ${indicator}`).toBe(text);
+      }
+    }
+    // The commune that did not report is there, empty, in the "not reported" colour.
+    await expect.poll(() => page.locator('tr[data-unit="xa-yen-phuong"] td.none').count()).toBe(13);
+    expect(await page.locator('section[data-section="missing_submissions"] td[data-col="unit_name"]').allTextContents()).toEqual(['Xã Yên Phương']);
+    expect(violations).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}scorecard-desktop.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('draws the trend and the ranking as charts, with their numbers beside them', async () => {
+    const page = await browser.newPage();
+    await page.goto(scorecardUrl);
+    const charts = page.locator('figure.chart img');
+    expect(await charts.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const loaded = await charts.nth(i).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+      expect(loaded).toBe(true);
+    }
+    const svg = await (await page.request.get(await charts.first().getAttribute('src').then((s) => new URL(s!, scorecardUrl).href))).text();
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('Quý IV/2024');
+    expect(await page.locator('section[data-section="district_trend"] tbody tr').count()).toBe(8);
+    expect(await page.locator('section[data-section="unit_ranking"] tbody tr').count()).toBe(26);
+    await page.close();
+  });
+
+  it('fits a 360 px phone without sideways scrolling of the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
+    await page.goto(scorecardUrl);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${SCREENSHOTS}scorecard-phone-360.png`, fullPage: true });
+    await page.goto(`${scorecardUrl}?lang=en`);
+    expect(await page.locator('h1').first().textContent()).toBe('District digital-transformation scorecard');
+    await page.close();
+  });
+
+  it('offers the data as CSV and Excel from the page', async () => {
+    const page = await browser.newPage();
+    await page.goto(scorecardUrl);
+    const href = await page.locator('section[data-section="district_scorecard"] .downloads a').first().getAttribute('href');
+    const csv = await page.request.get(new URL(href!, scorecardUrl).href);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n').length).toBe(scorecard.length + 2);
+    await page.close();
+  });
+
+  it('shows plain error pages for a tampered and an expired link', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const tampered = scorecardUrl.replace(/\/l\/(.)/, (_m, c: string) => `/l/${c === 'e' ? 'f' : 'e'}`);
+    const r403 = await page.goto(tampered);
+    expect(r403!.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toBe('Liên kết không hợp lệ');
+    await page.screenshot({ path: `${SCREENSHOTS}link-tampered.png` });
+    const short = await fetch(`${t.base}/api/links`, {
+      method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: 'unit_ranking', params: { period: '2024-Q4' }, expires_in: 60 }),
+    });
+    const { url } = (await short.json()) as { url: string };
+    t.advance(120);
+    const r410 = await page.goto(url);
+    expect(r410!.status()).toBe(410);
+    expect(await page.locator('.notice p').textContent()).toContain('Chị Lan (Phòng VH-TT)');
+    await page.screenshot({ path: `${SCREENSHOTS}link-expired.png` });
+    await page.close();
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoApp } from '../helpers/appServer.ts';
+
+let t: Awaited<ReturnType<typeof demoApp>>;
+beforeAll(async () => { t = await demoApp(inject('demoLake')); });
+afterAll(async () => { await t.close(); });
+
+async function makeLink(body: object, token = t.analyst) {
+  return t.app.request('/api/links', { method: 'POST', headers: { ...t.auth(token), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+describe('signed links', () => {
+  it('binds the query and its parameters: the URL cannot be edited to see something else', async () => {
+    const res = await makeLink({ query: 'unit_report', params: { unit: 'xa-lien-chau', period: '2024-Q4' }, expires_in: 86400 });
+    expect(res.status).toBe(201);
+    const { url, expires_at } = (await res.json()) as { url: string; expires_at: string };
+    expect(expires_at).toBe('2025-02-02T00:00:00.000Z');
+    const path = new URL(url).pathname;
+    const page = await t.app.request(path);
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('Báo cáo của một đơn vị');
+    expect(text).toContain('xa-lien-chau');
+    // Extra query parameters are ignored; only lang is read.
+    const tried = await (await t.app.request(`${path}?unit=xa-dai-tu&period=2023-Q1`)).text();
+    expect(tried).toContain('xa-lien-chau');
+    expect(tried).not.toContain('xa-dai-tu');
+    // Any change to the token is refused.
+    const token = path.split('/')[2]!;
+    const [payload, mac] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), params: { unit: 'xa-dai-tu', period: '2024-Q4' } })).toString('base64url');
+    for (const bad of [`${forged}.${mac}`, `${payload}.${mac!.slice(0, -2)}AA`, `${payload}`, 'x.y.z']) {
+      const r = await t.app.request(`/l/${bad}`);
+      expect(r.status, bad).toBe(403);
+      expect(await r.text()).toContain('Liên kết không hợp lệ');
+    }
+  });
+
+  it('stops working at its expiry, and says who to ask', async () => {
+    const { url } = (await (await makeLink({ query: 'unit_ranking', params: { period: '2024-Q4' }, expires_in: 600 })).json()) as { url: string };
+    const path = new URL(url).pathname;
+    expect((await t.app.request(path)).status).toBe(200);
+    t.advance(601);
+    const gone = await t.app.request(path);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toContain('Hãy liên hệ Chị Lan (Phòng VH-TT)');
+    const english = await (await t.app.request(`${path}?lang=en`)).text();
+    expect(english).toContain('Ask Chị Lan (Phòng VH-TT) for a new one');
+  });
+
+  it('lets an analyst list and revoke her links', async () => {
+    const { id, url } = (await (await makeLink({ query: 'missing_submissions', params: { period: '2024-Q4' } })).json()) as { id: string; url: string };
+    const listed = (await (await t.app.request('/api/links', { headers: t.auth(t.analyst) })).json()) as { id: string }[];
+    expect(listed.map((l) => l.id)).toContain(id);
+    expect((await t.app.request(`/api/links/${id}`, { method: 'DELETE', headers: t.auth(t.analyst) })).status).toBe(200);
+    const revoked = await t.app.request(new URL(url).pathname);
+    expect(revoked.status).toBe(410);
+    expect(await revoked.text()).toContain('thu hồi');
+  });
+
+  it('refuses a link with bad parameters, to staff, or for too long', async () => {
+    expect((await makeLink({ query: 'district_scorecard', params: { period: 'Q9' } })).status).toBe(400);
+    expect((await makeLink({ query: 'nope', params: {} })).status).toBe(404);
+    expect((await makeLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, expires_in: 5 * 365 * 86400 })).status).toBe(400);
+    expect((await makeLink({ query: 'district_scorecard', params: { period: '2024-Q4' } }, t.clerk)).status).toBe(403);
+  });
+
+  it('serves pages with a CSP without unsafe-inline, nosniff and frame-ancestors, and no inline style or script', async () => {
+    const { url } = (await (await makeLink({ query: 'district_scorecard', params: { period: '2024-Q4' } })).json()) as { url: string };
+    const res = await t.app.request(new URL(url).pathname);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const body = await res.text();
+    expect(body).not.toMatch(/<script|style="|<style/);
+    expect(body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/); // nothing loaded from elsewhere
+  });
+});
+
+describe('analyst pages', () => {
+  it('need a sign-in; the token is kept in an HttpOnly, SameSite=Strict cookie', async () => {
+    const anonymous = await t.app.request('/q/unit_ranking?period=2024-Q4');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toContain('/login');
+    const login = await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.analyst, next: '/q/unit_ranking?period=2024-Q4' }) });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const page = await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Xếp hạng đơn vị');
+    expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.clerk }) })).status).toBe(401);
+  });
+});
