@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
+import { assetPath } from '../functions/assets.ts';
 import type { Catalog, Indicator, Measure, Unit, UnitType } from '../functions/core/types.ts';
 
 const UNIT_TYPES: readonly UnitType[] = ['department', 'police', 'commune'];
@@ -61,6 +62,6 @@ export function parseIndicators(text: string, source = 'indicators.csv'): Indica
 
 /** The example district's catalog, shipped in this folder. */
 export function loadDefaultCatalog(): Catalog {
-  const read = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+  const read = (name: string) => readFileSync(assetPath('schemas', name), 'utf8');
   return { units: parseUnits(read('units.csv')), indicators: parseIndicators(read('indicators.csv')) };
 }

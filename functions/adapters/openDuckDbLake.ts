@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
+import { assetPath } from '../assets.ts';
 import {
   INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS,
   type ColumnSpec,
@@ -12,7 +13,7 @@ const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
 };
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const viewSql = (name: string) => readFileSync(new URL(`../../sql/views/${name}.sql`, import.meta.url), 'utf8');
+const viewSql = (name: string) => readFileSync(assetPath('sql', 'views', `${name}.sql`), 'utf8');
 
 /** An empty relation with a table's columns, for a lake that has no file of it yet. */
 function emptyOf(columns: readonly ColumnSpec[]): string {

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { assetPath } from '../assets.ts';
 import { loadDefaultCatalog } from '../../schemas/catalog.ts';
 import type { Config } from '../config.ts';
 import { FsObjectStore } from '../adapters/FsObjectStore.ts';
@@ -7,7 +7,7 @@ import { writeDimensions } from '../ingest/dimensions.ts';
 import { ingestFile, type IngestDeps, type IngestInput } from '../ingest/ingestFile.ts';
 import { loadSavedQueries } from '../query/savedQueries.ts';
 
-export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
+export const SQL_DIR = assetPath('sql');
 
 /** The pieces every local entry point (server, CLI) wires the same way. */
 export async function localServices(config: Config) {

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { readFileSync } from 'node:fs';
+import { assetPath } from '../assets.ts';
 import { shiftPeriod } from '../core/parsePeriod.ts';
 import type { AppDeps, ApiError, Env } from '../query/app.ts';
 import { CONTENT_TYPES, toCsv, toXlsx } from '../query/renderResult.ts';
@@ -12,7 +13,7 @@ import { verifyToken, type Principal } from '../query/tokens.ts';
 import { renderChartSvg } from './renderChart.ts';
 import { renderNotice, renderPage, renderSection, type Lang, type PageSection } from './renderPages.ts';
 
-const CSS = readFileSync(new URL('./assets/chiso.css', import.meta.url));
+const CSS = readFileSync(assetPath('functions', 'pages', 'assets', 'chiso.css'));
 const COOKIE = 'chiso_token';
 const MAX_LINK_SECONDS = 366 * 24 * 3600;
 

@@ -49,6 +49,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 const CACHE_LIMIT = 500;
 /** Below this a response is sent as it is: compressing would cost more than it saves. */
 const COMPRESS_FROM = 1024;
+/** How stale the lake version may be when read for a request: another process may have ingested. */
+const VERSION_TTL_MS = 250;
 
 /**
  * The HTTP layer, built from its ports so the same app serves locally (DuckDB, a folder) and on
@@ -59,13 +61,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const cache = new Map<string, { etag: string; bodies: Partial<Record<Format | `${Format}.gz`, Uint8Array | string>>; table: Awaited<ReturnType<QueryEngine['run']>> }>();
   let engineVersion: string | null = null;
   let catchingUp: Promise<void> | null = null;
+  let versionRead: { version: string; at: number } | null = null;
 
   const today = () => new Date(deps.now().getTime() + deps.utcOffsetHours * 3_600_000).toISOString().slice(0, 10);
 
   /** The lake's version; when it moved, the engine re-reads the lake once, whoever asks meanwhile. */
   async function lakeVersion(): Promise<string> {
-    const v = await deps.store.get(lakeKeys.lakeVersion);
-    const version = v ? Buffer.from(v).toString('utf8') : 'empty';
+    // Read at most every VERSION_TTL_MS under load; this server's own submissions read it at once.
+    if (!versionRead || Date.now() - versionRead.at > VERSION_TTL_MS) {
+      const v = await deps.store.get(lakeKeys.lakeVersion);
+      versionRead = { version: v ? Buffer.from(v).toString('utf8') : 'empty', at: Date.now() };
+    }
+    const version = versionRead.version;
     if (version !== engineVersion) {
       catchingUp ??= deps.engine.refresh().then(() => {
         engineVersion = version;
@@ -219,6 +226,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       submittedBy: principal.id,
       allowedUnits: principal.role === 'staff' && principal.unit ? [principal.unit] : undefined,
     });
+    versionRead = null;
     return c.json(result, result.status === 'accepted' ? (result.duplicate_of ? 200 : 201) : 422);
   });
 

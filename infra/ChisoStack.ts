@@ -1,0 +1,265 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS, type ColumnSpec,
+} from '../schemas/records.ts';
+import { inlineViews } from '../functions/query/AthenaEngine.ts';
+import { compilePlaceholders, loadSavedQueries } from '../functions/query/savedQueries.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const GLUE_TYPE: Record<ColumnSpec['type'], string> = { string: 'string', double: 'double', int32: 'int', int64: 'bigint', timestamp: 'timestamp' };
+const PARQUET = {
+  inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+  serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+};
+const columnsOf = (specs: readonly ColumnSpec[]) => specs.map((c) => ({ name: c.name, type: GLUE_TYPE[c.type], comment: c.doc }));
+
+export interface ChisoStackProps extends StackProps {
+  /** Bytes one query may scan before Athena stops it. */
+  bytesScannedCutoff?: number;
+}
+
+/**
+ * chiso on AWS: uploads land in a versioned bucket, the ingest function writes the lake bucket
+ * (never the upload bucket: no loop) and registers Glue partitions; the query function serves
+ * the same Hono app over Athena behind a Function URL.
+ */
+export class ChisoStack extends Stack {
+  constructor(scope: Construct, id: string, props: ChisoStackProps = {}) {
+    super(scope, id, props);
+
+    const bucketDefaults = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      ...bucketDefaults,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    const uploads = new s3.Bucket(this, 'Uploads', {
+      ...bucketDefaults,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'uploads/',
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(730), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    const lake = new s3.Bucket(this, 'Lake', {
+      ...bucketDefaults,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'lake/',
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        { prefix: 'state/events/', expiration: Duration.days(30) },
+      ],
+    });
+    const results = new s3.Bucket(this, 'AthenaResults', {
+      ...bucketDefaults,
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'athena-results/',
+      lifecycleRules: [{ expiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+
+    // Glue: tables whose columns come from schemas/records.ts, over the lake's Parquet.
+    const databaseName = 'chiso';
+    const database = new glue.CfnDatabase(this, 'Database', { catalogId: this.account, databaseInput: { name: databaseName, description: 'chiso: digital-transformation indicators' } });
+    const table = (name: string, prefix: string, columns: readonly ColumnSpec[], partitionKeys: readonly ColumnSpec[] = []) => {
+      const t = new glue.CfnTable(this, `Table_${name}`, {
+        catalogId: this.account,
+        databaseName,
+        tableInput: {
+          name,
+          tableType: 'EXTERNAL_TABLE',
+          parameters: { classification: 'parquet', EXTERNAL: 'TRUE', 'parquet.compression': 'SNAPPY' },
+          partitionKeys: columnsOf(partitionKeys),
+          storageDescriptor: { ...PARQUET, columns: columnsOf(columns), location: lake.s3UrlForObject(prefix) + '/' },
+        },
+      });
+      t.addResourceDependency(database);
+      return t;
+    };
+    table('kpi_values', 'lake/kpi_values', KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS);
+    table('submissions', 'lake/submissions', SUBMISSIONS_COLUMNS);
+    table('units', 'lake/dim/units', UNITS_COLUMNS);
+    table('indicators', 'lake/dim/indicators', INDICATORS_COLUMNS);
+    table('periods', 'lake/dim/periods', PERIODS_COLUMNS);
+
+    const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: 'chiso',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoff ?? 10 * 1024 ** 3,
+        resultConfiguration: {
+          outputLocation: results.s3UrlForObject('athena/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+    const kpiCurrent = readFileSync(`${ROOT}sql/views/kpi_current.sql`, 'utf8');
+    for (const query of loadSavedQueries(`${ROOT}sql`).values()) {
+      const named = new athena.CfnNamedQuery(this, `Query_${query.name}`, {
+        database: databaseName,
+        workGroup: workGroup.name,
+        name: query.name,
+        description: `${query.title.en} (${query.params.map((p) => p.name).join(', ')})`.slice(0, 1024),
+        queryString: compilePlaceholders(inlineViews(query.sql, { kpi_current: kpiCurrent }), () => '?').sql,
+      });
+      named.addResourceDependency(workGroup);
+    }
+
+    const linkSecret = new secrets.Secret(this, 'LinkSigningKey', {
+      description: 'Signs leaders\' links (HMAC-SHA256)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+
+    const bundling = {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: false,
+      forceDockerBundling: false,
+      externalModules: ['@aws-sdk/*', '@duckdb/*'],
+      // An ESM bundle still meets CommonJS packages that call require().
+      banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        // Files read at run time (schemas, saved SQL, page CSS) go beside the bundle.
+        afterBundling: (inputDir: string, outputDir: string) => [
+          `mkdir -p "${outputDir}/schemas" "${outputDir}/sql/views" "${outputDir}/functions/pages/assets"`,
+          `cp "${inputDir}"/schemas/*.csv "${outputDir}/schemas/"`,
+          `cp "${inputDir}"/sql/*.sql "${outputDir}/sql/" && cp "${inputDir}"/sql/views/*.sql "${outputDir}/sql/views/"`,
+          `cp "${inputDir}"/functions/pages/assets/* "${outputDir}/functions/pages/assets/"`,
+        ],
+      },
+    };
+    const common = {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      bundling,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        LAKE_BUCKET: lake.bucketName,
+        GLUE_DATABASE: databaseName,
+        CHISO_ASSETS_DIR: '/var/task',
+        NODE_OPTIONS: '--enable-source-maps=false',
+      },
+    };
+
+    const failures = new sqs.Queue(this, 'IngestFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const ingest = new NodejsFunction(this, 'Ingest', {
+      ...common,
+      entry: `${ROOT}functions/ingest/lambda.ts`,
+      handler: 'handler',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      retryAttempts: 2,
+      onFailure: new SqsDestination(failures),
+      description: 'Validates a submitted spreadsheet and writes it to the lake',
+    });
+    uploads.grantRead(ingest, 'uploads/*');
+    lake.grantReadWrite(ingest);
+    ingest.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['glue:GetTable', 'glue:BatchCreatePartition'],
+      resources: [
+        this.formatArn({ service: 'glue', resource: 'catalog' }),
+        this.formatArn({ service: 'glue', resource: 'database', resourceName: databaseName }),
+        this.formatArn({ service: 'glue', resource: 'table', resourceName: `${databaseName}/kpi_values` }),
+      ],
+    }));
+    uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(ingest), { prefix: 'uploads/' });
+    new cloudwatch.Alarm(this, 'IngestFailuresAlarm', {
+      alarmDescription: 'A submission failed after retries: see the IngestFailures queue',
+      metric: failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
+    const query = new NodejsFunction(this, 'Query', {
+      ...common,
+      entry: `${ROOT}functions/query/lambda.ts`,
+      handler: 'handler',
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      environment: { ...common.environment, ATHENA_WORKGROUP: workGroup.name, LINK_SECRET_ARN: linkSecret.secretArn },
+      description: 'The chiso API and pages (Hono) over Athena',
+    });
+    lake.grantReadWrite(query);
+    results.grantReadWrite(query);
+    linkSecret.grantRead(query);
+    query.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+      resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroup.name })],
+    }));
+    query.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchCreatePartition'],
+      resources: [
+        this.formatArn({ service: 'glue', resource: 'catalog' }),
+        this.formatArn({ service: 'glue', resource: 'database', resourceName: databaseName }),
+        this.formatArn({ service: 'glue', resource: 'table', resourceName: `${databaseName}/*` }),
+      ],
+    }));
+    const url = query.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    new CfnOutput(this, 'UploadBucket', { value: uploads.bucketName, description: 'Drop reports under uploads/' });
+    new CfnOutput(this, 'LakeBucket', { value: lake.bucketName });
+    new CfnOutput(this, 'ApiUrl', { value: url.url });
+    new CfnOutput(this, 'FirstToken', { value: `npx chiso token create --role analyst --name "<your name>" --bucket ${lake.bucketName}`, description: 'Run this to make the first analyst token' });
+
+    this.suppressFindings();
+  }
+
+  /** cdk-nag AwsSolutions findings accepted here, each with its reason. */
+  private suppressFindings(): void {
+    const s3Grant = 'CDK grant of object actions on one bucket: S3 object permissions need a key wildcard.';
+    const accepted: { id: string; reason: string }[] = [
+      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Logs only: the managed policy CDK attaches to every function (and to its bucket-notification helper).' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords take no resource; nothing else is granted on *.' },
+      { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: s3Grant },
+      { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: s3Grant },
+      { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: s3Grant },
+      { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: 'Ingest takes back partition files of a failed write; the API revokes links. Lake bucket only.' },
+      { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: s3Grant },
+      { id: 'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/uploads/*]', reason: 'Ingest reads (only reads) what lands under uploads/.' },
+      { id: 'AwsSolutions-IAM5[Resource::<Lake5F1B88EA.Arn>/*]', reason: 'Both functions read and write the lake: partitions, submissions, state.' },
+      { id: 'AwsSolutions-IAM5[Resource::<AthenaResults99A60126.Arn>/*]', reason: 'Athena writes and the query function reads results under the results bucket.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${this.region}:${this.account}:table/chiso/*]`, reason: 'The query function reads every table of the chiso database, and only that database.' },
+      { id: 'AwsSolutions-L1', reason: 'Functions pin nodejs22.x, the runtime chiso is tested on; upgrades are deliberate.' },
+      { id: 'AwsSolutions-SMG4', reason: 'Rotating the link-signing key would invalidate every link leaders hold; it is rotated by hand when needed.' },
+      { id: 'AwsSolutions-SQS3', reason: 'IngestFailures is itself the dead-letter destination; its alarm is the escalation.' },
+    ];
+    for (const finding of accepted) Validations.of(this).acknowledge(finding);
+  }
+}
