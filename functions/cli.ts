@@ -9,6 +9,7 @@ import { indexCatalog } from './core/ingestContext.ts';
 import { FsObjectStore } from './adapters/FsObjectStore.ts';
 import { ingestFile, type IngestResult } from './ingest/ingestFile.ts';
 import { localServices } from './local/localServices.ts';
+import { LocalTokens } from './local/localTokens.ts';
 import { DuckDbEngine } from './query/DuckDbEngine.ts';
 import { FORMATS, toArrow, toCsv, toRows, toXlsx, type Format } from './query/renderResult.ts';
 import { InvalidParamsError, resolveParams } from './query/resolveParams.ts';
@@ -17,6 +18,7 @@ const USAGE = `Cách dùng / usage:
   chiso ingest <tệp / file…> [--data-dir D] [--json]
   chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
   chiso query --list
+  chiso token create --role analyst|staff --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
 `;
 
 interface Io {
@@ -35,6 +37,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...rest] = argv;
   if (command === 'ingest') return ingestCommand(rest, io);
   if (command === 'query') return queryCommand(rest, io);
+  if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
   io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
   return command && command !== '--help' ? 2 : 0;
 }
@@ -204,5 +207,42 @@ async function queryCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     await engine.close();
   }
+  return 0;
+}
+
+/** Makes a token and stores only its hash: in the data folder, or in the lake bucket on AWS. */
+async function tokenCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { role, name, unit, bucket } = args.values;
+  if ((role !== 'analyst' && role !== 'staff') || !name || (role === 'staff') !== Boolean(unit)) {
+    io.err(`--role analyst|staff và --name; staff cần --unit / staff needs --unit\n${USAGE}`);
+    return 2;
+  }
+  const catalog = loadDefaultCatalog();
+  if (unit && !catalog.units.some((u) => u.code === unit)) {
+    io.err(`Không có đơn vị / no unit "${unit}"\n`);
+    return 2;
+  }
+  const principal = { name, role, unit: unit ?? null } as const;
+  let token: string;
+  if (bucket) {
+    const [{ S3Client }, { S3ObjectStore }, { storeTokens }, { issueToken }] = await Promise.all([
+      import('@aws-sdk/client-s3'), import('./adapters/S3ObjectStore.ts'), import('./adapters/storeRegistries.ts'), import('./query/tokens.ts'),
+    ]);
+    const issued = issueToken(principal, new Date());
+    await storeTokens(new S3ObjectStore(new S3Client({}), bucket)).add(issued.record);
+    token = issued.token;
+  } else {
+    const config = readConfig(process.env, { dataDir: args.values['data-dir'] });
+    token = await new LocalTokens(config.dataDir).issue(principal);
+  }
+  io.out(`${token}\n`);
+  io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
 }
