@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -26,6 +26,8 @@ const PARQUET = {
   outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
   serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
 };
+/** How cdk-nag spells a value in a finding's id: itself, or <AWS::AccountId> for a deploy-time token. */
+const nagName = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
 const columnsOf = (specs: readonly ColumnSpec[]) => specs.map((c) => ({ name: c.name, type: GLUE_TYPE[c.type], comment: c.doc }));
 
 export interface ChisoStackProps extends StackProps {
@@ -255,7 +257,7 @@ export class ChisoStack extends Stack {
       { id: 'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/uploads/*]', reason: 'Ingest reads (only reads) what lands under uploads/.' },
       { id: 'AwsSolutions-IAM5[Resource::<Lake5F1B88EA.Arn>/*]', reason: 'Both functions read and write the lake: partitions, submissions, state.' },
       { id: 'AwsSolutions-IAM5[Resource::<AthenaResults99A60126.Arn>/*]', reason: 'Athena writes and the query function reads results under the results bucket.' },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${this.region}:${this.account}:table/chiso/*]`, reason: 'The query function reads every table of the chiso database, and only that database.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${nagName(this.region, 'AWS::Region')}:${nagName(this.account, 'AWS::AccountId')}:table/chiso/*]`, reason: 'The query function reads every table of the chiso database, and only that database.' },
       { id: 'AwsSolutions-L1', reason: 'Functions pin nodejs22.x, the runtime chiso is tested on; upgrades are deliberate.' },
       { id: 'AwsSolutions-SMG4', reason: 'Rotating the link-signing key would invalidate every link leaders hold; it is rotated by hand when needed.' },
       { id: 'AwsSolutions-SQS3', reason: 'IngestFailures is itself the dead-letter destination; its alarm is the escalation.' },
