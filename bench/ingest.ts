@@ -37,9 +37,9 @@ async function makeXlsx(path: string): Promise<void> {
   await workbook.commit();
 }
 
-function measureIngest(file: string): { rows: number; seconds: number; maxRssMB: number; parquetBytes: number; parquetFiles: number; status: string; errors: unknown[] } {
+function measureIngest(file: string, mode = 'full'): { rows: number; seconds: number; maxRssMB: number; parquetBytes: number; parquetFiles: number; status: string; errors: unknown[] } {
   const dataDir = join(out, `lake-${Date.now()}`);
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingestOne.ts', import.meta.url)), file, dataDir, String(UNITS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingestOne.ts', import.meta.url)), file, dataDir, String(UNITS), mode], { encoding: 'utf8', maxBuffer: 1 << 24 });
   execFileSync('rm', ['-rf', dataDir]);
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
@@ -97,6 +97,8 @@ console.log(`  csv ${mb((await stat(csv)).size)}, xlsx ${mb((await stat(xlsx)).s
 const duck = await duckdbCopy(csv);
 const csvRun = measureIngest(csv);
 const xlsxRun = measureIngest(xlsx);
+const csvRead = measureIngest(csv, 'read-only');
+const xlsxRead = measureIngest(xlsx, 'read-only');
 for (const [name, run] of [['csv', csvRun], ['xlsx', xlsxRun]] as const) {
   if (run.status !== 'accepted' || run.rows !== ROWS) throw new Error(`${name}: ${run.status} ${run.rows} ${JSON.stringify(run.errors)}`);
 }
@@ -107,6 +109,8 @@ console.log(`
 |---|---|---|---|---|
 | chiso ingest, CSV | ${csvRun.seconds.toFixed(2)} s | ${rate(ROWS, csvRun.seconds)} | ${csvRun.maxRssMB.toFixed(0)} MB | ${mb(csvRun.parquetBytes)} in ${csvRun.parquetFiles} files |
 | chiso ingest, .xlsx | ${xlsxRun.seconds.toFixed(2)} s | ${rate(ROWS, xlsxRun.seconds)} | ${xlsxRun.maxRssMB.toFixed(0)} MB | ${mb(xlsxRun.parquetBytes)} in ${xlsxRun.parquetFiles} files |
+| read + validate only, CSV | ${csvRead.seconds.toFixed(2)} s | ${rate(ROWS, csvRead.seconds)} | ${csvRead.maxRssMB.toFixed(0)} MB | |
+| read + validate only, .xlsx | ${xlsxRead.seconds.toFixed(2)} s | ${rate(ROWS, xlsxRead.seconds)} | ${xlsxRead.maxRssMB.toFixed(0)} MB | |
 | DuckDB COPY CSV → one Parquet | ${duck.seconds.toFixed(2)} s | ${rate(ROWS, duck.seconds)} | | ${mb(duck.bytes)} in 1 file |
 | DuckDB COPY CSV → Parquet partitioned by unit, period | ${duck.partitionedSeconds.toFixed(2)} s | ${rate(ROWS, duck.partitionedSeconds)} | | ${mb(duck.partitionedBytes)} in ${duck.partitionedFiles} files |
 

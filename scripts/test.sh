@@ -15,4 +15,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 npx tsc -p .
-npx vitest run "$@"
+mkdir -p test-output
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=test-output/vitest.json "$@" || status=$?
+# The closing line CI reads, plain: "N passed, N failed".
+node -e 'const r = require("./test-output/vitest.json"); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' || true
+exit $status

@@ -33,6 +33,8 @@ export class SheetExtractor {
   private unknownColumns: TableColumn[] = [];
   private reportedUnknownColumns = new Set<number>();
   private reportedMissing = new Set<string>();
+  /** A long table repeats a handful of period spellings thousands of times. */
+  private readonly periodCache = new Map<string, string | null>();
 
   constructor(
     readonly sheet: string,
@@ -186,7 +188,11 @@ export class SheetExtractor {
     const c = this.column('period');
     const text = c === undefined ? '' : cellText(row.cells[c]);
     if (!text) return this.context.period;
-    const period = parsePeriod(text);
+    let period = this.periodCache.get(text);
+    if (period === undefined) {
+      period = parsePeriod(text);
+      if (this.periodCache.size < 10_000) this.periodCache.set(text, period);
+    }
     const where = { sheet: this.sheet, row: row.number, column: columnLetter(c!) };
     if (!period) {
       this.out.addError(ingestError('PERIOD_INVALID', where, { value: text }));
