@@ -47,24 +47,31 @@ export function detectDelimiter(text: string): string {
 export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
   const text = decodeCsv(bytes);
   const delimiter = detectDelimiter(text);
-  let rows: SheetRow[];
+  let records: string[][];
   try {
-    rows = (parse as unknown as (input: string, options: object) => SheetRow[])(text, {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      max_record_size: 1_000_000,
-      on_record: (record: string[], context: { lines: number }) => {
-        if (context.lines > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
-        if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
-        return { number: context.lines, cells: record.map((c) => (c === '' ? null : c)) };
-      },
-    });
+    // Plain arrays are several times faster than csv-parse's per-record info; line numbers are
+    // recounted below (a quoted field may span lines).
+    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: 1_000_000 }) as string[][];
   } catch (error) {
-    if (error instanceof RejectedFileError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new RejectedFileError(ingestError('CSV_MALFORMED', { sheet: fileName }, { detail }));
+  }
+  if (records.length > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
+  const rows: SheetRow[] = [];
+  let line = 1;
+  for (const record of records) {
+    if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
+    let breaks = 0;
+    let empty = true;
+    const cells: (string | null)[] = new Array(record.length);
+    for (let i = 0; i < record.length; i++) {
+      const cell = record[i]!;
+      if (cell !== '') empty = false;
+      if (cell.includes('\n')) breaks += cell.split('\n').length - 1;
+      cells[i] = cell === '' ? null : cell;
+    }
+    if (!empty) rows.push({ number: line, cells });
+    line += 1 + breaks;
   }
   return [{ name: fileName, rows }];
 }

@@ -13,7 +13,8 @@ export class SubmissionBuilder {
   readonly errors: IngestError[] = [];
   readonly layouts: Layout[] = [];
   private unlisted = 0;
-  private readonly seen = new Map<string, KpiRecord>();
+  /** unit → period → indicator: no key string to build per record. */
+  private readonly seen = new Map<string, Map<string, Map<string, KpiRecord>>>();
 
   addError(error: IngestError): void {
     if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error);
@@ -21,10 +22,13 @@ export class SubmissionBuilder {
   }
 
   addRecord(record: KpiRecord, column: string | null): void {
-    const key = `${record.unit}\u0000${record.period}\u0000${record.indicator_code}`;
-    const earlier = this.seen.get(key);
+    let byPeriod = this.seen.get(record.unit);
+    if (!byPeriod) this.seen.set(record.unit, (byPeriod = new Map()));
+    let byIndicator = byPeriod.get(record.period);
+    if (!byIndicator) byPeriod.set(record.period, (byIndicator = new Map()));
+    const earlier = byIndicator.get(record.indicator_code);
     if (!earlier) {
-      this.seen.set(key, record);
+      byIndicator.set(record.indicator_code, record);
       this.records.push(record);
       return;
     }

@@ -15,6 +15,8 @@ export function normalizeKey(text: string): string {
 
 /** Text of a cell as a person reads it, composed (NFC) and with spaces folded. */
 export function cleanText(text: string): string {
+  // Most cells are short plain text already clean: skip the Unicode work for them.
+  if (/^[\x21-\x7e]+( [\x21-\x7e]+)*$/.test(text)) return text;
   return text.normalize('NFC').replace(/[\s\u00a0\u2007\u202f]+/g, ' ').trim();
 }
 

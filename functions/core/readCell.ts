@@ -36,5 +36,5 @@ export function cellBoolean(row: SheetRow, column: number): 0 | 1 | 'blank' | 'i
 
 /** 0.955 * 100 is 95.49999999999999 in binary floating point; people mean 95.5. */
 export function roundFloat(x: number): number {
-  return Number(x.toPrecision(12));
+  return Math.abs(x) < 1e6 ? Math.round(x * 1e9) / 1e9 : Number(x.toPrecision(15));
 }

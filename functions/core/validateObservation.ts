@@ -32,7 +32,7 @@ export function validateObservation(
   sheet: string,
 ): ObservationResult {
   const errors: IngestError[] = [];
-  const at = (column: number) => ({ sheet, row: row.number, column: columnLetter(column) });
+  const at = (column: number) => where(sheet, row, column);
   const note = columns.note !== undefined ? cellText(row.cells[columns.note]) || null : null;
 
   const formulaError = [columns.value, columns.numerator, columns.denominator].find(
@@ -52,16 +52,9 @@ export function validateObservation(
     return { kind: 'ok', value: answer, numerator: null, denominator: null, note };
   }
 
-  type Read = Extract<ParsedNumber, { kind: 'number' }>;
-  const read = (column: number | undefined): Read | null => {
-    if (column === undefined) return null;
-    const parsed = cellNumber(row, column);
-    if (parsed.kind === 'invalid') errors.push(ingestError('VALUE_INVALID', at(column), { value: cellText(row.cells[column]) }));
-    return parsed.kind === 'number' ? parsed : null;
-  };
-  const valueCell = read(columns.value);
-  const numeratorCell = read(columns.numerator);
-  const denominatorCell = read(columns.denominator);
+  const valueCell = readNumber(row, columns.value, sheet, errors);
+  const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
+  const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
   if (errors.length) return { kind: 'errors', errors };
   if (!valueCell && !numeratorCell && !denominatorCell) return { kind: 'blank' };
 
@@ -109,6 +102,19 @@ export function validateObservation(
     return { kind: 'errors', errors: [ingestError('PERCENT_OUT_OF_RANGE', at(column), { value: formatNumber(value), raw: value })] };
   }
   return { kind: 'ok', value, numerator, denominator, note };
+}
+
+function where(sheet: string, row: SheetRow, column: number) {
+  return { sheet, row: row.number, column: columnLetter(column) };
+}
+
+type NumberRead = Extract<ParsedNumber, { kind: 'number' }>;
+
+function readNumber(row: SheetRow, column: number | undefined, sheet: string, errors: IngestError[]): NumberRead | null {
+  if (column === undefined) return null;
+  const parsed = cellNumber(row, column);
+  if (parsed.kind === 'invalid') errors.push(ingestError('VALUE_INVALID', where(sheet, row, column), { value: cellText(row.cells[column]) }));
+  return parsed.kind === 'number' ? parsed : null;
 }
 
 /** 95.5 → "95,5" as Vietnamese readers write it; up to two decimals. */
