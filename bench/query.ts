@@ -8,7 +8,8 @@
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { lakeViews } from '../functions/query/lakeViews.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -129,7 +130,7 @@ async function baselineTimes(runs: number) {
     await c.run(`CREATE OR REPLACE VIEW kpi_values AS SELECT * FROM read_parquet('${dir}/kpi/*/*.parquet', hive_partitioning = true, hive_types = {'period': VARCHAR})`);
     await c.run(`CREATE OR REPLACE VIEW submissions AS SELECT * FROM read_parquet('${dir}/submissions.parquet')`);
     // kpi_current materialised as the engine does, over the baseline's files.
-    await c.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${readFileSync(new URL('../sql/views/kpi_current.sql', import.meta.url), 'utf8')}`);
+    await c.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${lakeViews().kpi_current}`);
     await c.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
   });
   const result = await engineTimes(baseline, runs);

@@ -11,13 +11,13 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS, type ColumnSpec,
 } from '../schemas/records.ts';
 import { inlineViews } from '../functions/query/AthenaEngine.ts';
 import { compilePlaceholders, loadSavedQueries } from '../functions/query/savedQueries.ts';
+import { lakeViews } from '../functions/query/lakeViews.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const GLUE_TYPE: Record<ColumnSpec['type'], string> = { string: 'string', double: 'double', int32: 'int', int64: 'bigint', timestamp: 'timestamp' };
@@ -122,14 +122,14 @@ export class ChisoStack extends Stack {
         },
       },
     });
-    const kpiCurrent = readFileSync(`${ROOT}sql/views/kpi_current.sql`, 'utf8');
+    const views = lakeViews(`${ROOT}sql/views`);
     for (const query of loadSavedQueries(`${ROOT}sql`).values()) {
       const named = new athena.CfnNamedQuery(this, `Query_${query.name}`, {
         database: databaseName,
         workGroup: workGroup.name,
         name: query.name,
         description: `${query.title.en} (${query.params.map((p) => p.name).join(', ')})`.slice(0, 1024),
-        queryString: compilePlaceholders(inlineViews(query.sql, { kpi_current: kpiCurrent }), () => '?').sql,
+        queryString: compilePlaceholders(inlineViews(query.sql, views), () => '?').sql,
       });
       named.addResourceDependency(workGroup);
     }

@@ -35,14 +35,10 @@ SELECT
   i.measure,
   k.value,
   i.target,
-  CASE
-    WHEN k.value IS NULL THEN NULL
-    WHEN i.direction = 'higher' THEN k.value >= i.target
-    ELSE k.value <= i.target
-  END AS met
+  k.met
 FROM units u
 CROSS JOIN indicators i
-LEFT JOIN kpi_current k
+LEFT JOIN kpi_scored k
   ON k.unit = u.code AND k.indicator_code = i.code AND k.period = :period
 WHERE strpos(i.reported_by, u.type) > 0
 ORDER BY u.sort_order, i.sort_order

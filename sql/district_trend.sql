@@ -27,7 +27,7 @@ WITH span AS (
   WHERE p.kind = f.kind AND p.start_date >= f.start_date AND p.start_date <= t.start_date
 ),
 pairs AS (
-  SELECT u.code AS unit, i.code AS indicator_code, i.target, i.direction
+  SELECT u.code AS unit, i.code AS indicator_code
   FROM units u
   CROSS JOIN indicators i
   WHERE strpos(i.reported_by, u.type) > 0
@@ -35,16 +35,11 @@ pairs AS (
 SELECT
   s.period,
   s.label_vi AS period_label,
-  round(100.0 * sum(CASE
-    WHEN k.value IS NULL THEN 0
-    WHEN p.direction = 'higher' AND k.value >= p.target THEN 1
-    WHEN p.direction = 'lower' AND k.value <= p.target THEN 1
-    ELSE 0
-  END) / count(*), 1) AS share_met,
+  round(100.0 * sum(CASE WHEN k.met THEN 1 ELSE 0 END) / count(*), 1) AS share_met,
   count(DISTINCT k.unit) AS units_reported
 FROM span s
 CROSS JOIN pairs p
-LEFT JOIN kpi_current k
+LEFT JOIN kpi_scored k
   ON k.period = s.period AND k.unit = p.unit AND k.indicator_code = p.indicator_code
 GROUP BY s.period, s.label_vi, s.start_date
 ORDER BY s.start_date

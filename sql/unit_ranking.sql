@@ -28,15 +28,10 @@ WITH scored AS (
     u.sort_order,
     count(*) AS indicators_applicable,
     count(k.value) AS indicators_reported,
-    sum(CASE
-          WHEN k.value IS NULL THEN 0
-          WHEN i.direction = 'higher' AND k.value >= i.target THEN 1
-          WHEN i.direction = 'lower' AND k.value <= i.target THEN 1
-          ELSE 0
-        END) AS indicators_met
+    sum(CASE WHEN k.met THEN 1 ELSE 0 END) AS indicators_met
   FROM units u
   CROSS JOIN indicators i
-  LEFT JOIN kpi_current k
+  LEFT JOIN kpi_scored k
     ON k.unit = u.code AND k.indicator_code = i.code AND k.period = :period
   WHERE strpos(i.reported_by, u.type) > 0
   GROUP BY u.code, u.name_vi, u.type, u.sort_order

@@ -31,11 +31,7 @@ SELECT
   i.measure,
   cur.value,
   i.target,
-  CASE
-    WHEN cur.value IS NULL THEN NULL
-    WHEN i.direction = 'higher' THEN cur.value >= i.target
-    ELSE cur.value <= i.target
-  END AS met,
+  cur.met,
   prev.value AS previous_value,
   cur.numerator,
   cur.denominator,
@@ -43,7 +39,7 @@ SELECT
 FROM indicators i
 JOIN units u ON u.code = :unit
 LEFT JOIN periods p ON p.period = :period
-LEFT JOIN kpi_current cur
+LEFT JOIN kpi_scored cur
   ON cur.unit = u.code AND cur.period = :period AND cur.indicator_code = i.code
 LEFT JOIN kpi_current prev
   ON prev.unit = u.code AND prev.period = p.previous_period AND prev.indicator_code = i.code

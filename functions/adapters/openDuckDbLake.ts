@@ -1,8 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
-import { assetPath } from '../assets.ts';
+import { lakeViews } from '../query/lakeViews.ts';
 import {
   INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS,
   type ColumnSpec,
@@ -13,7 +12,6 @@ const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
 };
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const viewSql = (name: string) => readFileSync(assetPath('sql', 'views', `${name}.sql`), 'utf8');
 
 /** An empty relation with a table's columns, for a lake that has no file of it yet. */
 function emptyOf(columns: readonly ColumnSpec[]): string {
@@ -63,7 +61,7 @@ export async function defineLakeViews(connection: DuckDBConnection, dataDir: str
     const source = (await hasFiles(connection, glob)) ? `SELECT * FROM read_parquet(${sqlString(glob)})` : emptyOf(table.columns);
     await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${source}`);
   }
-  await connection.run(`CREATE OR REPLACE VIEW kpi_current AS ${viewSql('kpi_current')}`);
+  for (const [name, sql] of Object.entries(lakeViews())) await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
 }
 
 /**
@@ -72,7 +70,7 @@ export async function defineLakeViews(connection: DuckDBConnection, dataDir: str
  */
 export async function defineLakeTables(connection: DuckDBConnection, dataDir: string): Promise<void> {
   await defineLakeViews(connection, dataDir);
-  await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${viewSql('kpi_current')}`);
+  await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${lakeViews().kpi_current}`);
   await connection.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
 }
 

@@ -35,10 +35,19 @@ export function toLiteral(value: ParamValue): string {
   return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
 }
 
-/** `kpi_current` and its kind become CTEs of the query that names them. */
+/**
+ * The views of sql/views become CTEs of the query that names them, with the views those name in
+ * turn; `views` lists them in dependency order (kpi_current before kpi_scored).
+ */
 export function inlineViews(sql: string, views: Record<string, string>): string {
-  const defs = Object.entries(views)
-    .filter(([name]) => new RegExp(`\\b${name}\\b`, 'i').test(sql))
+  const names = (text: string, name: string) => new RegExp(`\\b${name}\\b`, 'i').test(text);
+  const entries = Object.entries(views);
+  const needed = new Set<string>();
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const [name] = entries[i]!;
+    if (names(sql, name) || [...needed].some((n) => names(views[n]!, name))) needed.add(name);
+  }
+  const defs = entries.filter(([name]) => needed.has(name))
     .map(([name, body]) => `${name} AS (\n${body.replace(/^\s*--.*$/gm, '').trim()}\n)`);
   if (!defs.length) return sql;
   return /^\s*with\s/i.test(sql) ? sql.replace(/^\s*with\s/i, `WITH ${defs.join(',\n')},\n`) : `WITH ${defs.join(',\n')}\n${sql}`;

@@ -6,9 +6,9 @@ import { lakeKeys } from '../ingest/lakeKeys.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
-import { readFileSync } from 'node:fs';
 import { loadDefaultCatalog } from '../../schemas/catalog.ts';
 import { assetPath } from '../assets.ts';
+import { lakeViews } from './lakeViews.ts';
 import { S3ObjectStore } from '../adapters/S3ObjectStore.ts';
 import { StoreLinkRegistry, storeTokens } from '../adapters/storeRegistries.ts';
 import { indexCatalog } from '../core/ingestContext.ts';
@@ -36,7 +36,7 @@ async function build(): Promise<Hono<Env>> {
     engine: new AthenaEngine(new AthenaClient({}), {
       workGroup: env.workGroup,
       database: env.database,
-      views: { kpi_current: readFileSync(assetPath('sql', 'views', 'kpi_current.sql'), 'utf8') },
+      views: lakeViews(),
     }),
     store,
     catalog,

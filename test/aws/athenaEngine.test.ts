@@ -88,5 +88,9 @@ describe('AthenaEngine', () => {
     expect(toLiteral(5)).toBe('5');
     expect(inlineViews('WITH a AS (SELECT 1) SELECT * FROM a JOIN kpi_current k ON true', { kpi_current: 'SELECT 2' }))
       .toBe('WITH kpi_current AS (\nSELECT 2\n),\na AS (SELECT 1) SELECT * FROM a JOIN kpi_current k ON true');
+    // A view named only by another view comes along, before it.
+    const views = { kpi_current: 'SELECT * FROM kpi_values', kpi_scored: 'SELECT * FROM kpi_current' };
+    expect(inlineViews('SELECT * FROM kpi_scored', views)).toBe('WITH kpi_current AS (\nSELECT * FROM kpi_values\n),\nkpi_scored AS (\nSELECT * FROM kpi_current\n)\nSELECT * FROM kpi_scored');
+    expect(inlineViews('SELECT 1', views)).toBe('SELECT 1');
   });
 });

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePlaceholders, loadSavedQueries } from '../../functions/query/savedQueries.ts';
 import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { lakeViews } from '../../functions/query/lakeViews.ts';
 
 const require = createRequire(import.meta.url);
 const { Parser: TrinoParser } = require('node-sql-parser/build/trino');
@@ -28,7 +28,7 @@ function functionsIn(node: unknown, found = new Set<string>()): Set<string> {
 const portable = (sql: string) => compilePlaceholders(sql, () => "'x'").sql;
 const sources = [
   ...[...loadSavedQueries(SQL_DIR).values()].map((q) => [q.file, portable(q.sql)] as const),
-  ['sql/views/kpi_current.sql', readFileSync(new URL('../../sql/views/kpi_current.sql', import.meta.url), 'utf8')] as const,
+  ...Object.entries(lakeViews()).map(([name, sql]) => [`sql/views/${name}.sql`, sql] as const),
 ];
 
 describe('saved SQL stays within what both DuckDB and Athena (Trino) run', () => {
