@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { lakeKeys } from '../ingest/lakeKeys.ts';
 import { issueToken, type Principal, type TokenRecord } from '../query/tokens.ts';
@@ -8,6 +8,9 @@ import { issueToken, type Principal, type TokenRecord } from '../query/tokens.ts
  * hashes of every token, and the local analyst's own token so start-up can print it.
  */
 export class LocalTokens {
+  /** Re-read only when the file changed: every request asks for the records. */
+  private cached: { mtimeMs: number; records: TokenRecord[] } | null = null;
+
   constructor(private readonly dataDir: string) {}
 
   private path(key: string) {
@@ -16,7 +19,12 @@ export class LocalTokens {
 
   async records(): Promise<TokenRecord[]> {
     try {
-      return JSON.parse(await readFile(this.path(lakeKeys.tokens), 'utf8')) as TokenRecord[];
+      const path = this.path(lakeKeys.tokens);
+      const { mtimeMs } = await stat(path);
+      if (this.cached?.mtimeMs === mtimeMs) return this.cached.records;
+      const records = JSON.parse(await readFile(path, 'utf8')) as TokenRecord[];
+      this.cached = { mtimeMs, records };
+      return records;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
@@ -27,6 +35,7 @@ export class LocalTokens {
     const { token, record } = issueToken(principal, now);
     const records = [...(await this.records()), record];
     await writePrivate(this.path(lakeKeys.tokens), JSON.stringify(records, null, 2));
+    this.cached = null;
     return token;
   }
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { LIMITS } from '../adapters/limits.ts';
@@ -209,15 +210,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(result);
   });
 
-  app.put('/api/submissions', async (c) => {
+  // Streams are cut off at the limit, whether or not the client declared a Content-Length.
+  const uploadLimit = bodyLimit({
+    maxSize: LIMITS.maxFileBytes,
+    onError: (c) => problem(c, { status: 413, code: 'FILE_TOO_LARGE', vi: `Tệp quá lớn (tối đa ${LIMITS.maxFileBytes / 1024 / 1024} MB)`, en: `File too large (at most ${LIMITS.maxFileBytes / 1024 / 1024} MB)` }),
+  });
+
+  app.put('/api/submissions', uploadLimit, async (c) => {
     const principal = c.get('principal');
     const fileName = c.req.query('filename');
     if (!fileName || fileName.length > 255) {
       return problem(c, { status: 400, code: 'FILENAME_REQUIRED', vi: 'Cần tham số filename (tên tệp)', en: 'The filename parameter is required' });
-    }
-    const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > LIMITS.maxFileBytes) {
-      return problem(c, { status: 413, code: 'FILE_TOO_LARGE', vi: 'Tệp quá lớn', en: 'File too large' });
     }
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const result = await deps.ingest({

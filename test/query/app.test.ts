@@ -128,6 +128,10 @@ describe('the API through app.request()', () => {
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('PERCENT_OUT_OF_RANGE');
     expect((await app.request('/api/submissions', { method: 'PUT', headers: auth(clerk), body })).status).toBe(400);
+    // Over the limit, declared or not: refused before the file is read whole.
+    const big = new Uint8Array(51 * 1024 * 1024);
+    const tooBig = await app.request('/api/submissions?filename=big.csv', { method: 'PUT', headers: auth(clerk), body: new ReadableStream({ start(ctrl) { ctrl.enqueue(big); ctrl.close(); } }), duplex: 'half' } as RequestInit);
+    expect(tooBig.status).toBe(413);
   });
 
   it('keeps staff to their own unit and their own submissions', async () => {
