@@ -10,6 +10,7 @@ import { localServices } from './localServices.ts';
 import { LocalTokens } from './localTokens.ts';
 import { LocalLinkRegistry, localLinkSecret } from './localLinks.ts';
 import { watchUploads } from './watchUploads.ts';
+import { signLink } from '../query/signedLinks.ts';
 
 /** npm start: the local server on 127.0.0.1, demo data on first start, the upload folder watched. */
 export async function start(env: NodeJS.ProcessEnv = process.env) {
@@ -41,14 +42,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     scheduleCompaction();
     return result;
   };
+  const linkSecret = await localLinkSecret(config.dataDir);
+  const links = new LocalLinkRegistry(config.dataDir);
   const app = createApp({
     engine,
     store: services.store,
     catalog: services.catalog,
     queries: services.queries,
     tokens: () => tokens.records(),
-    linkSecret: await localLinkSecret(config.dataDir),
-    links: new LocalLinkRegistry(config.dataDir),
+    linkSecret,
+    links,
     ingest,
     now: () => new Date(),
     utcOffsetHours: config.utcOffsetHours,
@@ -71,6 +74,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   ${base}/q/district_scorecard?period=2024-Q4   (trang / page; đăng nhập / sign in at ${base}/login)
   ${base}/api/openapi.json
   thư mục nộp báo cáo / upload folder: ${uploads}
+leader link / liên kết cho lãnh đạo (district_scorecard, 2024-Q4, 30 ngày / days):
+  ${await leaderLink(base, linkSecret, links, tokens)}
 analyst token: ${analystToken}`);
   const stop = async () => {
     clearTimeout(timer);
@@ -80,6 +85,16 @@ analyst token: ${analystToken}`);
     await engine.close();
   };
   return { app, port, stop, analystToken, config };
+}
+
+/** A signed link to the demo scorecard, made like POST /api/links would, so a first look needs no curl. */
+async function leaderLink(base: string, secret: Buffer, links: LocalLinkRegistry, tokens: LocalTokens): Promise<string> {
+  const analyst = (await tokens.records()).find((r) => r.role === 'analyst')!;
+  const now = new Date();
+  const { token, grant } = signLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, exp: Math.floor(now.getTime() / 1000) + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
+  const url = `${base}/l/${token}`;
+  await links.save([...(await links.list()), { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
+  return url;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
