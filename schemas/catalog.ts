@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { assetPath } from '../functions/assets.ts';
+import { parseUnitEvents, validateRegistry } from './unitHistory.ts';
 import type { Catalog, Indicator, Measure, Unit, UnitType } from '../functions/core/types.ts';
 
 const UNIT_TYPES: readonly UnitType[] = ['department', 'police', 'commune'];
@@ -25,7 +26,10 @@ export function parseUnits(text: string, source = 'units.csv'): Unit[] {
     seen.add(code);
     if (!UNIT_TYPES.includes(row.type as UnitType)) throw new Error(`${where}: type "${row.type}" is not one of ${UNIT_TYPES.join(', ')}`);
     if (!row.name_vi) throw new Error(`${where}: name_vi is empty`);
-    return { code, nameVi: row.name_vi, nameEn: row.name_en ?? '', type: row.type as UnitType, aliases: list(row.aliases) };
+    return {
+      code, nameVi: row.name_vi, nameEn: row.name_en ?? '', type: row.type as UnitType, aliases: list(row.aliases),
+      validFrom: row.valid_from || null, validTo: row.valid_to || null, parent: row.parent || null,
+    };
   });
 }
 
@@ -60,8 +64,17 @@ export function parseIndicators(text: string, source = 'indicators.csv'): Indica
   });
 }
 
+/** A registry with its history, refused whole (every problem listed) when it does not hold together. */
+export function parseCatalog(files: { units: string; indicators: string; events?: string }): Catalog {
+  const units = parseUnits(files.units);
+  const events = files.events ? parseUnitEvents(files.events) : [];
+  const problems = validateRegistry(units, events);
+  if (problems.length) throw new Error(`the unit registry does not hold together:\n  ${problems.join('\n  ')}`);
+  return { units, indicators: parseIndicators(files.indicators), events };
+}
+
 /** The example district's catalog, shipped in this folder. */
 export function loadDefaultCatalog(): Catalog {
   const read = (name: string) => readFileSync(assetPath('schemas', name), 'utf8');
-  return { units: parseUnits(read('units.csv')), indicators: parseIndicators(read('indicators.csv')) };
+  return parseCatalog({ units: read('units.csv'), indicators: read('indicators.csv'), events: read('unit_events.csv') });
 }

@@ -164,6 +164,14 @@ export const ERROR_MESSAGES = {
     vi: () => 'Dòng có số liệu nhưng không có tên hoặc mã chỉ số.',
     en: () => 'The row holds values but names no indicator.',
   },
+  UNIT_RETIRED: {
+    vi: (a) => `Đơn vị ${a.unit} không còn tồn tại từ ngày ${a.after} nên không báo cáo kỳ ${a.period}; hãy báo cáo theo đơn vị kế thừa: ${a.successors}.`,
+    en: (a) => `${a.unit} no longer exists after ${a.until}, so it cannot report ${a.period}; report as its successor: ${a.successors}.`,
+  },
+  UNIT_NOT_YET: {
+    vi: (a) => `Đơn vị ${a.unit} chỉ có từ ngày ${a.from}, sau kỳ ${a.period}.`,
+    en: (a) => `${a.unit} exists only from ${a.from}, after ${a.period}.`,
+  },
   UNIT_NOT_ALLOWED: {
     vi: (a) => `Tài khoản này chỉ được gửi báo cáo của ${a.allowed}; tệp có số liệu của ${a.unit}.`,
     en: (a) => `This account may only submit for ${a.allowed}; the file holds values of ${a.unit}.`,

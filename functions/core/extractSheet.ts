@@ -5,7 +5,8 @@ import { ingestError } from './errors.ts';
 import { describeEntry, type CatalogIndex } from './ingestContext.ts';
 import type { MatchResult } from './matchName.ts';
 import { isRomanNumeral, normalizeKey } from './normalizeText.ts';
-import { parsePeriod } from './parsePeriod.ts';
+import { parsePeriod, periodEnd, periodStart } from './parsePeriod.ts';
+import { successorsOf } from './successorsOf.ts';
 import { cellNumber, cellText } from './readCell.ts';
 import { resolveSheetContext, type FileHints, type SheetContext } from './resolveContext.ts';
 import type { Indicator, Layout, SheetRow, Unit } from './types.ts';
@@ -234,6 +235,36 @@ export class SheetExtractor {
     for (const group of this.groups) this.emit(row, group.indicator, group.columns, unit, period);
   }
 
+  /**
+   * A report for a period after its unit ceased is refused, naming the successors; one for a
+   * period before the unit existed likewise. Said once per unit and period.
+   */
+  private unitExistsIn(unit: Unit, period: string, row: SheetRow, column: string): boolean {
+    if (!unit.validFrom && !unit.validTo) return true;
+    const start = periodStart(period);
+    const end = periodEnd(period);
+    const retired = unit.validTo && start > unit.validTo;
+    const early = unit.validFrom && end < unit.validFrom;
+    if (!retired && !early) return true;
+    const key = `${unit.code}|${period}`;
+    if (this.reportedMissing.has(key)) return false;
+    this.reportedMissing.add(key);
+    const where = { sheet: this.sheet, row: row.number, column };
+    if (retired) {
+      const events = this.index.catalog.events ?? [];
+      const successors = successorsOf(unit.code, events)
+        .map((code) => this.index.catalog.units.find((u) => u.code === code))
+        .filter((u): u is Unit => Boolean(u) && u!.code !== unit.code)
+        .map(describeEntry).join(', ') || '—';
+      const after = new Date(`${unit.validTo}T00:00:00Z`);
+      after.setUTCDate(after.getUTCDate() + 1);
+      this.out.addError(ingestError('UNIT_RETIRED', where, { unit: describeEntry(unit), until: unit.validTo!, after: after.toISOString().slice(0, 10), period, successors }));
+    } else {
+      this.out.addError(ingestError('UNIT_NOT_YET', where, { unit: describeEntry(unit), from: unit.validFrom!, period }));
+    }
+    return false;
+  }
+
   /** Validates one indicator of one row and hands the record on, with the checks that need the unit. */
   private emit(row: SheetRow, indicator: Indicator, columns: ObservationColumns, unit: Unit | null, period: string | null): void {
     const result = validateObservation(row, columns, indicator, this.sheet);
@@ -251,6 +282,7 @@ export class SheetExtractor {
       return;
     }
     if (!unit) return;
+    if (!this.unitExistsIn(unit, period, row, column)) return;
     if (!indicator.reportedBy.includes(unit.type)) {
       this.out.addError(ingestError('INDICATOR_NOT_FOR_UNIT_TYPE', { sheet: this.sheet, row: row.number, column }, {
         indicator: `${indicator.code} (${indicator.nameVi})`, unit: unit.nameVi, unitType: unit.type, unitTypeVi: UNIT_TYPE_VI[unit.type] ?? unit.type,

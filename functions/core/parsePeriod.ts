@@ -120,3 +120,10 @@ export function shiftPeriod(period: string, n: number): string {
   if (part.startsWith('Q')) return step(4, Number(part[1]), (y, i) => `${y}-Q${i}`);
   return step(12, Number(part), (y, i) => `${y}-${pad(i)}`);
 }
+
+/** Last day of a canonical period, as YYYY-MM-DD. */
+export function periodEnd(period: string): string {
+  const next = new Date(`${periodStart(shiftPeriod(period, 1))}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() - 1);
+  return next.toISOString().slice(0, 10);
+}

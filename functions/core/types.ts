@@ -22,11 +22,28 @@ export interface Unit {
   nameEn: string;
   type: UnitType;
   aliases: string[];
+  /** First and last day the unit exists (YYYY-MM-DD); null: since ever, still. */
+  validFrom?: string | null;
+  validTo?: string | null;
+  /** The unit it belongs to (commune → district → province), where the registry says. */
+  parent?: string | null;
+}
+
+/** A change in the registry: renamed, merged (several into one), split (one into several), moved. */
+export interface UnitEvent {
+  date: string;
+  kind: 'rename' | 'merge' | 'split' | 'reparent';
+  from: string;
+  to: string;
+  /** For a split: the share of `from` that went to `to`. */
+  share: number | null;
 }
 
 export interface Catalog {
   indicators: Indicator[];
   units: Unit[];
+  /** Unit history; empty when the registry never changed. */
+  events?: UnitEvent[];
 }
 
 /** A cell as a reader hands it over: typed where the file kept a type. */

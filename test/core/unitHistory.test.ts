@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseCatalog, parseUnits } from '../../schemas/catalog.ts';
+import { parseUnitEvents, validateRegistry } from '../../schemas/unitHistory.ts';
+import { successorsOf } from '../../functions/core/successorsOf.ts';
+import { indexCatalog } from '../../functions/core/ingestContext.ts';
+import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
+import { ingestFile } from '../../functions/ingest/ingestFile.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { csvBytes } from '../helpers/workbook.ts';
+
+/**
+ * SYNTHETIC example, not the real 2025 reform: Xã Thử A and Xã Thử B merge into Xã Thử Mới on
+ * 2025-07-01, and Xã Thử C splits into D (60%) and E (40%) the same day.
+ */
+const UNITS = `code,name_vi,name_en,type,aliases,valid_from,valid_to,parent
+xa-thu-a,Xã Thử A,Test A,commune,Xã Thu A cũ,,2025-06-30,
+xa-thu-b,Xã Thử B,Test B,commune,,,2025-06-30,
+xa-thu-moi,Xã Thử Mới,Test New,commune,,2025-07-01,,
+xa-thu-c,Xã Thử C,Test C,commune,,,2025-06-30,
+xa-thu-d,Xã Thử D,Test D,commune,,2025-07-01,,
+xa-thu-e,Xã Thử E,Test E,commune,,2025-07-01,,
+`;
+const EVENTS = `date,kind,from,to,share
+2025-07-01,merge,xa-thu-a,xa-thu-moi,
+2025-07-01,merge,xa-thu-b,xa-thu-moi,
+2025-07-01,split,xa-thu-c,xa-thu-d,0.6
+2025-07-01,split,xa-thu-c,xa-thu-e,0.4
+`;
+const INDICATORS = readFileSync(new URL('../../schemas/indicators.csv', import.meta.url), 'utf8');
+const problems = (units: string, events: string) => validateRegistry(parseUnits(units), parseUnitEvents(events));
+
+describe('the unit registry with history', () => {
+  it('accepts a registry whose units meet at each merge and split', () => {
+    expect(problems(UNITS, EVENTS)).toEqual([]);
+    expect(successorsOf('xa-thu-a', parseUnitEvents(EVENTS))).toEqual(['xa-thu-moi']);
+    expect(successorsOf('xa-thu-c', parseUnitEvents(EVENTS))).toEqual(['xa-thu-d', 'xa-thu-e']);
+    expect(successorsOf('xa-thu-moi', parseUnitEvents(EVENTS))).toEqual(['xa-thu-moi']);
+  });
+
+  it('finds a gap and an overlap, naming the line to fix', () => {
+    const gap = problems(UNITS.replace('xa-thu-b,Xã Thử B,Test B,commune,,,2025-06-30,', 'xa-thu-b,Xã Thử B,Test B,commune,,,2025-06-29,'), EVENTS);
+    expect(gap).toEqual([expect.stringMatching(/^unit_events\.csv line 3: xa-thu-b must end 2025-06-30/)]);
+    const overlap = problems(UNITS.replace('xa-thu-d,Xã Thử D,Test D,commune,,2025-07-01,,', 'xa-thu-d,Xã Thử D,Test D,commune,,2025-06-01,,'), EVENTS);
+    expect(overlap).toEqual([expect.stringMatching(/^unit_events\.csv line 4: xa-thu-d must begin 2025-07-01/)]);
+  });
+
+  it('finds a cycle among parents and among successions', () => {
+    const parents = UNITS.replace('xa-thu-d,Xã Thử D,Test D,commune,,2025-07-01,,', 'xa-thu-d,Xã Thử D,Test D,commune,,2025-07-01,,xa-thu-e')
+      .replace('xa-thu-e,Xã Thử E,Test E,commune,,2025-07-01,,', 'xa-thu-e,Xã Thử E,Test E,commune,,2025-07-01,,xa-thu-d');
+    expect(problems(parents, EVENTS).join('\n')).toMatch(/units\.csv line 6: parents of xa-thu-d form a cycle/);
+    const loop = `${EVENTS}2025-07-01,rename,xa-thu-moi,xa-thu-a,\n`;
+    expect(problems(UNITS, loop).join('\n')).toMatch(/successions form a cycle: xa-thu-a → xa-thu-moi → xa-thu-a/);
+  });
+
+  it('refuses a reused code, an unknown successor and split shares that do not add up', () => {
+    expect(() => parseUnits(`${UNITS}xa-thu-a,Xã Thử A (mới),Test A2,commune,,2025-07-01,,\n`)).toThrow(/units\.csv line 8: unit code "xa-thu-a" is used twice/);
+    expect(problems(UNITS, `${EVENTS}2025-07-01,rename,xa-thu-b,xa-khong-co,\n`)).toContain('unit_events.csv line 6: unit "xa-khong-co" is not in the registry');
+    expect(problems(UNITS, EVENTS.replace(',0.4', ',0.3')).join('\n')).toMatch(/shares of split xa-thu-c on 2025-07-01 must add up to 1/);
+    expect(() => parseCatalog({ units: UNITS, indicators: INDICATORS, events: EVENTS.replace(',0.4', ',0.3') })).toThrow(/does not hold together/);
+  });
+});
+
+describe('ingest against the registry of the report\'s period', () => {
+  it('refuses a report for a retired unit, naming its successor; old names keep working for old periods', async () => {
+    const catalog = indexCatalog(parseCatalog({ units: UNITS, indicators: INDICATORS, events: EVENTS }));
+    const dir = await mkdtemp(join(tmpdir(), 'chiso-history-'));
+    const deps = { store: new FsObjectStore(dir), catalog, now: () => new Date('2026-01-10T00:00:00Z'), utcOffsetHours: 7 };
+    const report = (unit: string, period: string) => csvBytes(`Đơn vị: ${unit}\nKỳ báo cáo: ${period}\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,9,10\n`);
+    const old = await ingestFile({ bytes: report('Xã Thu A cũ', 'Quý II/2025'), fileName: 'a-q2.csv' }, deps);
+    expect(old.errors).toEqual([]);
+    expect(old.partitions).toEqual([{ unit: 'xa-thu-a', period: '2025-Q2' }]);
+    const late = await ingestFile({ bytes: report('Xã Thử A', 'Quý III/2025'), fileName: 'a-q3.csv' }, deps);
+    expect(late.errors.map((e) => e.code)).toEqual(['UNIT_RETIRED']);
+    expect(late.errors[0]!.message_vi).toContain('Xã Thử Mới (xa-thu-moi)');
+    const split = await ingestFile({ bytes: report('Xã Thử C', 'Tháng 8/2025'), fileName: 'c.csv' }, deps);
+    expect(split.errors[0]!.message_en).toContain('Xã Thử D (xa-thu-d), Xã Thử E (xa-thu-e)');
+    const early = await ingestFile({ bytes: report('Xã Thử Mới', 'Quý II/2025'), fileName: 'moi.csv' }, deps);
+    expect(early.errors.map((e) => e.code)).toEqual(['UNIT_NOT_YET']);
+    const year = await ingestFile({ bytes: report('Xã Thử Mới', 'Năm 2025'), fileName: 'moi-2025.csv' }, deps);
+    expect(year.errors).toEqual([]); // a year the unit existed in, in part
+    await rm(dir, { recursive: true, force: true });
+  });
+});
