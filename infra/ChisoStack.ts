@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import {
-  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS, type ColumnSpec,
+  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec,
 } from '../schemas/records.ts';
 import { inlineViews } from '../functions/query/AthenaEngine.ts';
 import { compilePlaceholders, loadSavedQueries } from '../functions/query/savedQueries.ts';
@@ -106,6 +106,7 @@ export class ChisoStack extends Stack {
     table('units', 'lake/dim/units', UNITS_COLUMNS);
     table('indicators', 'lake/dim/indicators', INDICATORS_COLUMNS);
     table('periods', 'lake/dim/periods', PERIODS_COLUMNS);
+    table('unit_lineage', 'lake/dim/unit_lineage', UNIT_LINEAGE_COLUMNS);
 
     const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: 'chiso',

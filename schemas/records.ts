@@ -73,6 +73,15 @@ export const INDICATORS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'sort_order', type: 'int32', nullable: false, doc: 'Order in the catalog' },
 ];
 
+/** For registry dates in [from_date, to_date], a unit's values count toward as_of_unit, times share. */
+export const UNIT_LINEAGE_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'unit', type: 'string', nullable: false, doc: 'Unit that reported' },
+  { name: 'as_of_unit', type: 'string', nullable: false, doc: 'Unit of the registry date it is counted under' },
+  { name: 'share', type: 'double', nullable: false, doc: 'Share of its values that go there (splits), else 1' },
+  { name: 'from_date', type: 'string', nullable: false, doc: 'First registry date this holds for, YYYY-MM-DD' },
+  { name: 'to_date', type: 'string', nullable: false, doc: 'Last registry date this holds for, YYYY-MM-DD' },
+];
+
 export const PERIODS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
   { name: 'kind', type: 'string', nullable: false, doc: 'year | half | quarter | month' },

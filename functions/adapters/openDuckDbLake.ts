@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
 import { lakeViews } from '../query/lakeViews.ts';
 import {
-  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNITS_COLUMNS,
+  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS,
   type ColumnSpec,
 } from '../../schemas/records.ts';
 
@@ -27,6 +27,7 @@ const DIMENSIONS: { name: string; glob: string; columns: readonly ColumnSpec[] }
   { name: 'units', glob: 'lake/dim/units/*.parquet', columns: UNITS_COLUMNS },
   { name: 'indicators', glob: 'lake/dim/indicators/*.parquet', columns: INDICATORS_COLUMNS },
   { name: 'periods', glob: 'lake/dim/periods/*.parquet', columns: PERIODS_COLUMNS },
+  { name: 'unit_lineage', glob: 'lake/dim/unit_lineage/*.parquet', columns: UNIT_LINEAGE_COLUMNS },
 ];
 
 const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";

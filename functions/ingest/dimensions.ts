@@ -1,4 +1,5 @@
-import { INDICATORS_COLUMNS, PERIODS_COLUMNS, UNITS_COLUMNS } from '../../schemas/records.ts';
+import { INDICATORS_COLUMNS, PERIODS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS } from '../../schemas/records.ts';
+import { unitLineage } from '../core/unitLineage.ts';
 import type { Catalog } from '../core/types.ts';
 import type { ObjectStore } from '../adapters/ObjectStore.ts';
 import { toColumns, writeParquetTable } from '../adapters/writeParquet.ts';
@@ -31,6 +32,7 @@ export const dimensionKeys = {
   units: 'lake/dim/units/units.parquet',
   indicators: 'lake/dim/indicators/indicators.parquet',
   periods: 'lake/dim/periods/periods.parquet',
+  unitLineage: 'lake/dim/unit_lineage/unit_lineage.parquet',
 };
 
 /** Writes the units, indicators and periods tables into the lake from the catalog. */
@@ -43,4 +45,6 @@ export async function writeDimensions(store: ObjectStore, catalog: Catalog): Pro
   await store.put(dimensionKeys.units, writeParquetTable(UNITS_COLUMNS, toColumns(UNITS_COLUMNS, units)));
   await store.put(dimensionKeys.indicators, writeParquetTable(INDICATORS_COLUMNS, toColumns(INDICATORS_COLUMNS, indicators)));
   await store.put(dimensionKeys.periods, writeParquetTable(PERIODS_COLUMNS, toColumns(PERIODS_COLUMNS, periodRows())));
+  const lineage = unitLineage(catalog.units, catalog.events ?? []) as unknown as Record<string, unknown>[];
+  await store.put(dimensionKeys.unitLineage, writeParquetTable(UNIT_LINEAGE_COLUMNS, toColumns(UNIT_LINEAGE_COLUMNS, lineage)));
 }

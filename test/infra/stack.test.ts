@@ -80,7 +80,7 @@ describe('the CDK stack', () => {
 
   it('defines the Glue tables from schemas/records.ts, kpi_values partitioned by unit and period', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name).sort()).toEqual(['indicators', 'kpi_values', 'periods', 'submissions', 'units']);
+    expect(tables.map((t) => t.Name).sort()).toEqual(['indicators', 'kpi_values', 'periods', 'submissions', 'unit_lineage', 'units']);
     const kpi = tables.find((t) => t.Name === 'kpi_values')!;
     expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['unit', 'period']);
     expect(kpi.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`)).toEqual([
