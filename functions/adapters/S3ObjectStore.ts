@@ -12,13 +12,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Uint8Array | null> {
-    try {
-      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
-      return res.Body ? await res.Body.transformToByteArray() : new Uint8Array();
-    } catch (error) {
-      if (isStatus(error, 404) || (error as Error).name === 'NoSuchKey') return null;
-      throw error;
-    }
+    return (await this.getVersion(key))?.bytes ?? null;
   }
 
   /** With the object and its version, for an upload bucket that keeps versions. */

@@ -91,9 +91,15 @@ analyst token: ${analystToken}`);
 async function leaderLink(base: string, secret: Buffer, links: LocalLinkRegistry, tokens: LocalTokens): Promise<string> {
   const analyst = (await tokens.records()).find((r) => r.role === 'analyst')!;
   const now = new Date();
-  const { token, grant } = signLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, exp: Math.floor(now.getTime() / 1000) + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const records = await links.list();
+  // Reuse the demo link of an earlier start while it has a week left: restarts add no links.
+  const earlier = records.find((l) => l.by === analyst.id && l.query === 'district_scorecard' && l.params.period === '2024-Q4'
+    && !l.revoked_at && l.exp > nowSeconds + 7 * 86400);
+  if (earlier) return `${base}${new URL(earlier.url).pathname}`;
+  const { token, grant } = signLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, exp: nowSeconds + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
   const url = `${base}/l/${token}`;
-  await links.save([...(await links.list()), { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
+  await links.save([...records, { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
   return url;
 }
 
