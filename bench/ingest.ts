@@ -11,11 +11,12 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { FsObjectStore } from '../functions/adapters/FsObjectStore.ts';
-import { indexCatalog } from '../functions/core/ingestContext.ts';
-import { ingestFile } from '../functions/ingest/ingestFile.ts';
-import { loadDefaultCatalog } from '../schemas/catalog.ts';
+import { FsObjectStore } from '../functions/adapters/stores/FsObjectStore.ts';
+import { indexCatalog } from '../functions/domain/ingest/ingestContext.ts';
+import { ingestFile } from '../functions/services/ingestFile.ts';
 import { longRows, syntheticCatalog } from './syntheticDistrict.ts';
+import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts';
+import { createClock } from '../functions/domain/clock.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const UNITS = 300;
@@ -74,7 +75,7 @@ async function clerkLatency(): Promise<{ medianMs: number; p95Ms: number }> {
   for (let i = 0; i < 30; i++) {
     const dir = join(out, `form-${i}`);
     const start = performance.now();
-    const r = await ingestFile({ bytes, fileName: 'form-quy3-2024-lien-chau.xlsx' }, { store: new FsObjectStore(dir), catalog, now: () => new Date(), utcOffsetHours: 7 });
+    const r = await ingestFile({ bytes, fileName: 'form-quy3-2024-lien-chau.xlsx' }, { store: new FsObjectStore(dir), catalog, clock: createClock(7, () => new Date()) });
     times.push(performance.now() - start);
     if (r.status !== 'accepted') throw new Error('form rejected');
     await rm(dir, { recursive: true, force: true });

@@ -4,10 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { FsObjectStore } from '../functions/adapters/FsObjectStore.ts';
-import { indexCatalog } from '../functions/core/ingestContext.ts';
-import { ingestFile } from '../functions/ingest/ingestFile.ts';
+import { FsObjectStore } from '../functions/adapters/stores/FsObjectStore.ts';
+import { indexCatalog } from '../functions/domain/ingest/ingestContext.ts';
+import { ingestFile } from '../functions/services/ingestFile.ts';
 import { syntheticCatalog } from './syntheticDistrict.ts';
+import { createClock } from '../functions/domain/clock.ts';
 
 const [file, dataDir, unitCount, mode] = process.argv.slice(2);
 const catalog = indexCatalog(syntheticCatalog(Number(unitCount)));
@@ -15,16 +16,16 @@ const store = new FsObjectStore(dataDir!);
 const bytes = await readFile(file!);
 if (mode === 'read-only') {
   // Read, detect, match, parse and validate: everything but writing the lake.
-  const { extractSubmission } = await import('../functions/core/extractSubmission.ts');
-  const { readCsv } = await import('../functions/adapters/readCsv.ts');
-  const { readXlsx } = await import('../functions/adapters/readXlsx.ts');
+  const { extractSubmission } = await import('../functions/domain/ingest/extractSubmission.ts');
+  const { readCsv } = await import('../functions/adapters/readers/readCsv.ts');
+  const { readXlsx } = await import('../functions/adapters/readers/readXlsx.ts');
   const t0 = performance.now();
   const extraction = await extractSubmission(file!.endsWith('.csv') ? readCsv(bytes, file!) : readXlsx(bytes), file!, catalog, '2099-01-01');
   console.log(JSON.stringify({ status: extraction.errors.length ? 'rejected' : 'accepted', errors: extraction.errors.slice(0, 3), rows: extraction.records.length, seconds: (performance.now() - t0) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, parquetBytes: 0, parquetFiles: 0 }));
   process.exit(0);
 }
 const start = performance.now();
-const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, now: () => new Date(), utcOffsetHours: 7 });
+const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, clock: createClock(7, () => new Date()) });
 const seconds = (performance.now() - start) / 1000;
 let parquetBytes = 0;
 let parquetFiles = 0;

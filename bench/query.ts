@@ -9,27 +9,27 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { lakeViews } from '../functions/query/lakeViews.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SUBMISSIONS_COLUMNS } from '../schemas/records.ts';
-import { compactLake } from '../functions/adapters/compactLake.ts';
-import { FsObjectStore } from '../functions/adapters/FsObjectStore.ts';
-import { toColumns, writeParquetTable } from '../functions/adapters/writeParquet.ts';
-import { indexCatalog } from '../functions/core/ingestContext.ts';
-import type { KpiRecord } from '../functions/core/types.ts';
-import { writeDimensions } from '../functions/ingest/dimensions.ts';
-import { kpiValuesFile } from '../functions/ingest/ingestFile.ts';
-import { lakeKeys } from '../functions/ingest/lakeKeys.ts';
-import { createApp } from '../functions/query/app.ts';
-import { DuckDbEngine } from '../functions/query/DuckDbEngine.ts';
-import { loadSavedQueries } from '../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../functions/local/localServices.ts';
-import { defineLakeViews } from '../functions/adapters/openDuckDbLake.ts';
+import { compactLake } from '../functions/adapters/duckdb/compactLake.ts';
+import { FsObjectStore } from '../functions/adapters/stores/FsObjectStore.ts';
+import { toColumns, writeParquetTable } from '../functions/adapters/parquet/writeParquet.ts';
+import { indexCatalog } from '../functions/domain/ingest/ingestContext.ts';
+import type { KpiRecord } from '../functions/domain/types.ts';
+import { writeDimensions } from '../functions/services/dimensions.ts';
+import { kpiValuesFile } from '../functions/services/ingestFile.ts';
+import { lakeKeys } from '../functions/domain/lakeKeys.ts';
+import { createApp } from '../functions/http/app.ts';
+import { DuckDbEngine } from '../functions/adapters/duckdb/DuckDbEngine.ts';
+import { defineLakeViews } from '../functions/adapters/duckdb/duckDbLake.ts';
 import { months, seeded, syntheticCatalog } from './syntheticDistrict.ts';
+import { lakeViews, loadSavedQueries, SQL_DIR } from '../functions/adapters/files/sqlFiles.ts';
+import { createClock } from '../functions/domain/clock.ts';
+import { createQueryRunner } from '../functions/services/savedQueryRunner.ts';
 
 const UNITS = 300;
 const MONTHS = 60;
@@ -204,16 +204,17 @@ const compactedOpenSeconds = (performance.now() - t) / 1000;
 const baseline = await baselineTimes(40);
 
 const token = 'chiso_analyst_bench';
-const { hashToken } = await import('../functions/query/tokens.ts');
+const { hashToken } = await import('../functions/domain/access/tokens.ts');
 const tokens = [{ id: 'bench', name: 'bench', role: 'analyst' as const, unit: null, sha256: hashToken(token), created_at: '' }];
 const store = new FsObjectStore(lakeDir);
+const clock = createClock(7);
 const common = {
-  engine, store, catalog: indexCatalog(catalog), queries, tokens: async () => tokens,
-  ingest: async () => { throw new Error('read-only bench'); }, now: () => new Date(), utcOffsetHours: 7,
+  store, catalog: indexCatalog(catalog), queries, tokens: async () => tokens,
+  ingest: async () => { throw new Error('read-only bench'); }, now: clock.now, today: clock.today,
   linkSecret: Buffer.alloc(32, 1), links: { list: async () => [], save: async () => undefined },
 };
-const uncached = createApp({ ...common, cacheResults: false });
-const cached = createApp(common);
+const uncached = createApp({ ...common, runner: createQueryRunner({ engine, store, cacheResults: false }) });
+const cached = createApp({ ...common, runner: createQueryRunner({ engine, store }) });
 const servers = await Promise.all([uncached, cached].map((app) => new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
 })));

@@ -1,5 +1,5 @@
-import { loadDefaultCatalog } from '../schemas/catalog.ts';
-import type { Catalog, Unit } from '../functions/core/types.ts';
+import type { Catalog, Unit } from '../functions/domain/types.ts';
+import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts';
 
 /** A made-up province for benchmarks: N communes, the real 14 indicators, reportable by all. */
 export function syntheticCatalog(unitCount: number): Catalog {

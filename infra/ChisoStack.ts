@@ -12,12 +12,10 @@ import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import {
-  INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec,
-} from '../schemas/records.ts';
-import { inlineViews } from '../functions/query/AthenaEngine.ts';
-import { compilePlaceholders, loadSavedQueries } from '../functions/query/savedQueries.ts';
-import { lakeViews } from '../functions/query/lakeViews.ts';
+import { INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec } from '../schemas/records.ts';
+import { compilePlaceholders } from '../functions/domain/queries/savedQueries.ts';
+import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
+import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const GLUE_TYPE: Record<ColumnSpec['type'], string> = { string: 'string', double: 'double', int32: 'int', int64: 'bigint', timestamp: 'timestamp' };
@@ -154,10 +152,10 @@ export class ChisoStack extends Stack {
         beforeInstall: () => [],
         // Files read at run time (schemas, saved SQL, page CSS) go beside the bundle.
         afterBundling: (inputDir: string, outputDir: string) => [
-          `mkdir -p "${outputDir}/schemas" "${outputDir}/sql/views" "${outputDir}/functions/pages/assets"`,
+          `mkdir -p "${outputDir}/schemas" "${outputDir}/sql/views" "${outputDir}/functions/http/pages/assets"`,
           `cp "${inputDir}"/schemas/*.csv "${outputDir}/schemas/"`,
           `cp "${inputDir}"/sql/*.sql "${outputDir}/sql/" && cp "${inputDir}"/sql/views/*.sql "${outputDir}/sql/views/"`,
-          `cp "${inputDir}"/functions/pages/assets/* "${outputDir}/functions/pages/assets/"`,
+          `cp "${inputDir}"/functions/http/pages/assets/* "${outputDir}/functions/http/pages/assets/"`,
         ],
       },
     };
@@ -183,7 +181,7 @@ export class ChisoStack extends Stack {
     });
     const ingest = new NodejsFunction(this, 'Ingest', {
       ...common,
-      entry: `${ROOT}functions/ingest/lambda.ts`,
+      entry: `${ROOT}functions/runtimes/lambda/ingest.ts`,
       handler: 'handler',
       memorySize: 1024,
       timeout: Duration.minutes(5),
@@ -212,7 +210,7 @@ export class ChisoStack extends Stack {
 
     const query = new NodejsFunction(this, 'Query', {
       ...common,
-      entry: `${ROOT}functions/query/lambda.ts`,
+      entry: `${ROOT}functions/runtimes/lambda/query.ts`,
       handler: 'handler',
       memorySize: 1024,
       timeout: Duration.seconds(60),

@@ -10,8 +10,8 @@
  */
 import ExcelJS from 'exceljs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { loadDefaultCatalog } from '../schemas/catalog.ts';
 import { seeded } from '../bench/syntheticDistrict.ts';
+import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts';
 
 const out = new URL('../demo/', import.meta.url);
 const catalog = loadDefaultCatalog();

@@ -15,6 +15,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 npx tsc -p .
+npm run --silent check:layers
 mkdir -p test-output
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=test-output/vitest.json "$@" || status=$?

@@ -3,8 +3,9 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AthenaEngine, AthenaQueryError, inlineViews, toLiteral } from '../../functions/query/AthenaEngine.ts';
-import { toRows } from '../../functions/query/renderResult.ts';
+import { AthenaEngine, AthenaQueryError, toLiteral } from '../../functions/adapters/athena/AthenaEngine.ts';
+import { toRows } from '../../functions/http/render.ts';
+import { inlineViews } from '../../functions/domain/queries/inlineViews.ts';
 
 const athena = mockClient(AthenaClient);
 let clock = 0;

@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GluePartitions } from '../../functions/adapters/GluePartitions.ts';
-import { ObjectExistsError } from '../../functions/adapters/ObjectStore.ts';
-import { decodeEventKey, S3ObjectStore } from '../../functions/adapters/S3ObjectStore.ts';
-import { createS3IngestHandler } from '../../functions/ingest/s3Ingest.ts';
+import { GluePartitions } from '../../functions/adapters/glue/GluePartitions.ts';
+import { ObjectExistsError } from '../../functions/ports/ObjectStore.ts';
+import { decodeEventKey, S3ObjectStore } from '../../functions/adapters/stores/S3ObjectStore.ts';
+import { ingestFile } from '../../functions/services/ingestFile.ts';
+import { createS3IngestHandler } from '../../functions/services/ingestS3Event.ts';
 import { catalogIndex } from '../helpers/lake.ts';
 import { csvBytes } from '../helpers/workbook.ts';
+import { createClock } from '../../functions/domain/clock.ts';
 
 let server: S3rver;
 let dir: string;
@@ -67,11 +69,16 @@ describe('S3ObjectStore against s3rver', () => {
     glue.on(GetTableCommand).resolves({ Table: { Name: 'kpi_values', DatabaseName: 'chiso', StorageDescriptor: { Columns: [], Location: 's3://chiso-lake/lake/kpi_values/' } } });
     glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
     const lake = new S3ObjectStore(s3, 'chiso-lake');
+    const partitions = new GluePartitions(new GlueClient({ region: 'ap-southeast-1' }), 'chiso', 'kpi_values', 's3://chiso-lake/lake/kpi_values/');
+    const ingestDeps = { store: lake, catalog: catalogIndex, clock: createClock(7, () => new Date('2025-01-10T02:00:05Z')) };
     const handler = createS3IngestHandler({
       store: lake,
       uploads: (bucket) => new S3ObjectStore(s3, bucket),
-      partitions: new GluePartitions(new GlueClient({ region: 'ap-southeast-1' }), 'chiso', 'kpi_values', 's3://chiso-lake/lake/kpi_values/'),
-      catalog: catalogIndex, now: () => new Date('2025-01-10T02:00:05Z'), utcOffsetHours: 7,
+      ingest: async (input) => {
+        const result = await ingestFile(input, ingestDeps);
+        await partitions.register(result.partitions);
+        return result;
+      },
     });
     const key = 'uploads/Xã Liên Châu/Báo cáo Quý IV+2024.csv';
     expect(decodeEventKey(s3Event('chiso-uploads', key).Records[0]!.s3.object.key)).toBe(key);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBooleanText } from '../../functions/core/parseBoolean.ts';
+import { parseBooleanText } from '../../functions/domain/ingest/parseBoolean.ts';
 
 const variants = (word: string) => fc.tuple(
   fc.constantFrom(word, word.toUpperCase(), word.normalize('NFD'), ` ${word}  `),

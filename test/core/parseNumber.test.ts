@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseNumberText } from '../../functions/core/parseNumber.ts';
+import { parseNumberText } from '../../functions/domain/ingest/parseNumber.ts';
 
 const num = (text: string) => {
   const r = parseNumberText(text);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findPeriods, parsePeriod, periodStart, shiftPeriod } from '../../functions/core/parsePeriod.ts';
+import { findPeriods, parsePeriod, periodStart, shiftPeriod } from '../../functions/domain/ingest/parsePeriod.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV'];
 

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalog, parseUnits } from '../../schemas/catalog.ts';
-import { parseUnitEvents, validateRegistry } from '../../schemas/unitHistory.ts';
-import { successorsOf } from '../../functions/core/successorsOf.ts';
-import { indexCatalog } from '../../functions/core/ingestContext.ts';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import { ingestFile } from '../../functions/ingest/ingestFile.ts';
+import { parseCatalog, parseUnits } from '../../functions/domain/registry/catalog.ts';
+import { parseUnitEvents, validateRegistry } from '../../functions/domain/registry/unitHistory.ts';
+import { successorsOf } from '../../functions/domain/registry/successorsOf.ts';
+import { indexCatalog } from '../../functions/domain/ingest/ingestContext.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { ingestFile } from '../../functions/services/ingestFile.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvBytes } from '../helpers/workbook.ts';
 import { EXAMPLE_INDICATORS, SYNTHETIC_EVENTS, SYNTHETIC_UNITS } from '../helpers/syntheticMerge.ts';
+import { createClock } from '../../functions/domain/clock.ts';
 
 const UNITS = SYNTHETIC_UNITS;
 const EVENTS = SYNTHETIC_EVENTS;
@@ -51,7 +52,7 @@ describe('ingest against the registry of the report\'s period', () => {
   it('refuses a report for a retired unit, naming its successor; old names keep working for old periods', async () => {
     const catalog = indexCatalog(parseCatalog({ units: UNITS, indicators: INDICATORS, events: EVENTS }));
     const dir = await mkdtemp(join(tmpdir(), 'chiso-history-'));
-    const deps = { store: new FsObjectStore(dir), catalog, now: () => new Date('2026-01-10T00:00:00Z'), utcOffsetHours: 7 };
+    const deps = { store: new FsObjectStore(dir), catalog, clock: createClock(7, () => new Date('2026-01-10T00:00:00Z')) };
     const report = (unit: string, period: string) => csvBytes(`Đơn vị: ${unit}\nKỳ báo cáo: ${period}\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,9,10\n`);
     const old = await ingestFile({ bytes: report('Xã Thu A cũ', 'Quý II/2025'), fileName: 'a-q2.csv' }, deps);
     expect(old.errors).toEqual([]);

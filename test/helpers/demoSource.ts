@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
-import { loadDefaultCatalog } from '../../schemas/catalog.ts';
+import { loadDefaultCatalog } from '../../functions/adapters/files/catalogFiles.ts';
 
 /**
  * The demo files read independently of chiso's readers (exceljs's in-memory reader, csv-parse),

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDefaultCatalog } from '../../schemas/catalog.ts';
-import { indexCatalog } from '../../functions/core/ingestContext.ts';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import type { ObjectStore } from '../../functions/adapters/ObjectStore.ts';
-import { ingestFile, type IngestDeps, type IngestResult } from '../../functions/ingest/ingestFile.ts';
-import { openDuckDbLake } from '../../functions/adapters/openDuckDbLake.ts';
+import { indexCatalog } from '../../functions/domain/ingest/ingestContext.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import type { ObjectStore } from '../../functions/ports/ObjectStore.ts';
+import { ingestFile, type IngestDeps, type IngestResult } from '../../functions/services/ingestFile.ts';
+import { openDuckDbLake } from '../../functions/adapters/duckdb/duckDbLake.ts';
+import { loadDefaultCatalog } from '../../functions/adapters/files/catalogFiles.ts';
+import { createClock } from '../../functions/domain/clock.ts';
 
 export const catalogIndex = indexCatalog(loadDefaultCatalog());
 
@@ -18,8 +19,7 @@ export async function tempLake(options: { now?: Date; store?: (fs: FsObjectStore
   const deps: IngestDeps = {
     store: options.store ? options.store(fs) : fs,
     catalog: catalogIndex,
-    now: () => clock,
-    utcOffsetHours: 7,
+    clock: createClock(7, () => clock),
   };
   return {
     dir,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCatalog } from '../../schemas/catalog.ts';
+import { parseCatalog } from '../../functions/domain/registry/catalog.ts';
 
 /**
  * SYNTHETIC example, not the real 2025 reform: Xã Thử A and Xã Thử B merge into Xã Thử Mới on

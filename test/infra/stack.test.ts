@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChisoStack } from '../../infra/ChisoStack.ts';
-import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 
 let app: App;
 let stack: ChisoStack;

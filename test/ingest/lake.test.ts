@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import { ObjectExistsError, type ObjectStore } from '../../functions/adapters/ObjectStore.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { ObjectExistsError, type ObjectStore } from '../../functions/ports/ObjectStore.ts';
 import { tempLake, type TempLake } from '../helpers/lake.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 

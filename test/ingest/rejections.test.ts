@@ -1,6 +1,6 @@
 import { encrypt } from 'officecrypto-tool';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../functions/adapters/limits.ts';
+import { LIMITS } from '../../functions/domain/limits.ts';
 import { tempLake, type TempLake } from '../helpers/lake.ts';
 import { buildXlsx, csvBytes } from '../helpers/workbook.ts';
 import { buildZip } from '../helpers/zip.ts';

@@ -16,7 +16,7 @@ let output = '';
 /** `npm start` as a user runs it, on a port the OS picks, in a fresh data folder. */
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chiso-start-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'functions/local/start.ts'], {
+  server = spawn(process.execPath, ['--import', 'tsx', 'functions/runtimes/local/start.ts'], {
     cwd: root, env: { ...process.env, PORT: '0', CHISO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {

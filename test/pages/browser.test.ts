@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatNumber } from '../../functions/pages/renderPages.ts';
+import { formatNumber } from '../../functions/http/pages/renderPages.ts';
 import { demoApp } from '../helpers/appServer.ts';
 import { launchChromium } from '../helpers/browser.ts';
 

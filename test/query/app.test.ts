@@ -4,21 +4,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDefaultCatalog } from '../../schemas/catalog.ts';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import { indexCatalog } from '../../functions/core/ingestContext.ts';
-import { ingestFile } from '../../functions/ingest/ingestFile.ts';
-import { createApp } from '../../functions/query/app.ts';
-import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
-import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
-import { LocalTokens } from '../../functions/local/localTokens.ts';
-import { LocalLinkRegistry, localLinkSecret } from '../../functions/local/localLinks.ts';
+import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
 let dir: string;
-let engine: DuckDbEngine;
-let app: ReturnType<typeof createApp>;
+let services: QueryServices;
+let app: QueryServices['app'];
 let analyst: string;
 let clerk: string;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -27,21 +18,13 @@ beforeAll(async () => {
   // A private copy of the demo lake: these tests submit files into it.
   dir = await mkdtemp(join(tmpdir(), 'chiso-app-'));
   await cp(inject('demoLake'), dir, { recursive: true });
-  const store = new FsObjectStore(dir);
-  const catalog = indexCatalog(loadDefaultCatalog());
-  const tokens = new LocalTokens(dir);
-  analyst = await tokens.issue({ name: 'analyst', role: 'analyst', unit: null });
-  clerk = await tokens.issue({ name: 'Liên Châu clerk', role: 'staff', unit: 'xa-lien-chau' });
-  engine = await DuckDbEngine.open(dir);
-  const deps = { store, catalog, now: () => new Date('2025-02-01T00:00:00Z'), utcOffsetHours: 7 };
-  app = createApp({
-    engine, store, catalog, queries: loadSavedQueries(SQL_DIR), tokens: () => tokens.records(),
-    linkSecret: await localLinkSecret(dir), links: new LocalLinkRegistry(dir),
-    ingest: (input) => ingestFile(input, deps), now: deps.now, utcOffsetHours: 7,
-  });
+  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7 }, { now: () => new Date('2025-02-01T00:00:00Z') });
+  app = services.app;
+  analyst = await services.tokens.issue({ name: 'analyst', role: 'analyst', unit: null });
+  clerk = await services.tokens.issue({ name: 'Liên Châu clerk', role: 'staff', unit: 'xa-lien-chau' });
 });
 afterAll(async () => {
-  await engine.close();
+  await services.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -2,15 +2,15 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { compactLake, planReads, readManifest, scanRawLake } from '../../functions/adapters/compactLake.ts';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import { ingestFile } from '../../functions/ingest/ingestFile.ts';
-import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
-import { toRows } from '../../functions/query/renderResult.ts';
-import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { compactLake, planReads, readManifest, scanRawLake } from '../../functions/adapters/duckdb/compactLake.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { ingestFile } from '../../functions/services/ingestFile.ts';
+import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { toRows } from '../../functions/http/render.ts';
 import { catalogIndex } from '../helpers/lake.ts';
 import { csvBytes } from '../helpers/workbook.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
+import { createClock } from '../../functions/domain/clock.ts';
 
 const queries = loadSavedQueries(SQL_DIR);
 const CASES: [string, Record<string, string>][] = [
@@ -52,7 +52,7 @@ describe('compaction', () => {
   });
 
   it('shows a new submission at once, reading its period raw until compacted again', async () => {
-    const deps = { store: new FsObjectStore(dir), catalog: catalogIndex, now: () => new Date('2025-02-01T00:00:00Z'), utcOffsetHours: 7 };
+    const deps = { store: new FsObjectStore(dir), catalog: catalogIndex, clock: createClock(7, () => new Date('2025-02-01T00:00:00Z')) };
     const result = await ingestFile({
       bytes: csvBytes('Đơn vị: Xã Yên Phương\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,9,10\n'),
       fileName: 'yp.csv', submittedAt: new Date('2025-01-20T00:00:00Z'),

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, vectorFromArray, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { compilePlaceholders, loadSavedQueries, parseSavedQuery } from '../../functions/query/savedQueries.ts';
-import { neutralizeFormula, toCsv } from '../../functions/query/renderResult.ts';
-import { InvalidParamsError, resolveParams } from '../../functions/query/resolveParams.ts';
+import { compilePlaceholders, parseSavedQuery } from '../../functions/domain/queries/savedQueries.ts';
+import { neutralizeFormula, toCsv } from '../../functions/http/render.ts';
+import { InvalidParamsError, resolveParams } from '../../functions/domain/queries/resolveParams.ts';
 import { catalogIndex } from '../helpers/lake.ts';
+import { loadSavedQueries } from '../../functions/adapters/files/sqlFiles.ts';
 
 const HEADER = `/*
 title: { vi: Thử, en: Test }

@@ -4,17 +4,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsObjectStore } from '../../functions/adapters/FsObjectStore.ts';
-import { indexCatalog } from '../../functions/core/ingestContext.ts';
-import { unitLineage } from '../../functions/core/unitLineage.ts';
-import { writeDimensions } from '../../functions/ingest/dimensions.ts';
-import { ingestFile } from '../../functions/ingest/ingestFile.ts';
-import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
-import { toRows } from '../../functions/query/renderResult.ts';
-import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { indexCatalog } from '../../functions/domain/ingest/ingestContext.ts';
+import { unitLineage } from '../../functions/domain/registry/unitLineage.ts';
+import { writeDimensions } from '../../functions/services/dimensions.ts';
+import { ingestFile } from '../../functions/services/ingestFile.ts';
+import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { toRows } from '../../functions/http/render.ts';
 import { syntheticCatalog } from '../helpers/syntheticMerge.ts';
 import { csvBytes } from '../helpers/workbook.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
+import { createClock } from '../../functions/domain/clock.ts';
 
 const queries = loadSavedQueries(SQL_DIR);
 const catalog = syntheticCatalog();
@@ -27,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chiso-rollup-'));
   const store = new FsObjectStore(dir);
   await writeDimensions(store, catalog);
-  const deps = { store, catalog: indexCatalog(catalog), now: () => new Date('2026-01-15T00:00:00Z'), utcOffsetHours: 7 };
+  const deps = { store, catalog: indexCatalog(catalog), clock: createClock(7, () => new Date('2026-01-15T00:00:00Z')) };
   const reports: [string, string, string][] = [
     ['Xã Thử A', 'Quý I/2025', '1,DOC_ONLINE,90,100\n2,OFFICIAL_EMAIL,,,80%'],
     ['Xã Thử B', 'Quý I/2025', '1,DOC_ONLINE,10,300'],

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DuckDbEngine } from '../../functions/query/DuckDbEngine.ts';
-import { toRows } from '../../functions/query/renderResult.ts';
-import { loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
+import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { toRows } from '../../functions/http/render.ts';
 import { demoCatalog, demoValues, targets, type SourceValue } from '../helpers/demoSource.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 
 const queries = loadSavedQueries(SQL_DIR);
 let engine: DuckDbEngine;

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { compilePlaceholders, loadSavedQueries } from '../../functions/query/savedQueries.ts';
-import { SQL_DIR } from '../../functions/local/localServices.ts';
-import { lakeViews } from '../../functions/query/lakeViews.ts';
+import { compilePlaceholders } from '../../functions/domain/queries/savedQueries.ts';
+import { loadSavedQueries, SQL_DIR, lakeViews } from '../../functions/adapters/files/sqlFiles.ts';
 
 const require = createRequire(import.meta.url);
 const { Parser: TrinoParser } = require('node-sql-parser/build/trino');

@@ -1,0 +1,107 @@
+import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
+import { loadDuckDb, type DuckDbModule } from './loadDuckDb.ts';
+import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { defineLakeTables } from './duckDbLake.ts';
+import type { QueryEngine } from '../../ports/QueryEngine.ts';
+import type { ParamValue } from '../../domain/queries/resolveParams.ts';
+import { compilePlaceholders } from '../../domain/queries/savedQueries.ts';
+
+/** Arrow type for a DuckDB column type, and how to turn DuckDB's JS values into it. */
+function arrowColumn(type: DuckDBType, values: unknown[], DuckDBTypeId: DuckDbModule['DuckDBTypeId']): Vector {
+  const convert = (t: DataType, map: (v: unknown) => unknown = (v) => v) =>
+    vectorFromArray(values.map((v) => (v === null || v === undefined ? null : map(v))), t);
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN: return convert(new Bool());
+    case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT:
+      return convert(new Int32(), Number);
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UINTEGER: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UBIGINT:
+      return convert(new Int64(), (v) => BigInt(v as bigint));
+    case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL:
+      return convert(new Float64(), Number);
+    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_MS: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_TZ:
+      return convert(new TimestampMillisecond(), (v) => (v instanceof Date ? v.getTime() : Number(v)));
+    case DuckDBTypeId.DATE: return convert(new DateDay(), (v) => (v instanceof Date ? v : new Date(String(v))));
+    default: return convert(new Utf8(), String);
+  }
+}
+
+/**
+ * DuckDB in-process over the local lake: one database, a few connections reused in turn.
+ * Results come back as Arrow tables, whatever format they are rendered to afterwards.
+ */
+export class DuckDbEngine implements QueryEngine {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+
+  private refreshing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly defineViews: (c: DuckDBConnection) => Promise<void>,
+    connections: DuckDBConnection[],
+    private readonly typeIds: DuckDbModule['DuckDBTypeId'],
+  ) {
+    this.idle.push(...connections);
+  }
+
+  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path). */
+  static async open(dataDir: string, poolSize = 4, defineViews?: (c: DuckDBConnection) => Promise<void>): Promise<DuckDbEngine> {
+    const duckdb = await loadDuckDb();
+    const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
+    const connections = await Promise.all(Array.from({ length: poolSize }, () => instance.connect()));
+    const engine = new DuckDbEngine(instance, defineViews ?? ((c) => defineLakeTables(c, dataDir)), connections, duckdb.DuckDBTypeId);
+    await engine.refresh();
+    return engine;
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    const c = this.idle.pop();
+    return c ? Promise.resolve(c) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  /** One refresh at a time: callers arriving meanwhile share it (two would conflict on the catalog). */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const c = await this.acquire();
+      try {
+        await this.defineViews(c);
+      } finally {
+        this.release(c);
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  async run(sql: string, params: Record<string, ParamValue>): Promise<Table> {
+    const compiled = compilePlaceholders(sql, (name) => `$${name}`);
+    const bound: Record<string, ParamValue> = {};
+    for (const name of compiled.names) {
+      if (!(name in params)) throw new Error(`parameter ${name} has no value`);
+      bound[name] = params[name]!;
+    }
+    const c = await this.acquire();
+    try {
+      const reader = await c.runAndReadAll(compiled.sql, bound);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      const columns = reader.getColumnsJS();
+      // An empty result has no chunks, hence no column arrays.
+      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i] ?? [], this.typeIds)])));
+    } finally {
+      this.release(c);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.idle) c.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,125 @@
+import { loadDuckDb } from './loadDuckDb.ts';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Compaction keeps both history and speed. Every submission stays its own immutable file
+ * (atomic, auditable), and each period also gets one compacted file holding the rows of every
+ * submission of that period, with their submission ids. Readers use a period's compacted file
+ * only while it covers exactly the submissions present; otherwise they read the raw files, so a
+ * submission is visible the moment it lands, and compaction can lag without being wrong.
+ */
+export interface CompactionManifest {
+  generation: number;
+  kpi_values: Record<string, { file: string; submissions: string[] }>;
+  submissions: { file: string; submissions: string[] } | null;
+}
+
+export const MANIFEST_KEY = 'lake/compacted/manifest.json';
+const EMPTY: CompactionManifest = { generation: 0, kpi_values: {}, submissions: null };
+
+export async function readManifest(dataDir: string): Promise<CompactionManifest> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, MANIFEST_KEY), 'utf8')) as CompactionManifest;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
+    throw error;
+  }
+}
+
+/** The raw lake as it is on disk: submission ids per period, and every submission id. */
+export interface RawLake {
+  periods: Map<string, { submissions: Set<string>; files: string[] }>;
+  submissions: string[];
+}
+
+export async function scanRawLake(dataDir: string): Promise<RawLake> {
+  const periods = new Map<string, { submissions: Set<string>; files: string[] }>();
+  const kpiRoot = join(dataDir, 'lake/kpi_values');
+  const units = await readdir(kpiRoot).catch(() => [] as string[]);
+  for (const unitDir of units) {
+    if (!unitDir.startsWith('unit=')) continue;
+    for (const periodDir of await readdir(join(kpiRoot, unitDir)).catch(() => [] as string[])) {
+      if (!periodDir.startsWith('period=')) continue;
+      const period = periodDir.slice('period='.length);
+      let entry = periods.get(period);
+      if (!entry) periods.set(period, (entry = { submissions: new Set(), files: [] }));
+      for (const file of await readdir(join(kpiRoot, unitDir, periodDir))) {
+        if (!file.endsWith('.parquet') || file.startsWith('.')) continue;
+        entry.submissions.add(file.slice(0, -'.parquet'.length));
+        entry.files.push(join(kpiRoot, unitDir, periodDir, file));
+      }
+    }
+  }
+  const submissions = (await readdir(join(dataDir, 'lake/submissions')).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.parquet') && !f.startsWith('.')).map((f) => f.slice(0, -'.parquet'.length));
+  return { periods, submissions };
+}
+
+const sameSet = (a: Set<string>, b: string[]) => a.size === b.length && b.every((x) => a.has(x));
+
+/** Which files a reader should use: compacted where they cover the present submissions exactly. */
+export function planReads(raw: RawLake, manifest: CompactionManifest, dataDir: string) {
+  const compactedKpi: string[] = [];
+  const rawKpi: string[] = [];
+  const stale: string[] = [];
+  for (const [period, entry] of raw.periods) {
+    const compacted = manifest.kpi_values[period];
+    if (compacted && sameSet(entry.submissions, compacted.submissions)) compactedKpi.push(join(dataDir, compacted.file));
+    else { rawKpi.push(...entry.files); stale.push(period); }
+  }
+  const covered = new Set(manifest.submissions?.submissions ?? []);
+  const rawSubmissions = raw.submissions.filter((s) => !covered.has(s)).map((s) => join(dataDir, 'lake/submissions', `${s}.parquet`));
+  const compactedSubmissions = manifest.submissions ? [join(dataDir, manifest.submissions.file)] : [];
+  return { compactedKpi, rawKpi, compactedSubmissions, rawSubmissions, stalePeriods: stale };
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const list = (files: string[]) => `[${files.map(quote).join(', ')}]`;
+
+/**
+ * Rewrites the compacted file of every period whose submissions changed, and the compacted
+ * submissions table, then swaps the manifest in one rename. Old generations are removed after.
+ */
+export async function compactLake(dataDir: string): Promise<{ periods: number; generation: number }> {
+  const manifest = await readManifest(dataDir);
+  const raw = await scanRawLake(dataDir);
+  const plan = planReads(raw, manifest, dataDir);
+  const submissionsStale = plan.rawSubmissions.length > 0;
+  if (plan.stalePeriods.length === 0 && !submissionsStale) return { periods: 0, generation: manifest.generation };
+  const generation = manifest.generation + 1;
+  const next: CompactionManifest = { generation, kpi_values: { ...manifest.kpi_values }, submissions: manifest.submissions };
+  const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:', { threads: '2' });
+  const db = await instance.connect();
+  const obsolete: string[] = [];
+  try {
+    for (const period of plan.stalePeriods) {
+      const entry = raw.periods.get(period)!;
+      const file = `lake/compacted/kpi_values/period=${period}/g${generation}.parquet`;
+      await mkdir(join(dataDir, 'lake/compacted/kpi_values', `period=${period}`), { recursive: true });
+      await db.run(`COPY (
+        SELECT * FROM read_parquet(${list(entry.files)}, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})
+        ORDER BY unit, indicator_code, submission_id
+      ) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+      if (manifest.kpi_values[period]) obsolete.push(manifest.kpi_values[period]!.file);
+      next.kpi_values[period] = { file, submissions: [...entry.submissions].sort() };
+    }
+    if (submissionsStale && raw.submissions.length) {
+      const file = `lake/compacted/submissions/g${generation}.parquet`;
+      await mkdir(join(dataDir, 'lake/compacted/submissions'), { recursive: true });
+      const files = raw.submissions.map((s) => join(dataDir, 'lake/submissions', `${s}.parquet`));
+      await db.run(`COPY (SELECT * FROM read_parquet(${list(files)}) ORDER BY submission_id) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+      if (manifest.submissions) obsolete.push(manifest.submissions.file);
+      next.submissions = { file, submissions: [...raw.submissions].sort() };
+    }
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+  const temp = join(dataDir, `${MANIFEST_KEY}.tmp-${process.pid}`);
+  await writeFile(temp, JSON.stringify(next));
+  await rename(temp, join(dataDir, MANIFEST_KEY));
+  // A reader that planned with the old manifest a moment ago may still open these: give it time.
+  setTimeout(() => { for (const f of obsolete) void rm(join(dataDir, f), { force: true }); }, 30_000).unref();
+  return { periods: plan.stalePeriods.length, generation };
+}

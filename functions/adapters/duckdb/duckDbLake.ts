@@ -1,0 +1,88 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadDuckDb } from './loadDuckDb.ts';
+import { join } from 'node:path';
+import { planReads, readManifest, scanRawLake } from './compactLake.ts';
+import { INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
+import { lakeViews } from '../files/sqlFiles.ts';
+
+const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
+  string: 'VARCHAR', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', timestamp: 'TIMESTAMP',
+};
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** An empty relation with a table's columns, for a lake that has no file of it yet. */
+function emptyOf(columns: readonly ColumnSpec[]): string {
+  return `SELECT ${columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${c.name}`).join(', ')} WHERE false`;
+}
+
+async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boolean> {
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${sqlString(glob)})`);
+  return Number(reader.getRowObjects()[0]!.n) > 0;
+}
+
+const DIMENSIONS: { name: string; glob: string; columns: readonly ColumnSpec[] }[] = [
+  { name: 'units', glob: 'lake/dim/units/*.parquet', columns: UNITS_COLUMNS },
+  { name: 'indicators', glob: 'lake/dim/indicators/*.parquet', columns: INDICATORS_COLUMNS },
+  { name: 'periods', glob: 'lake/dim/periods/*.parquet', columns: PERIODS_COLUMNS },
+  { name: 'unit_lineage', glob: 'lake/dim/unit_lineage/*.parquet', columns: UNIT_LINEAGE_COLUMNS },
+];
+
+const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
+const fileList = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
+
+/** A union of compacted and raw files with the same columns, or an empty relation. */
+function unionOf(columns: readonly ColumnSpec[], parts: { files: string[]; options: string }[]): string {
+  const names = columns.map((c) => c.name).join(', ');
+  const selects = parts.filter((p) => p.files.length > 0)
+    .map((p) => `SELECT ${names} FROM read_parquet(${fileList(p.files)}${p.options})`);
+  return selects.length ? selects.join(' UNION ALL ') : emptyOf(columns);
+}
+
+/**
+ * (Re)defines the lake's views on a connection (views live in the database, shared by its
+ * connections). kpi_values and submissions read each period's compacted file where it is
+ * current and the raw per-submission files elsewhere (see compactLake.ts).
+ */
+export async function defineLakeViews(connection: DuckDBConnection, dataDir: string): Promise<void> {
+  const plan = planReads(await scanRawLake(dataDir), await readManifest(dataDir), dataDir);
+  const kpiColumns = [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS];
+  await connection.run(`CREATE OR REPLACE VIEW kpi_values AS ${unionOf(kpiColumns, [
+    { files: plan.compactedKpi, options: '' },
+    { files: plan.rawKpi, options: HIVE },
+  ])}`);
+  await connection.run(`CREATE OR REPLACE VIEW submissions AS ${unionOf(SUBMISSIONS_COLUMNS, [
+    { files: plan.compactedSubmissions, options: '' },
+    { files: plan.rawSubmissions, options: '' },
+  ])}`);
+  for (const table of DIMENSIONS) {
+    const glob = join(dataDir, table.glob);
+    const source = (await hasFiles(connection, glob)) ? `SELECT * FROM read_parquet(${sqlString(glob)})` : emptyOf(table.columns);
+    await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${source}`);
+  }
+  for (const [name, sql] of Object.entries(lakeViews())) await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
+}
+
+/**
+ * The server's variant: kpi_current computed once per lake version into a table (the same SQL),
+ * so each query joins a few thousand rows instead of re-ranking every submission.
+ */
+export async function defineLakeTables(connection: DuckDBConnection, dataDir: string): Promise<void> {
+  await defineLakeViews(connection, dataDir);
+  await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${lakeViews().kpi_current}`);
+  await connection.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
+}
+
+/** DuckDB in-process over a local lake, for one-off use (tests, scripts). */
+export async function openDuckDbLake(dataDir: string): Promise<{ connection: DuckDBConnection; close: () => void }> {
+  const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await defineLakeViews(connection, dataDir);
+  return {
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

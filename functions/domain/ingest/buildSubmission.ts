@@ -1,0 +1,60 @@
+import { ingestError } from './errors.ts';
+import { formatNumber } from './validateObservation.ts';
+import type { IngestError, KpiRecord, Layout } from '../types.ts';
+
+export const MAX_LISTED_ERRORS = 500;
+
+/**
+ * Gathers what every sheet of one file yields: records, errors, layouts. Keeps the checks that
+ * span rows (the same indicator twice) and bounds the error list so a broken file stays small.
+ */
+export class SubmissionBuilder {
+  readonly records: KpiRecord[] = [];
+  readonly errors: IngestError[] = [];
+  readonly layouts: Layout[] = [];
+  private unlisted = 0;
+  /** unit → period → indicator: no key string to build per record. */
+  private readonly seen = new Map<string, Map<string, Map<string, KpiRecord>>>();
+
+  addError(error: IngestError): void {
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error);
+    else this.unlisted++;
+  }
+
+  addRecord(record: KpiRecord, column: string | null): void {
+    let byPeriod = this.seen.get(record.unit);
+    if (!byPeriod) this.seen.set(record.unit, (byPeriod = new Map()));
+    let byIndicator = byPeriod.get(record.period);
+    if (!byIndicator) byPeriod.set(record.period, (byIndicator = new Map()));
+    const earlier = byIndicator.get(record.indicator_code);
+    if (!earlier) {
+      byIndicator.set(record.indicator_code, record);
+      this.records.push(record);
+      return;
+    }
+    const same = earlier.value === record.value
+      && earlier.numerator === record.numerator
+      && earlier.denominator === record.denominator;
+    // The same value written twice (a copied row) is one value; two different ones are a conflict.
+    if (same) return;
+    this.addError(ingestError('DUPLICATE_CONFLICT', { sheet: record.source_sheet, row: record.source_row, column }, {
+      indicator: record.indicator_code,
+      unit: record.unit,
+      period: record.period,
+      first: formatNumber(earlier.value),
+      firstRow: earlier.source_sheet === record.source_sheet ? earlier.source_row : `${earlier.source_row} (${earlier.source_sheet})`,
+      second: formatNumber(record.value),
+    }));
+  }
+
+  /** Errors as reported: every listed one, then a line for those not listed. */
+  allErrors(): IngestError[] {
+    return this.unlisted > 0
+      ? [...this.errors, ingestError('TOO_MANY_ERRORS', {}, { count: this.unlisted })]
+      : this.errors;
+  }
+
+  get errorCount(): number {
+    return this.errors.length + this.unlisted;
+  }
+}

@@ -1,0 +1,219 @@
+import type { IngestError, Location } from '../types.ts';
+
+/**
+ * Every way a submission can be wrong, with its message in Vietnamese and English.
+ * Messages are written for the clerk who made the spreadsheet, not for an engineer.
+ */
+type Args = Record<string, string | number>;
+type Template = { vi: (a: Args) => string; en: (a: Args) => string };
+
+export const ERROR_MESSAGES = {
+  FILE_NOT_FOUND: {
+    vi: (a) => `Không mở được tệp "${a.name}" (${a.detail}).`,
+    en: (a) => `Cannot open "${a.name}" (${a.detail}).`,
+  },
+  FILE_EMPTY: {
+    vi: () => 'Tệp rỗng, không có dữ liệu.',
+    en: () => 'The file is empty.',
+  },
+  FILE_TOO_LARGE: {
+    vi: (a) => `Tệp quá lớn (${a.size}); giới hạn là ${a.limit}.`,
+    en: (a) => `The file is too large (${a.size}); the limit is ${a.limit}.`,
+  },
+  FORMAT_XLS_LEGACY: {
+    vi: () => 'Tệp Excel 97-2003 (.xls) không được hỗ trợ. Mở tệp bằng Excel hoặc LibreOffice, chọn "Lưu thành" (Save As) dạng "Excel Workbook (.xlsx)" rồi gửi lại.',
+    en: () => 'Excel 97-2003 (.xls) files are not supported. Open it in Excel or LibreOffice, "Save As" an "Excel Workbook (.xlsx)" and submit that.',
+  },
+  FORMAT_ODS: {
+    vi: () => 'Tệp OpenDocument (.ods) không được hỗ trợ. Trong LibreOffice chọn "Lưu thành" (Save As), định dạng "Excel 2007-365 (.xlsx)" rồi gửi lại.',
+    en: () => 'OpenDocument (.ods) files are not supported. In LibreOffice use "Save As" with the "Excel 2007-365 (.xlsx)" format and submit that.',
+  },
+  FORMAT_ENCRYPTED: {
+    vi: () => 'Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp > Thông tin > Bảo vệ) rồi gửi lại.',
+    en: () => 'The file is password-protected and cannot be read. Remove the password (File > Info > Protect) and submit it again.',
+  },
+  FORMAT_UNKNOWN: {
+    vi: (a) => `Không nhận dạng được tệp "${a.name}". Chỉ nhận bảng tính .xlsx hoặc .csv.`,
+    en: (a) => `"${a.name}" is not a file chiso can read. Submit an .xlsx workbook or a .csv file.`,
+  },
+  FILE_CORRUPT: {
+    vi: (a) => `Tệp bị hỏng hoặc không phải bảng tính hợp lệ (${a.detail}). Hãy mở lại bằng Excel, lưu lại và gửi lại.`,
+    en: (a) => `The file is damaged or is not a valid workbook (${a.detail}). Open it in Excel, save it again and resubmit.`,
+  },
+  FILE_BOMB: {
+    vi: (a) => `Tệp giải nén ra quá lớn (${a.detail}); có thể là tệp độc hại hoặc bị hỏng.`,
+    en: (a) => `The file expands to too much data (${a.detail}); it may be malicious or damaged.`,
+  },
+  CSV_ENCODING: {
+    vi: () => 'Tệp CSV không đúng mã UTF-8. Trong Excel chọn "Lưu thành" dạng "CSV UTF-8 (Comma delimited)" rồi gửi lại.',
+    en: () => 'The CSV file is not UTF-8. In Excel use "Save As" with "CSV UTF-8 (Comma delimited)" and submit that.',
+  },
+  CSV_MALFORMED: {
+    vi: (a) => `Tệp CSV sai cấu trúc: ${a.detail}.`,
+    en: (a) => `The CSV file is malformed: ${a.detail}.`,
+  },
+  SHEET_TOO_LARGE: {
+    vi: (a) => `Trang tính có quá nhiều dòng hoặc cột (giới hạn ${a.limit}).`,
+    en: (a) => `The sheet has too many rows or columns (limit ${a.limit}).`,
+  },
+  NO_TABLE: {
+    vi: () => 'Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột chỉ số (tên hoặc mã) và cột giá trị, hoặc cột đơn vị và các cột chỉ số.',
+    en: () => 'No data table was found: a header row needs an indicator column (name or code) and a value column, or a unit column and one column per indicator.',
+  },
+  NO_DATA: {
+    vi: () => 'Bảng không có giá trị nào được điền.',
+    en: () => 'The table has no values filled in.',
+  },
+  UNIT_MISSING: {
+    vi: () => 'Không xác định được đơn vị báo cáo. Ghi dòng "Đơn vị: <tên đơn vị>" phía trên bảng, hoặc đặt tên tệp có tên đơn vị.',
+    en: () => 'The reporting unit is not stated. Add a line "Đơn vị: <unit name>" above the table, or put the unit in the file name.',
+  },
+  UNIT_UNKNOWN: {
+    vi: (a) => `Không có đơn vị "${a.value}" trong danh mục.${a.suggest ? ` Có phải: ${a.suggest}?` : ''}`,
+    en: (a) => `Unit "${a.value}" is not in the registry.${a.suggest ? ` Did you mean: ${a.suggest}?` : ''}`,
+  },
+  UNIT_AMBIGUOUS: {
+    vi: (a) => `Tên đơn vị "${a.value}" khớp với nhiều đơn vị: ${a.suggest}. Hãy ghi rõ tên hoặc mã đơn vị.`,
+    en: (a) => `Unit "${a.value}" matches several units: ${a.suggest}. Write the full name or the unit code.`,
+  },
+  UNIT_CONFLICT: {
+    vi: (a) => `Đơn vị không thống nhất: ${a.detail}.`,
+    en: (a) => `The unit is stated inconsistently: ${a.detail}.`,
+  },
+  INDICATOR_UNKNOWN: {
+    vi: (a) => `Không có chỉ số "${a.value}" trong danh mục.${a.suggest ? ` Có phải: ${a.suggest}?` : ''}`,
+    en: (a) => `Indicator "${a.value}" is not in the catalog.${a.suggest ? ` Did you mean: ${a.suggest}?` : ''}`,
+  },
+  INDICATOR_AMBIGUOUS: {
+    vi: (a) => `Tên chỉ số "${a.value}" khớp với nhiều chỉ số: ${a.suggest}. Hãy ghi mã chỉ số.`,
+    en: (a) => `Indicator "${a.value}" matches several indicators: ${a.suggest}. Write the indicator code.`,
+  },
+  INDICATOR_NOT_FOR_UNIT_TYPE: {
+    vi: (a) => `Chỉ số ${a.indicator} không áp dụng cho ${a.unitTypeVi} (${a.unit}).`,
+    en: (a) => `Indicator ${a.indicator} is not reported by a ${a.unitType} (${a.unit}).`,
+  },
+  PERIOD_MISSING: {
+    vi: () => 'Không xác định được kỳ báo cáo. Ghi dòng "Kỳ báo cáo: Quý III/2024" phía trên bảng, hoặc đặt tên tệp có kỳ báo cáo.',
+    en: () => 'The reporting period is not stated. Add a line "Kỳ báo cáo: Quý III/2024" above the table, or put the period in the file name.',
+  },
+  PERIOD_INVALID: {
+    vi: (a) => `Không hiểu kỳ báo cáo "${a.value}". Ví dụ hợp lệ: "Quý III/2024", "6 tháng đầu năm 2024", "Tháng 9/2024", "Năm 2024".`,
+    en: (a) => `Period "${a.value}" is not understood. Valid examples: "Quý III/2024", "6 tháng đầu năm 2024", "Tháng 9/2024", "Năm 2024".`,
+  },
+  PERIOD_CONFLICT: {
+    vi: (a) => `Kỳ báo cáo không thống nhất: ${a.detail}.`,
+    en: (a) => `The reporting period is stated inconsistently: ${a.detail}.`,
+  },
+  PERIOD_IN_FUTURE: {
+    vi: (a) => `Kỳ báo cáo ${a.period} chưa bắt đầu (hôm nay là ${a.today}).`,
+    en: (a) => `Period ${a.period} has not started yet (today is ${a.today}).`,
+  },
+  VALUE_INVALID: {
+    vi: (a) => `Giá trị "${a.value}" không phải là số.`,
+    en: (a) => `"${a.value}" is not a number.`,
+  },
+  VALUE_FORMULA_ERROR: {
+    vi: (a) => `Ô có công thức bị lỗi (${a.value}); hãy sửa công thức hoặc ghi số.`,
+    en: (a) => `The cell's formula gives an error (${a.value}); fix the formula or type the number.`,
+  },
+  BOOLEAN_INVALID: {
+    vi: (a) => `Giá trị "${a.value}" không hợp lệ cho chỉ số có/không; ghi "Có", "Không", "x" hoặc để trống.`,
+    en: (a) => `"${a.value}" is not a yes/no answer; write "Có", "Không", "x" or leave it blank.`,
+  },
+  PERCENT_OUT_OF_RANGE: {
+    vi: (a) => `Tỷ lệ ${a.value}% ${Number(a.raw) < 0 ? 'nhỏ hơn 0%' : 'vượt quá 100%'}.`,
+    en: (a) => `${a.value}% is ${Number(a.raw) < 0 ? 'below 0%' : 'above 100%'}.`,
+  },
+  NEGATIVE_COUNT: {
+    vi: (a) => `Số lượng không được âm (${a.value}).`,
+    en: (a) => `A count cannot be negative (${a.value}).`,
+  },
+  NON_INTEGER_COUNT: {
+    vi: (a) => `Tử số và mẫu số phải là số nguyên (${a.value}).`,
+    en: (a) => `Numerator and denominator must be whole numbers (${a.value}).`,
+  },
+  NUMERATOR_ABOVE_DENOMINATOR: {
+    vi: (a) => `Tử số ${a.numerator} lớn hơn mẫu số ${a.denominator}.`,
+    en: (a) => `Numerator ${a.numerator} is above denominator ${a.denominator}.`,
+  },
+  DENOMINATOR_ZERO: {
+    vi: () => 'Mẫu số bằng 0 nên không tính được tỷ lệ; hãy ghi tỷ lệ hoặc để trống cả dòng.',
+    en: () => 'The denominator is 0, so no share can be computed; give the share or leave the row blank.',
+  },
+  COUNTS_INCOMPLETE: {
+    vi: () => 'Chỉ có tử số hoặc chỉ có mẫu số; cần cả hai, hoặc ghi tỷ lệ.',
+    en: () => 'Only one of numerator and denominator is given; give both, or the share.',
+  },
+  VALUE_DISAGREES: {
+    vi: (a) => `Tỷ lệ ${a.value}% không khớp với tử số/mẫu số ${a.numerator}/${a.denominator} = ${a.computed}%.`,
+    en: (a) => `The share ${a.value}% does not match numerator/denominator ${a.numerator}/${a.denominator} = ${a.computed}%.`,
+  },
+  DUPLICATE_CONFLICT: {
+    vi: (a) => `Chỉ số ${a.indicator} của ${a.unit} kỳ ${a.period} được ghi hai lần với giá trị khác nhau (${a.first} ở dòng ${a.firstRow} và ${a.second}).`,
+    en: (a) => `Indicator ${a.indicator} for ${a.unit}, ${a.period} appears twice with different values (${a.first} at row ${a.firstRow} and ${a.second}).`,
+  },
+  COLUMN_UNKNOWN: {
+    vi: (a) => `Cột "${a.value}" có số liệu nhưng không phải chỉ số nào trong danh mục.${a.suggest ? ` Có phải: ${a.suggest}?` : ''}`,
+    en: (a) => `Column "${a.value}" holds values but is no indicator in the catalog.${a.suggest ? ` Did you mean: ${a.suggest}?` : ''}`,
+  },
+  TOO_MANY_ERRORS: {
+    vi: (a) => `Còn ${a.count} lỗi khác không được liệt kê; hãy sửa các lỗi trên rồi gửi lại.`,
+    en: (a) => `${a.count} more errors are not listed; fix the ones above and resubmit.`,
+  },
+  INDICATOR_MISSING: {
+    vi: () => 'Dòng có số liệu nhưng không có tên hoặc mã chỉ số.',
+    en: () => 'The row holds values but names no indicator.',
+  },
+  UNIT_RETIRED: {
+    vi: (a) => `Đơn vị ${a.unit} không còn tồn tại từ ngày ${a.after} nên không báo cáo kỳ ${a.period}; hãy báo cáo theo đơn vị kế thừa: ${a.successors}.`,
+    en: (a) => `${a.unit} no longer exists after ${a.until}, so it cannot report ${a.period}; report as its successor: ${a.successors}.`,
+  },
+  UNIT_NOT_YET: {
+    vi: (a) => `Đơn vị ${a.unit} chỉ có từ ngày ${a.from}, sau kỳ ${a.period}.`,
+    en: (a) => `${a.unit} exists only from ${a.from}, after ${a.period}.`,
+  },
+  UNIT_NOT_ALLOWED: {
+    vi: (a) => `Tài khoản này chỉ được gửi báo cáo của ${a.allowed}; tệp có số liệu của ${a.unit}.`,
+    en: (a) => `This account may only submit for ${a.allowed}; the file holds values of ${a.unit}.`,
+  },
+  WRITE_FAILED: {
+    vi: (a) => `Không ghi được dữ liệu (${a.detail}); không có dữ liệu nào được lưu, hãy gửi lại.`,
+    en: (a) => `Writing failed (${a.detail}); nothing was stored, please resubmit.`,
+  },
+} satisfies Record<string, Template>;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+const NO_LOCATION: Location = { sheet: '', row: null, column: null };
+
+export function ingestError(code: ErrorCode, where: Partial<Location> = {}, args: Args = {}): IngestError {
+  const template: Template = ERROR_MESSAGES[code];
+  const vi = template.vi(args);
+  const en = template.en(args);
+  return {
+    ...NO_LOCATION,
+    ...where,
+    code,
+    message: `${vi} / ${en}`,
+    message_vi: vi,
+    message_en: en,
+  };
+}
+
+/** A bad file, found before any table was read: carries its error to the pipeline's edge. */
+export class RejectedFileError extends Error {
+  constructor(readonly error: IngestError) {
+    super(error.message_en);
+    this.name = 'RejectedFileError';
+  }
+}
+
+/** "Sheet 'Biểu 01', row 14, column F" in each language, for people reading a terminal. */
+export function describeLocation(e: Location): { vi: string; en: string } {
+  const vi: string[] = [];
+  const en: string[] = [];
+  if (e.sheet) { vi.push(`Trang '${e.sheet}'`); en.push(`Sheet '${e.sheet}'`); }
+  if (e.row != null) { vi.push(`dòng ${e.row}`); en.push(`row ${e.row}`); }
+  if (e.column) { vi.push(`cột ${e.column}`); en.push(`column ${e.column}`); }
+  return { vi: vi.join(', '), en: en.join(', ') };
+}

@@ -1,0 +1,123 @@
+import { columnLetter } from './columnLetter.ts';
+import { ingestError } from './errors.ts';
+import type { ParsedNumber } from './parseNumber.ts';
+import { cellBoolean, cellNumber, cellText, roundFloat } from './readCell.ts';
+import type { Indicator, IngestError, SheetRow } from '../types.ts';
+
+/** Where one indicator's cells are in a row (column indices; absent when the table has none). */
+export interface ObservationColumns {
+  value?: number;
+  numerator?: number;
+  denominator?: number;
+  note?: number;
+}
+
+export type ObservationResult =
+  | { kind: 'blank' }
+  | { kind: 'ok'; value: number; numerator: number | null; denominator: number | null; note: string | null }
+  | { kind: 'errors'; errors: IngestError[] };
+
+/** A share written as 95% may stand for 95.4%: reports round, so allow half a point. */
+export const AGREEMENT_TOLERANCE = 0.5;
+
+/**
+ * Reads one indicator's cells in one row and checks them on their own: numbers parse,
+ * counts are whole and not negative, the numerator is not above the denominator, a percent is
+ * within 0–100 and agrees with its counts. Blank cells mean the indicator was not reported.
+ */
+export function validateObservation(
+  row: SheetRow,
+  columns: ObservationColumns,
+  indicator: Indicator,
+  sheet: string,
+): ObservationResult {
+  const errors: IngestError[] = [];
+  const at = (column: number) => where(sheet, row, column);
+  const note = columns.note !== undefined ? cellText(row.cells[columns.note]) || null : null;
+
+  const formulaError = [columns.value, columns.numerator, columns.denominator].find(
+    (c) => c !== undefined && row.errorColumns?.includes(c),
+  );
+  if (formulaError !== undefined) {
+    return { kind: 'errors', errors: [ingestError('VALUE_FORMULA_ERROR', at(formulaError), { value: cellText(row.cells[formulaError]) || '#ERROR' })] };
+  }
+
+  if (indicator.measure === 'boolean') {
+    if (columns.value === undefined) return { kind: 'blank' };
+    const answer = cellBoolean(row, columns.value);
+    if (answer === 'blank') return { kind: 'blank' };
+    if (answer === 'invalid') {
+      return { kind: 'errors', errors: [ingestError('BOOLEAN_INVALID', at(columns.value), { value: cellText(row.cells[columns.value]) })] };
+    }
+    return { kind: 'ok', value: answer, numerator: null, denominator: null, note };
+  }
+
+  const valueCell = readNumber(row, columns.value, sheet, errors);
+  const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
+  const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
+  if (errors.length) return { kind: 'errors', errors };
+  if (!valueCell && !numeratorCell && !denominatorCell) return { kind: 'blank' };
+
+  const numerator = numeratorCell ? numeratorCell.value : null;
+  const denominator = denominatorCell ? denominatorCell.value : null;
+  for (const [count, column] of [[numerator, columns.numerator], [denominator, columns.denominator]] as const) {
+    if (count === null) continue;
+    if (count < 0) errors.push(ingestError('NEGATIVE_COUNT', at(column!), { value: count }));
+    else if (!Number.isInteger(count)) errors.push(ingestError('NON_INTEGER_COUNT', at(column!), { value: count }));
+  }
+  if (errors.length) return { kind: 'errors', errors };
+  if (numerator !== null && denominator !== null && numerator > denominator) {
+    errors.push(ingestError('NUMERATOR_ABOVE_DENOMINATOR', at(columns.numerator!), { numerator, denominator }));
+    return { kind: 'errors', errors };
+  }
+
+  let value = valueCell ? valueCell.value : null;
+  if (numerator !== null && denominator !== null) {
+    if (denominator === 0) {
+      if (value === null) return { kind: 'errors', errors: [ingestError('DENOMINATOR_ZERO', at(columns.denominator!))] };
+    } else {
+      const computed = roundFloat((numerator / denominator) * 100);
+      if (value === null) {
+        value = computed;
+      } else if (Math.abs(value - computed) > AGREEMENT_TOLERANCE) {
+        // A formula =B5/C5 without a % format leaves a fraction: 0.955 for 95.5%.
+        const asFraction = roundFloat(value * 100);
+        if (!valueCell!.percent && value <= 1 && Math.abs(asFraction - computed) <= AGREEMENT_TOLERANCE) {
+          value = asFraction;
+        } else {
+          return {
+            kind: 'errors',
+            errors: [ingestError('VALUE_DISAGREES', at(columns.value!), {
+              value: formatNumber(value), numerator, denominator, computed: formatNumber(computed),
+            })],
+          };
+        }
+      }
+    }
+  } else if (value === null) {
+    return { kind: 'errors', errors: [ingestError('COUNTS_INCOMPLETE', at((columns.numerator ?? columns.denominator)!))] };
+  }
+  if (value < 0 || value > 100) {
+    const column = columns.value ?? columns.numerator!;
+    return { kind: 'errors', errors: [ingestError('PERCENT_OUT_OF_RANGE', at(column), { value: formatNumber(value), raw: value })] };
+  }
+  return { kind: 'ok', value, numerator, denominator, note };
+}
+
+function where(sheet: string, row: SheetRow, column: number) {
+  return { sheet, row: row.number, column: columnLetter(column) };
+}
+
+type NumberRead = Extract<ParsedNumber, { kind: 'number' }>;
+
+function readNumber(row: SheetRow, column: number | undefined, sheet: string, errors: IngestError[]): NumberRead | null {
+  if (column === undefined) return null;
+  const parsed = cellNumber(row, column);
+  if (parsed.kind === 'invalid') errors.push(ingestError('VALUE_INVALID', where(sheet, row, column), { value: cellText(row.cells[column]) }));
+  return parsed.kind === 'number' ? parsed : null;
+}
+
+/** 95.5 → "95,5" as Vietnamese readers write it; up to two decimals. */
+export function formatNumber(x: number): string {
+  return String(Math.round(x * 100) / 100).replace('.', ',');
+}

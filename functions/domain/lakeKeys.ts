@@ -1,0 +1,38 @@
+/** Where things live in the object store; the same keys locally and in the buckets. */
+export const lakeKeys = {
+  kpiValuesPrefix: 'lake/kpi_values/',
+  kpiValues: (unit: string, period: string, submissionId: string) =>
+    `lake/kpi_values/unit=${unit}/period=${period}/${submissionId}.parquet`,
+  submissionsPrefix: 'lake/submissions/',
+  submission: (submissionId: string) => `lake/submissions/${submissionId}.parquet`,
+  /** The result as the submitter saw it, for the API and the CLI. */
+  submissionResult: (submissionId: string) => `state/submissions/${submissionId}.json`,
+  bySha256: (sha256: string) => `state/sha256/${sha256}.json`,
+  /** The file as submitted, when it did not come from the upload bucket (CLI, HTTP). */
+  original: (submissionId: string, fileName: string) => `originals/${submissionId}/${fileName}`,
+  uploadsPrefix: 'uploads/',
+  /** Changes with every submission: the query layer's caches and ETags key on it. */
+  lakeVersion: 'state/lake-version',
+  tokens: 'state/tokens.json',
+  links: 'state/links.json',
+  /** Local only: on AWS the key is in Secrets Manager. */
+  linkSecret: 'state/link-secret',
+  /** Hash of the dimension tables last written, so they are rewritten only when the catalog changes. */
+  dimensionsHash: 'state/dimensions.json',
+  localAnalystToken: 'state/analyst-token',
+  /** One file per dimension table, in its table's folder. */
+  dimension: (table: DimensionTable) => `${TABLE_LOCATIONS[table]}${table}.parquet`,
+};
+
+export type DimensionTable = 'units' | 'indicators' | 'periods' | 'unit_lineage';
+export type LakeTable = 'kpi_values' | 'submissions' | DimensionTable;
+
+/** The folder of each table in the lake: Glue's table locations (infra) and DuckDB's globs read these. */
+export const TABLE_LOCATIONS: Record<LakeTable, string> = {
+  kpi_values: 'lake/kpi_values/',
+  submissions: 'lake/submissions/',
+  units: 'lake/dim/units/',
+  indicators: 'lake/dim/indicators/',
+  periods: 'lake/dim/periods/',
+  unit_lineage: 'lake/dim/unit_lineage/',
+};

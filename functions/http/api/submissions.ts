@@ -1,0 +1,67 @@
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { lakeKeys } from '../../domain/lakeKeys.ts';
+import { LIMITS } from '../../domain/limits.ts';
+import type { ParamValue } from '../../domain/queries/resolveParams.ts';
+import type { IngestResult } from '../../services/ingestFile.ts';
+import { problem, type Env, type HttpDeps } from '../context.ts';
+import { toRows } from '../render.ts';
+
+/** /api/submissions: send a report, list them (staff: their own), read one answer again. */
+export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
+  app.get('/api/submissions', async (c) => {
+    const principal = c.get('principal');
+    const conditions = ['1 = 1'];
+    const params: Record<string, ParamValue> = {};
+    const status = c.req.query('status');
+    if (status) {
+      if (status !== 'accepted' && status !== 'rejected') return problem(c, { status: 400, code: 'INVALID_PARAMS', vi: 'status phải là accepted hoặc rejected', en: 'status must be accepted or rejected' });
+      conditions.push('status = :status');
+      params.status = status;
+    }
+    if (principal.role !== 'analyst') {
+      conditions.push('submitted_by = :submitted_by');
+      params.submitted_by = principal.id;
+    }
+    const table = await deps.runner.runSql(
+      `SELECT submission_id, source_file, status, layout, units, periods, row_count, error_count, submitted_by, submitted_at
+       FROM submissions WHERE ${conditions.join(' AND ')} ORDER BY submitted_at DESC, submission_id DESC LIMIT 1000`,
+      params,
+    );
+    return c.json(toRows(table).map((r) => ({ ...r, units: JSON.parse(String(r.units)), periods: JSON.parse(String(r.periods)) })));
+  });
+
+  app.get('/api/submissions/:id', async (c) => {
+    const id = c.req.param('id');
+    const body = /^[0-9TZ]+-[0-9a-f]{8}$/.test(id) ? await deps.store.get(lakeKeys.submissionResult(id)) : null;
+    const result = body ? (JSON.parse(Buffer.from(body).toString('utf8')) as IngestResult & { submitted_by?: string | null }) : null;
+    const principal = c.get('principal');
+    if (!result || (principal.role !== 'analyst' && result.submitted_by !== principal.id)) {
+      return problem(c, { status: 404, code: 'SUBMISSION_NOT_FOUND', vi: 'Không có lần gửi này', en: 'No such submission' });
+    }
+    return c.json(result);
+  });
+
+  // Streams are cut off at the limit, whether or not the client declared a Content-Length.
+  const uploadLimit = bodyLimit({
+    maxSize: LIMITS.maxFileBytes,
+    onError: (c) => problem(c, { status: 413, code: 'FILE_TOO_LARGE', vi: `Tệp quá lớn (tối đa ${LIMITS.maxFileBytes / 1024 / 1024} MB)`, en: `File too large (at most ${LIMITS.maxFileBytes / 1024 / 1024} MB)` }),
+  });
+
+  app.put('/api/submissions', uploadLimit, async (c) => {
+    const principal = c.get('principal');
+    const fileName = c.req.query('filename');
+    if (!fileName || fileName.length > 255) {
+      return problem(c, { status: 400, code: 'FILENAME_REQUIRED', vi: 'Cần tham số filename (tên tệp)', en: 'The filename parameter is required' });
+    }
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const result = await deps.ingest({
+      bytes,
+      fileName,
+      submittedBy: principal.id,
+      allowedUnits: principal.role === 'staff' && principal.unit ? [principal.unit] : undefined,
+    });
+    deps.runner.lakeChanged();
+    return c.json(result, result.status === 'accepted' ? (result.duplicate_of ? 200 : 201) : 422);
+  });
+}

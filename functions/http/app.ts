@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { InvalidParamsError } from '../domain/queries/resolveParams.ts';
+import { registerLinkApi } from './api/links.ts';
+import { buildOpenApi } from './api/openApi.ts';
+import { registerQueryApi } from './api/queries.ts';
+import { registerSubmissionApi } from './api/submissions.ts';
+import { requireBearer } from './auth.ts';
+import { problem, type Env, type HttpDeps } from './context.ts';
+import { registerPageRoutes } from './pages/pageRoutes.ts';
+
+/** Least-privilege headers for every response; pages loosen only what they need. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * The HTTP layer, built from services so the same app serves locally (DuckDB, a folder) and on
+ * AWS (Athena, S3). Handlers stay short: they check, call a service, and render.
+ */
+export function createApp(deps: HttpDeps): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof InvalidParamsError) {
+      return problem(c, { status: 400, code: 'INVALID_PARAMS', vi: 'Tham số không hợp lệ', en: 'Invalid parameters', details: error.problems });
+    }
+    // The cause goes to the server's log; the response says nothing of SQL or code.
+    console.error(error);
+    return problem(c, { status: 500, code: 'INTERNAL', vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' });
+  });
+
+  app.notFound((c) => problem(c, { status: 404, code: 'NOT_FOUND', vi: 'Không tìm thấy', en: 'Not found' }));
+
+  app.get('/health', async (c) => c.json({ status: 'ok', lake_version: await deps.runner.lakeVersion(), queries: deps.queries.size }));
+  app.get('/api/openapi.json', (c) => c.json(buildOpenApi(deps.queries)));
+
+  app.use('/api/*', requireBearer(deps));
+  registerPageRoutes(app, deps);
+  registerQueryApi(app, deps);
+  registerLinkApi(app, deps);
+  registerSubmissionApi(app, deps);
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { Context } from 'hono';
+import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
+import type { LinkRegistry } from '../domain/access/signedLinks.ts';
+import type { Principal, TokenRecord } from '../domain/access/tokens.ts';
+import type { SavedQuery } from '../domain/queries/savedQueries.ts';
+import type { ObjectStore } from '../ports/ObjectStore.ts';
+import type { IngestInput, IngestResult } from '../services/ingestFile.ts';
+import type { QueryRunner } from '../services/savedQueryRunner.ts';
+
+/** What the HTTP layer is given by the composition root: services, never adapters it picks itself. */
+export interface HttpDeps {
+  runner: QueryRunner;
+  store: ObjectStore;
+  catalog: CatalogIndex;
+  queries: Map<string, SavedQuery>;
+  tokens: () => Promise<readonly TokenRecord[]>;
+  /** Key that signs leaders' links (local: generated into the data folder; AWS: Secrets Manager). */
+  linkSecret: Buffer;
+  links: LinkRegistry;
+  ingest: (input: IngestInput) => Promise<IngestResult>;
+  now: () => Date;
+  /** Today's date where the units are (UTC+7 in Vietnam), YYYY-MM-DD. */
+  today: () => string;
+}
+
+export type Env = { Variables: { principal: Principal } };
+
+export interface ApiError { status: number; code: string; vi: string; en: string; details?: unknown }
+
+/** An API error in both languages, the same shape everywhere. */
+export const problem = (c: Context, e: ApiError) =>
+  c.json({ error: { code: e.code, message: `${e.vi} / ${e.en}`, message_vi: e.vi, message_en: e.en, ...(e.details ? { details: e.details } : {}) } }, e.status as 400);

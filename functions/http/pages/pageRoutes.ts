@@ -1,0 +1,195 @@
+import type { Context, Hono } from 'hono';
+import { html } from 'hono/html';
+import { readFileSync } from 'node:fs';
+import { assetPath } from '../../adapters/files/assets.ts';
+import { verifyLink, type LinkGrant } from '../../domain/access/signedLinks.ts';
+import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
+import { InvalidParamsError, resolveParams, type ParamValue } from '../../domain/queries/resolveParams.ts';
+import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
+import { pageAnalyst, registerLoginRoutes } from '../auth.ts';
+import type { Env, HttpDeps } from '../context.ts';
+import { CONTENT_TYPES, toCsv, toXlsx } from '../render.ts';
+import { renderChartSvg } from './renderChart.ts';
+import { langOf, renderNotice, renderPage, renderSection, type PageSection } from './renderPages.ts';
+
+const CSS = readFileSync(assetPath('functions', 'http', 'pages', 'assets', 'chiso.css'));
+
+/** Pages may load their own stylesheet and images, nothing else; no inline script or style. */
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/** An SVG chart is opened as an image: its own inline styles only, never scripts. */
+const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'";
+
+/** A section's parameters from the page's own: "{period-7}" is seven periods before. */
+function deriveParams(templates: Record<string, string>, params: Record<string, ParamValue>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, template] of Object.entries(templates)) {
+    const m = /^\{([a-z_][a-z0-9_]*)([+-]\d+)?\}$/.exec(template)!;
+    const base = String(params[m[1]!]);
+    out[name] = m[2] ? shiftPeriod(base, Number(m[2])) : base;
+  }
+  return out;
+}
+
+/** Leaders' pages behind signed links, analysts' pages behind their token, and the page assets. */
+export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
+
+  app.use('*', async (c, next) => {
+    await next();
+    const type = c.res.headers.get('content-type') ?? '';
+    if (type.startsWith('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
+    if (type.startsWith('image/svg+xml')) c.res.headers.set('Content-Security-Policy', SVG_CSP);
+  });
+
+  app.get('/assets/chiso.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+
+  /** The sections of a page: the query itself, then those its metadata lists. */
+  async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }): Promise<PageSection[]> {
+    const specs = [{ query, params }, ...query.page.sections.map((s) => {
+      const q = deps.queries.get(s.query)!;
+      return { query: q, params: resolveParams(q, deriveParams(s.params, params), deps.catalog, deps.today()) };
+    })];
+    return Promise.all(specs.map(async (s, i) => ({
+      query: s.query,
+      params: s.params,
+      table: (await deps.runner.run(s.query, s.params)).table,
+      chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
+      downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
+    })));
+  }
+
+  async function sectionAt(query: SavedQuery, params: Record<string, ParamValue>, index: number) {
+    const spec = index === 0 ? { query, params } : (() => {
+      const s = query.page.sections[index - 1];
+      if (!s) return null;
+      const q = deps.queries.get(s.query)!;
+      return { query: q, params: resolveParams(q, deriveParams(s.params, params), deps.catalog, deps.today()) };
+    })();
+    if (!spec) return null;
+    return { ...spec, table: (await deps.runner.run(spec.query, spec.params)).table };
+  }
+
+  async function chartResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number) {
+    const section = await sectionAt(query, params, index);
+    const svg = section && (await renderChartSvg(section.query, section.table, langOf(c)));
+    if (!svg) return c.text('', 404);
+    c.header('Cache-Control', 'private, max-age=300');
+    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
+  }
+
+  async function downloadResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string) {
+    const section = await sectionAt(query, params, index);
+    if (!section || (format !== 'csv' && format !== 'xlsx')) return c.text('', 404);
+    const stem = [section.query.name, ...Object.values(section.params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
+    c.header('Content-Disposition', `attachment; filename="${stem}.${format}"`);
+    c.header('Content-Type', CONTENT_TYPES[format]);
+    return c.body(format === 'csv' ? toCsv(section.table) : new Uint8Array(await toXlsx(section.table, section.query, section.params)));
+  }
+
+  // ---- Leaders: signed links, no login. ----
+
+  async function checkLink(c: Context): Promise<{ grant: LinkGrant; query: SavedQuery } | Response> {
+    const lang = langOf(c);
+    const result = verifyLink(c.req.param('token')!, deps.linkSecret, Math.floor(deps.now().getTime() / 1000));
+    if (result.kind === 'tampered') {
+      return c.html(renderNotice(lang, lang === 'vi' ? 'Liên kết không hợp lệ' : 'Invalid link',
+        lang === 'vi' ? 'Liên kết này không đúng hoặc đã bị sửa. Hãy mở đúng liên kết đã được gửi cho bạn.' : 'This link is not valid or has been altered. Open the link exactly as it was sent to you.'), 403);
+    }
+    const revoked = (await deps.links.list()).find((l) => l.id === result.grant.id && l.revoked_at);
+    if (result.kind === 'expired' || revoked) {
+      const date = new Date(result.grant.exp * 1000).toISOString().slice(0, 10);
+      const who = result.grant.by_name;
+      const message = revoked
+        ? (lang === 'vi' ? `Liên kết này đã bị thu hồi. Hãy liên hệ ${who} để xin liên kết mới.` : `This link has been revoked. Ask ${who} for a new one.`)
+        : (lang === 'vi' ? `Liên kết này đã hết hạn ngày ${date}. Hãy liên hệ ${who} để xin liên kết mới.` : `This link expired on ${date}. Ask ${who} for a new one.`);
+      return c.html(renderNotice(lang, lang === 'vi' ? 'Liên kết đã hết hiệu lực' : 'Link no longer valid', message), 410);
+    }
+    const query = deps.queries.get(result.grant.query);
+    if (!query) return c.html(renderNotice(lang, 'Không tìm thấy / Not found', lang === 'vi' ? 'Báo cáo này không còn.' : 'This report no longer exists.'), 404);
+    return { grant: result.grant, query };
+  }
+
+  app.get('/l/:token', async (c) => {
+    const checked = await checkLink(c);
+    if (checked instanceof Response) return checked;
+    const { grant, query } = checked;
+    const lang = langOf(c);
+    const base = `/l/${c.req.param('token')}`;
+    const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
+    const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }));
+    const until = new Date(grant.exp * 1000).toISOString().slice(0, 10);
+    c.header('Cache-Control', 'private, no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(renderPage(
+      { lang, title: query.title[lang], otherLangUrl: `${base}?lang=${lang === 'vi' ? 'en' : 'vi'}`, footer: `${lang === 'vi' ? 'Liên kết có hiệu lực đến' : 'Link valid until'} ${until} · ${grant.by_name}` },
+      html`${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}`,
+    ));
+  });
+
+  app.get('/l/:token/s/:index/chart.svg', async (c) => {
+    const checked = await checkLink(c);
+    if (checked instanceof Response) return checked;
+    return chartResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')));
+  });
+
+  app.get('/l/:token/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
+    const checked = await checkLink(c);
+    if (checked instanceof Response) return checked;
+    return downloadResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!);
+  });
+
+  // ---- Analysts: pages behind their token (header or a cookie set by /login). ----
+
+  registerLoginRoutes(app, deps);
+
+
+  app.get('/q', async (c) => {
+    if (!(await pageAnalyst(c, deps))) return c.redirect(`/login?next=${encodeURIComponent('/q')}`, 303);
+    const lang = langOf(c);
+    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Truy vấn' : 'Queries', otherLangUrl: `/q?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+<h1>${lang === 'vi' ? 'Các truy vấn' : 'Saved queries'}</h1><ul>${[...deps.queries.values()].map((q) => html`<li><b>${q.title[lang]}</b> — <code>${q.name}(${q.params.map((p) => p.name).join(', ')})</code><br><span class="meta">${q.description[lang]}</span></li>`)}</ul>`));
+  });
+
+  async function analystQuery(c: Context) {
+    const who = await pageAnalyst(c, deps);
+    if (!who) return { response: c.redirect(`/login?next=${encodeURIComponent(c.req.path + '?' + new URL(c.req.url).searchParams)}`, 303) };
+    const query = deps.queries.get(c.req.param('name')!);
+    if (!query) return { response: c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', c.req.param('name')!), 404) };
+    const raw = { ...c.req.query() };
+    delete raw.lang;
+    try {
+      return { query, params: resolveParams(query, raw, deps.catalog, deps.today()) };
+    } catch (error) {
+      if (!(error instanceof InvalidParamsError)) throw error;
+      const lang = langOf(c);
+      return { response: c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', error.problems.map((p) => `${p.param}: ${lang === 'vi' ? p.message_vi : p.message_en}`).join('; ')), 400) };
+    }
+  }
+
+  app.get('/q/:name', async (c) => {
+    const r = await analystQuery(c);
+    if ('response' in r) return r.response;
+    const lang = langOf(c);
+    const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
+    const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
+    const sections = await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }));
+    return c.html(renderPage(
+      { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}` },
+      html`${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}`,
+    ));
+  });
+
+  app.get('/q/:name/s/:index/chart.svg', async (c) => {
+    const r = await analystQuery(c);
+    if ('response' in r) return r.response;
+    return chartResponse(c, r.query, r.params, Number(c.req.param('index')));
+  });
+
+  app.get('/q/:name/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
+    const r = await analystQuery(c);
+    if ('response' in r) return r.response;
+    return downloadResponse(c, r.query, r.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!);
+  });
+}

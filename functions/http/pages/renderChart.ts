@@ -1,0 +1,40 @@
+import type { Table } from 'apache-arrow';
+import { toRows } from '../render.ts';
+import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
+import type { Lang } from './renderPages.ts';
+
+/**
+ * A chart as an SVG document, drawn on the server by ECharts' SSR renderer (no browser, no
+ * JavaScript on the page). ECharts is loaded on first use: only chart requests pay for it.
+ */
+export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang, width = 900, height = 360): Promise<string | null> {
+  const { x, y } = query.chart;
+  if ((query.chart.type !== 'line' && query.chart.type !== 'bar') || !x || !y) return null;
+  const echarts = await import('echarts');
+  const rows = toRows(table);
+  const label = (name: string) => query.columns.find((c) => c.name === name)?.[lang] ?? name;
+  const categories = rows.map((r) => String(r[x] ?? ''));
+  const values = rows.map((r) => (typeof r[y] === 'number' ? Math.round((r[y] as number) * 10) / 10 : null));
+  const targets = rows.map((r) => (typeof r.target === 'number' ? (r.target as number) : null));
+  const horizontal = query.chart.type === 'bar' && categories.length > 12;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height: horizontal ? Math.max(height, 22 * categories.length + 60) : height });
+  const category = { type: 'category' as const, data: categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : categories.length > 8 ? 35 : 0, fontSize: 11 } };
+  const value = { type: 'value' as const, name: label(y), min: 0 };
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: 'system-ui, sans-serif' },
+    grid: { left: horizontal ? 160 : 56, right: 24, top: 36, bottom: horizontal ? 32 : 80, containLabel: false },
+    legend: { top: 4, data: [label(y), ...(targets.some((t) => t !== null) ? [lang === 'vi' ? 'Chỉ tiêu' : 'Target'] : [])] },
+    xAxis: horizontal ? value : category,
+    yAxis: horizontal ? { ...category, inverse: true } : value,
+    series: [
+      { name: label(y), type: query.chart.type, data: values, label: { show: categories.length <= 12, position: horizontal ? 'right' : 'top', fontSize: 10 }, itemStyle: { color: '#0969da' } },
+      ...(targets.some((t) => t !== null)
+        ? [{ name: lang === 'vi' ? 'Chỉ tiêu' : 'Target', type: 'line' as const, data: targets, symbol: 'none', lineStyle: { type: 'dashed' as const, color: '#cf222e' }, itemStyle: { color: '#cf222e' } }]
+        : []),
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}

@@ -1,0 +1,127 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Table } from 'apache-arrow';
+import { toRows } from '../render.ts';
+import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
+
+export type Lang = 'vi' | 'en';
+export const langOf = (c: { req: { query(name: string): string | undefined } }): Lang => (c.req.query('lang') === 'en' ? 'en' : 'vi');
+type Row = Record<string, string | number | boolean | null>;
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** One block of a page: a saved query, its parameters, its result, and where its chart and files are. */
+export interface PageSection {
+  query: SavedQuery;
+  params: Record<string, string | number>;
+  table: Table;
+  chartUrl: string | null;
+  downloads: { csv: string; xlsx: string };
+}
+
+const WORDS = {
+  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang' },
+  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print' },
+};
+
+export const formatNumber = (value: number, lang: Lang) =>
+  new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
+
+function cellText(value: Row[string], column: string, lang: Lang): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'boolean') return value ? WORDS[lang].yes : WORDS[lang].no;
+  if (typeof value === 'number') return column === 'rank' || column.endsWith('_count') || column.startsWith('indicators_') || column.startsWith('units_') ? String(value) : formatNumber(value, lang);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 16).replace('T', ' ');
+  return value;
+}
+
+/** Attainment class of a value against its target: the heat table's colours. */
+export function attainment(value: number | null, target: number | null, direction = 'higher'): 'ok' | 'near' | 'low' | 'none' {
+  if (value === null || target === null) return 'none';
+  if (direction === 'higher' ? value >= target : value <= target) return 'ok';
+  return target > 0 && value >= 0.8 * target ? 'near' : 'low';
+}
+
+function legend(lang: Lang): Html {
+  const w = WORDS[lang];
+  return html`<div class="legend" aria-label="legend"><span class="ok">${w.met}</span><span class="near">${w.near}</span><span class="low">${w.low}</span><span class="none">${w.none}</span></div>`;
+}
+
+function label(query: SavedQuery, column: string, lang: Lang): string {
+  const meta = query.columns.find((c) => c.name === column);
+  return meta ? meta[lang] : column;
+}
+
+/** The plain table of a result: every chart has its numbers beside it. */
+function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
+  const names = section.table.schema.fields.map((f) => f.name);
+  if (rows.length === 0) return html`<p class="meta">${WORDS[lang].empty}</p>`;
+  const numeric = new Set(names.filter((n) => rows.some((r) => typeof r[n] === 'number')));
+  return html`<div class="scroll"><table data-query="${section.query.name}">
+<thead><tr>${names.map((n) => html`<th scope="col" class="${numeric.has(n) ? 'num' : ''}">${label(section.query, n, lang)}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${numeric.has(n) ? 'num' : ''}" data-col="${n}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
+</table></div>`;
+}
+
+/** Units down, indicators across, each cell coloured by attainment of its target. */
+function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
+  const indicators = [...new Map(rows.map((r) => [r.indicator_code as string, r])).values()];
+  const units = [...new Map(rows.map((r) => [r.unit as string, r])).values()];
+  const byKey = new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, r]));
+  return html`${legend(lang)}<div class="scroll"><table class="heat" data-query="${section.query.name}">
+<thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${i.indicator_code}</th>`)}</tr></thead>
+<tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
+    const r = byKey.get(`${u.unit}|${i.indicator_code}`);
+    if (!r) return html`<td></td>`;
+    const value = r.value as number | null;
+    const cls = attainment(value, r.target as number | null);
+    const text = value === null ? '–' : r.measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
+    return html`<td class="num ${cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${text} / ${formatNumber(r.target as number, lang)}">${text}</td>`;
+  })}</tr>`)}</tbody>
+</table></div>`;
+}
+
+export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 | 2): Html {
+  const rows = toRows(section.table) as Row[];
+  const q = section.query;
+  const title = headingLevel === 1 ? html`<h1>${q.title[lang]}</h1>` : html`<h2>${q.title[lang]}</h2>`;
+  const params = Object.entries(section.params).map(([k, v]) => `${q.params.find((p) => p.name === k)?.description[lang] ?? k}: ${v}`).join(' · ');
+  const body = q.chart.type === 'heatmap'
+    ? heatTable(section, rows, lang)
+    : html`${section.chartUrl && rows.length ? html`<figure class="chart"><img src="${section.chartUrl}" alt="${WORDS[lang].chartAlt}: ${q.title[lang]}" width="900" height="360"></figure>` : ''}${dataTable(section, rows, lang)}`;
+  return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${body}
+<p class="downloads"><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel</a></p></section>`;
+}
+
+export interface PageFrame {
+  lang: Lang;
+  title: string;
+  /** The same page in the other language. */
+  otherLangUrl: string;
+  footer?: string;
+}
+
+export function renderPage(frame: PageFrame, content: Html): Html {
+  const other = frame.lang === 'vi' ? 'English' : 'Tiếng Việt';
+  return html`<!doctype html>
+<html lang="${frame.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${frame.title} — chiso</title>
+<link rel="stylesheet" href="/assets/chiso.css">
+</head>
+<body>
+<header class="top"><a class="brand" href="#">chiso · chỉ số chuyển đổi số</a><nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a></nav></header>
+<main>${content}</main>
+<footer>${frame.footer ?? ''}</footer>
+</body>
+</html>`;
+}
+
+/** A page for a refusal: a tampered link, an expired one, a missing login. Plain, no details. */
+export function renderNotice(lang: Lang, title: string, message: string): Html {
+  return renderPage({ lang, title, otherLangUrl: '?lang=' + (lang === 'vi' ? 'en' : 'vi') }, html`<div class="notice" role="alert"><h1>${title}</h1><p>${message}</p></div>`);
+}
+
+export { raw };

@@ -1,0 +1,234 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { describeLocation, ingestError } from '../domain/ingest/errors.ts';
+import { InvalidParamsError, resolveParams } from '../domain/queries/resolveParams.ts';
+import { FORMATS, toArrow, toCsv, toRows, toXlsx, type Format } from '../http/render.ts';
+import type { IngestResult } from '../services/ingestFile.ts';
+import { composeIngest, composeQuery } from './compose.ts';
+import { readLocalConfig, type Deployment } from './config.ts';
+
+const USAGE = `Cách dùng / usage:
+  chiso ingest <tệp / file…> [--data-dir D] [--json]
+  chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
+  chiso query --list
+  chiso token create --role analyst|staff --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
+`;
+
+interface Io {
+  out: (text: string | Uint8Array) => void;
+  err: (text: string) => void;
+  isTty: boolean;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTty: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'ingest') return ingestCommand(rest, io);
+  if (command === 'query') return queryCommand(rest, io);
+  if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
+  io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
+  return command && command !== '--help' ? 2 : 0;
+}
+
+async function ingestCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const files = args.positionals;
+  if (files.length === 0) {
+    io.err(`Chưa có tệp nào / no files given.\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeIngest(readLocalConfig(process.env, { dataDir: args.values['data-dir'] }));
+  const showBar = !args.values.json && io.isTty && files.length > 3;
+  const bar = showBar ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(files.length, 0, { file: '' });
+  const results: IngestResult[] = [];
+  for (const file of files) {
+    bar?.update(results.length, { file: basename(file) });
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      results.push(unreadable(file, error as NodeJS.ErrnoException));
+      continue;
+    }
+    results.push(await services.ingest({ bytes, fileName: file }));
+    if (!showBar && !args.values.json && files.length > 1 && io.isTty) io.err('.');
+  }
+  bar?.update(files.length, { file: '' });
+  bar?.stop();
+  if (args.values.json) {
+    io.out(`${JSON.stringify(results.map(contractView), null, 2)}\n`);
+  } else {
+    io.out(summary(results));
+  }
+  return results.every((r) => r.status === 'accepted') ? 0 : 1;
+}
+
+function unreadable(file: string, error: NodeJS.ErrnoException): IngestResult {
+  const e = ingestError('FILE_NOT_FOUND', {}, { name: file, detail: error.code ?? error.message });
+  const now = new Date().toISOString();
+  return {
+    file: basename(file), status: 'rejected', submission_id: '', rows: 0, partitions: [], layout: null, format: 'unknown',
+    sha256: '', duplicate_of: null, submitted_at: now, ingested_at: now, submitted_by: null,
+    errors: [{ sheet: e.sheet, row: e.row, column: e.column, code: e.code, message: e.message, message_vi: e.message_vi, message_en: e.message_en }],
+  };
+}
+
+/** The contract's shape first, then what else a script may want. */
+function contractView(r: IngestResult) {
+  return {
+    file: r.file,
+    status: r.status,
+    submission_id: r.submission_id,
+    rows: r.rows,
+    partitions: r.partitions,
+    errors: r.errors,
+    layout: r.layout,
+    duplicate_of: r.duplicate_of,
+    sha256: r.sha256,
+  };
+}
+
+function summary(results: IngestResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'accepted') {
+      const units = [...new Set(r.partitions.map((p) => p.unit))];
+      const periods = [...new Set(r.partitions.map((p) => p.period))];
+      const again = r.duplicate_of ? ' — đã nhận trước đó, không ghi thêm / already received, nothing added' : '';
+      lines.push(`✓ ${r.file}: đã nhận / accepted — ${r.rows} giá trị / values, ${list(units, 'đơn vị / units')}, ${list(periods, 'kỳ / periods')} [${r.submission_id}]${again}`);
+    } else {
+      lines.push(`✗ ${r.file}: bị từ chối / rejected — ${r.errors.length} lỗi / errors${r.submission_id ? ` [${r.submission_id}]` : ''}`);
+      for (const e of r.errors) {
+        const where = describeLocation(e);
+        lines.push(`    ${where.vi ? `${where.vi}: ` : ''}${e.message_vi}`);
+        lines.push(`    ${where.en ? `${where.en}: ` : ''}${e.message_en}`);
+      }
+    }
+  }
+  const accepted = results.filter((r) => r.status === 'accepted').length;
+  lines.push(`${accepted}/${results.length} tệp được nhận / files accepted`);
+  return `${lines.join('\n')}\n`;
+}
+
+function list(items: string[], label: string): string {
+  return items.length <= 3 ? items.join(', ') : `${items.length} ${label}`;
+}
+
+async function queryCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        param: { type: 'string', multiple: true, default: [] },
+        format: { type: 'string', default: 'json' },
+        list: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeQuery(readLocalConfig(process.env, { dataDir: args.values['data-dir'] }), { cacheResults: false });
+  try {
+    return await runQuery(args, services, io);
+  } finally {
+    await services.close();
+  }
+}
+
+async function runQuery(
+  args: { values: { param?: string[]; format?: string; list?: boolean }; positionals: string[] },
+  services: Awaited<ReturnType<typeof composeQuery>>,
+  io: Io,
+): Promise<number> {
+  if (args.values.list) {
+    for (const q of services.queries.values()) {
+      io.out(`${q.name}(${q.params.map((p) => `${p.name}${p.required ? '' : '?'}: ${p.type}`).join(', ')}) — ${q.title.vi} / ${q.title.en}\n`);
+    }
+    return 0;
+  }
+  const [name] = args.positionals;
+  const query = name ? services.queries.get(name) : undefined;
+  if (!query) {
+    io.err(`${name ? `Không có truy vấn / no saved query "${name}". ` : ''}Có / available: ${[...services.queries.keys()].join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const format = args.values.format as Format;
+  if (!FORMATS.includes(format)) {
+    io.err(`--format: ${FORMATS.join(' | ')}\n`);
+    return 2;
+  }
+  const raw: Record<string, string> = {};
+  for (const pair of args.values.param as string[]) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) {
+      io.err(`--param ${pair}: cần dạng / expected k=v\n`);
+      return 2;
+    }
+    raw[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  let params;
+  try {
+    params = resolveParams(query, raw, services.catalog, services.clock.today());
+  } catch (error) {
+    if (!(error instanceof InvalidParamsError)) throw error;
+    for (const p of error.problems) io.err(`${p.param}: ${p.message_vi} / ${p.message_en}\n`);
+    return 2;
+  }
+  const { table } = await services.runner.run(query, params);
+  if (format === 'json') io.out(`${JSON.stringify(toRows(table), null, 2)}\n`);
+  else if (format === 'csv') io.out(toCsv(table));
+  else if (format === 'xlsx') io.out(await toXlsx(table, query, params));
+  else io.out(toArrow(table));
+  return 0;
+}
+
+/** Makes a token and stores only its hash: in the data folder, or in the lake bucket on AWS. */
+async function tokenCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { role, name, unit, bucket } = args.values;
+  if ((role !== 'analyst' && role !== 'staff') || !name || (role === 'staff') !== Boolean(unit)) {
+    io.err(`--role analyst|staff và --name; staff cần --unit / staff needs --unit\n${USAGE}`);
+    return 2;
+  }
+  // The lake bucket on AWS (the Glue database and the rest are not needed to keep a token).
+  const deployment: Deployment = bucket
+    ? { kind: 'aws', lakeBucket: bucket, database: 'chiso', workGroup: '', linkSecretArn: '', s3Endpoint: process.env.CHISO_S3_ENDPOINT || undefined, utcOffsetHours: 7 }
+    : readLocalConfig(process.env, { dataDir: args.values['data-dir'] });
+  const services = await composeIngest(deployment);
+  if (unit && !services.catalog.catalog.units.some((u) => u.code === unit)) {
+    io.err(`Không có đơn vị / no unit "${unit}"\n`);
+    return 2;
+  }
+  const token = await services.tokens.issue({ name, role, unit: unit ?? null });
+  io.out(`${token}\n`);
+  io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
+  return 0;
+}

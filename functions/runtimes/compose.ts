@@ -1,0 +1,141 @@
+/**
+ * The composition root: the one module that turns a deployment's configuration into ports and
+ * services. Every face (CLI, local server, ingest function, query function) calls it and adds
+ * only what is its own (arguments, a listening socket, an event). So a service wired for one face
+ * is wired for all: the dimension tables, for one, are ensured here for each of them.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AthenaEngine } from '../adapters/athena/AthenaEngine.ts';
+import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
+import { loadDefaultCatalog } from '../adapters/files/catalogFiles.ts';
+import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
+import { GluePartitions } from '../adapters/glue/GluePartitions.ts';
+import { FsObjectStore } from '../adapters/stores/FsObjectStore.ts';
+import { S3ObjectStore } from '../adapters/stores/S3ObjectStore.ts';
+import { createClock, type Clock } from '../domain/clock.ts';
+import { indexCatalog, type CatalogIndex } from '../domain/ingest/ingestContext.ts';
+import { TABLE_LOCATIONS } from '../domain/lakeKeys.ts';
+import type { SavedQuery } from '../domain/queries/savedQueries.ts';
+import { createApp } from '../http/app.ts';
+import type { ObjectStore } from '../ports/ObjectStore.ts';
+import type { PartitionCatalog } from '../ports/PartitionCatalog.ts';
+import type { QueryEngine } from '../ports/QueryEngine.ts';
+import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
+import { ensureDimensions } from '../services/dimensions.ts';
+import { ingestFile, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
+import { createS3IngestHandler } from '../services/ingestS3Event.ts';
+import { createQueryRunner, type QueryRunner } from '../services/savedQueryRunner.ts';
+import type { AwsDeployment, Deployment } from './config.ts';
+
+export interface ComposeOptions {
+  /** A clock to use instead of the system's (tests move it). */
+  now?: () => Date;
+  /** Keep rendered results until the lake changes (default). Off only to measure the engine. */
+  cacheResults?: boolean;
+  /** Called after each ingest (the local server schedules compaction). */
+  afterIngest?: (result: IngestResult) => void;
+}
+
+/** What every face needs to take in reports. */
+export interface IngestServices {
+  deployment: Deployment;
+  clock: Clock;
+  store: ObjectStore;
+  catalog: CatalogIndex;
+  partitions: PartitionCatalog;
+  /** One file: validated, written whole or not at all, its partitions made queryable. */
+  ingest(input: IngestInput): Promise<IngestResult>;
+  tokens: TokenStore;
+}
+
+/** What the query faces need besides: saved queries, an engine, access, the HTTP app. */
+export interface QueryServices extends IngestServices {
+  queries: Map<string, SavedQuery>;
+  engine: QueryEngine;
+  runner: QueryRunner;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+function s3ClientFor(d: AwsDeployment): S3Client {
+  return d.s3Endpoint
+    ? new S3Client({ endpoint: d.s3Endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' })
+    : new S3Client({});
+}
+
+const clients = new Map<string, unknown>();
+/** One SDK client per kind and process: a warm Lambda reuses its connections. */
+function client<T>(name: string, make: () => T): T {
+  if (!clients.has(name)) clients.set(name, make());
+  return clients.get(name) as T;
+}
+
+function storeFor(d: Deployment): ObjectStore {
+  return d.kind === 'local' ? new FsObjectStore(d.dataDir) : new S3ObjectStore(client('s3', () => s3ClientFor(d)), d.lakeBucket);
+}
+
+function partitionsFor(d: Deployment): PartitionCatalog {
+  if (d.kind === 'local') return { register: async () => undefined }; // DuckDB lists the folder
+  return new GluePartitions(client('glue', () => new GlueClient({})), d.database, 'kpi_values', `s3://${d.lakeBucket}/${TABLE_LOCATIONS.kpi_values}`);
+}
+
+/** The ports and services that take in reports; the dimension tables are ensured first. */
+export async function composeIngest(deployment: Deployment, options: ComposeOptions = {}): Promise<IngestServices> {
+  const clock = createClock(deployment.utcOffsetHours, options.now);
+  const store = storeFor(deployment);
+  const catalog = indexCatalog(loadDefaultCatalog());
+  await ensureDimensions(store, catalog.catalog);
+  const partitions = partitionsFor(deployment);
+  const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
+  return {
+    deployment, clock, store, catalog, partitions, tokens,
+    async ingest(input) {
+      const result = await ingestFile(input, { store, catalog, clock });
+      await partitions.register(result.partitions);
+      options.afterIngest?.(result);
+      return result;
+    },
+  };
+}
+
+/** The ingest function's handler for S3 events of the upload bucket. */
+export async function composeS3Ingest(deployment: AwsDeployment, options: ComposeOptions = {}) {
+  const services = await composeIngest(deployment, options);
+  const s3 = client('s3', () => s3ClientFor(deployment));
+  return { ...services, handle: createS3IngestHandler({ store: services.store, uploads: (bucket) => new S3ObjectStore(s3, bucket), ingest: services.ingest }) };
+}
+
+async function linkSecretFor(d: Deployment, store: ObjectStore): Promise<Buffer> {
+  if (d.kind === 'local') return storedLinkSecret(store);
+  const secret = await client('secrets', () => new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: d.linkSecretArn }));
+  return Buffer.from(secret.SecretString!, 'utf8');
+}
+
+async function engineFor(d: Deployment): Promise<QueryEngine> {
+  if (d.kind === 'local') return DuckDbEngine.open(d.dataDir);
+  return new AthenaEngine(client('athena', () => new AthenaClient({})), { workGroup: d.workGroup, database: d.database, views: lakeViews() });
+}
+
+/** Everything the query faces need, the HTTP app included. */
+export async function composeQuery(deployment: Deployment, options: ComposeOptions = {}): Promise<QueryServices> {
+  const services = await composeIngest(deployment, options);
+  const queries = loadSavedQueries(SQL_DIR);
+  const engine = await engineFor(deployment);
+  const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults });
+  const app = createApp({
+    runner,
+    store: services.store,
+    catalog: services.catalog,
+    queries,
+    tokens: () => services.tokens.records(),
+    linkSecret: await linkSecretFor(deployment, services.store),
+    links: new StoreLinkRegistry(services.store),
+    ingest: services.ingest,
+    now: services.clock.now,
+    today: services.clock.today,
+  });
+  return { ...services, queries, engine, runner, app, close: () => engine.close() };
+}

@@ -1,0 +1,14 @@
+import type { S3Event } from 'aws-lambda';
+import { composeS3Ingest } from '../compose.ts';
+import { readAwsConfig } from '../config.ts';
+
+/** The ingest function: S3 events of the upload bucket, composed once per container. */
+let composed: ReturnType<typeof composeS3Ingest> | null = null;
+
+export const handler = async (event: S3Event) => {
+  composed ??= composeS3Ingest(readAwsConfig(process.env)).catch((error) => {
+    composed = null; // a failed cold start is retried by the next event, not cached
+    throw error;
+  });
+  return (await composed).handle(event);
+};

@@ -1,0 +1,94 @@
+import { serve } from '@hono/node-server';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compactLake } from '../../adapters/duckdb/compactLake.ts';
+import { signLink } from '../../domain/access/signedLinks.ts';
+import { StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../../services/accessStore.ts';
+import { loadDemoOnce } from '../../services/loadDemo.ts';
+import { composeQuery } from '../compose.ts';
+import { readLocalConfig } from '../config.ts';
+import { watchUploads } from './watchUploads.ts';
+
+type ComposedStore = Awaited<ReturnType<typeof composeQuery>>['store'];
+
+/** npm start: the local server on 127.0.0.1, demo data on first start, the upload folder watched. */
+export async function start(env: NodeJS.ProcessEnv = process.env) {
+  const config = readLocalConfig(env);
+  // Every new submission is readable at once from its own file; compaction follows a moment later.
+  let compacting: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const scheduleCompaction = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      compacting = compacting.then(() => compactLake(config.dataDir)).then(() => services.engine.refresh())
+        .catch((error) => console.error('compaction:', error));
+    }, 1000);
+  };
+  const services = await composeQuery(config, { afterIngest: scheduleCompaction });
+  const analystToken = await services.tokens.localAnalyst();
+  if (env.CHISO_DEMO !== '0') {
+    const demo = await loadDemoOnce(services.store, services.ingest);
+    if (demo) {
+      const accepted = demo.filter((r) => r.status === 'accepted').length;
+      console.log(`Dữ liệu mẫu / demo data: ${accepted} tệp được nhận, ${demo.length - accepted} bị từ chối / files accepted, rejected`);
+    }
+  }
+  clearTimeout(timer);
+  await compactLake(config.dataDir);
+  await services.engine.refresh();
+  const { app, ingest } = services;
+  const uploads = join(config.dataDir, 'uploads');
+  await mkdir(uploads, { recursive: true });
+  const watcher = await watchUploads(uploads, ingest, (r) => {
+    console.log(`${r.status === 'accepted' ? '✓' : '✗'} ${r.file}: ${r.status}${r.errors.length ? ` (${r.errors.length} lỗi / errors)` : ''}`);
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://127.0.0.1:${port}`;
+  console.log(`chiso: ${base}
+  ${base}/health
+  ${base}/api/queries                     (Authorization: Bearer <token>)
+  ${base}/api/queries/district_scorecard?period=2024-Q4&format=csv
+  ${base}/q/district_scorecard?period=2024-Q4   (trang / page; đăng nhập / sign in at ${base}/login)
+  ${base}/api/openapi.json
+  thư mục nộp báo cáo / upload folder: ${uploads}
+leader link / liên kết cho lãnh đạo (district_scorecard, 2024-Q4, 30 ngày / days):
+  ${await leaderLink(base, services.store, services.tokens)}
+analyst token: ${analystToken}`);
+  const stop = async () => {
+    clearTimeout(timer);
+    await compacting;
+    watcher.close();
+    await new Promise((r) => server.close(r));
+    await services.close();
+  };
+  return { app, port, stop, analystToken, config };
+}
+
+/** A signed link to the demo scorecard, made like POST /api/links would, so a first look needs no curl. */
+async function leaderLink(base: string, store: ComposedStore, tokens: TokenStore): Promise<string> {
+  const secret = await storedLinkSecret(store);
+  const links = new StoreLinkRegistry(store);
+  const analyst = (await tokens.records()).find((r) => r.role === 'analyst')!;
+  const now = new Date();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const records = await links.list();
+  // Reuse the demo link of an earlier start while it has a week left: restarts add no links.
+  const earlier = records.find((l) => l.by === analyst.id && l.query === 'district_scorecard' && l.params.period === '2024-Q4'
+    && !l.revoked_at && l.exp > nowSeconds + 7 * 86400);
+  if (earlier) return `${base}${new URL(earlier.url).pathname}`;
+  const { token, grant } = signLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, exp: nowSeconds + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
+  const url = `${base}/l/${token}`;
+  await links.save([...records, { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
+  return url;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const running = await start();
+  const shutdown = () => { void running.stop().then(() => process.exit(0)); };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

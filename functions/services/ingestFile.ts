@@ -1,0 +1,263 @@
+import type { Clock } from '../domain/clock.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { KPI_VALUES_COLUMNS, SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
+import { ingestError, RejectedFileError } from '../domain/ingest/errors.ts';
+import { extractSubmission, type SheetSource } from '../domain/ingest/extractSubmission.ts';
+import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
+import type { IngestError, KpiRecord, Layout } from '../domain/types.ts';
+import { LIMITS } from '../domain/limits.ts';
+import { ObjectExistsError, type ObjectStore } from '../ports/ObjectStore.ts';
+import { readCsv } from '../adapters/readers/readCsv.ts';
+import { readXlsx } from '../adapters/readers/readXlsx.ts';
+import { sniffFormat, type FileFormat } from '../adapters/readers/sniffFile.ts';
+import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
+import { lakeKeys } from '../domain/lakeKeys.ts';
+
+export interface IngestInput {
+  bytes: Uint8Array;
+  fileName: string;
+  /** Where the original already is (the upload bucket); without it the original is copied in. */
+  source?: { key: string; version?: string | null };
+  submittedAt?: Date;
+  submittedBy?: string | null;
+  /** A clerk's account may submit only for its own unit; a file naming another is refused. */
+  allowedUnits?: string[];
+}
+
+export interface IngestDeps {
+  store: ObjectStore;
+  catalog: CatalogIndex;
+  /** The deployment's clock: its today() decides "a period in the future". */
+  clock: Clock;
+}
+
+export interface ReportedError {
+  sheet: string;
+  row: number | null;
+  column: string | null;
+  code: string;
+  message: string;
+  message_vi: string;
+  message_en: string;
+}
+
+/** What a submitter is told, and what `chiso ingest --json` prints for each file. */
+export interface IngestResult {
+  file: string;
+  status: 'accepted' | 'rejected';
+  submission_id: string;
+  rows: number;
+  partitions: { unit: string; period: string }[];
+  errors: ReportedError[];
+  layout: Layout | null;
+  format: FileFormat;
+  sha256: string;
+  /** Set when these exact bytes were accepted before: nothing new was written. */
+  duplicate_of: string | null;
+  submitted_at: string;
+  ingested_at: string;
+  submitted_by: string | null;
+}
+
+const FORMAT_ERRORS: Partial<Record<FileFormat, Parameters<typeof ingestError>[0]>> = {
+  xls: 'FORMAT_XLS_LEGACY',
+  ods: 'FORMAT_ODS',
+  encrypted: 'FORMAT_ENCRYPTED',
+};
+
+/** Sortable by arrival: "20241005T031500123Z-1a2b3c4d". */
+export function newSubmissionId(at: Date): string {
+  return `${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+function sheetsOf(format: FileFormat, bytes: Uint8Array, fileName: string): AsyncIterable<SheetSource> | Iterable<SheetSource> {
+  if (format === 'csv') return readCsv(bytes, fileName);
+  return readXlsx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+async function extract(bytes: Uint8Array, fileName: string, format: FileFormat, deps: IngestDeps, today: string) {
+  if (bytes.byteLength === 0) return { layout: null, records: [], errors: [ingestError('FILE_EMPTY')] };
+  if (bytes.byteLength > LIMITS.maxFileBytes) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return { layout: null, records: [], errors: [ingestError('FILE_TOO_LARGE', {}, { size: mb(bytes.byteLength), limit: mb(LIMITS.maxFileBytes) })] };
+  }
+  const refused = FORMAT_ERRORS[format];
+  if (refused) return { layout: null, records: [], errors: [ingestError(refused)] };
+  if (format === 'unknown') {
+    const code = /\.xlsx$/i.test(fileName) ? 'FILE_CORRUPT' : 'FORMAT_UNKNOWN';
+    return { layout: null, records: [], errors: [ingestError(code, {}, { name: fileName, detail: 'not a zip package' })] };
+  }
+  try {
+    return await extractSubmission(sheetsOf(format, bytes, fileName), fileName, deps.catalog, today);
+  } catch (error) {
+    if (error instanceof RejectedFileError) return { layout: null, records: [], errors: [error.error] };
+    // Anything a reader throws on a malformed file is the file's fault, said plainly.
+    const detail = error instanceof Error ? error.message : String(error);
+    return { layout: null, records: [], errors: [ingestError('FILE_CORRUPT', {}, { detail: detail.slice(0, 200) })] };
+  }
+}
+
+const WRITE_CONCURRENCY = 16;
+
+/** Runs `task` over `items` with at most `limit` in flight; the first failure stops new ones. */
+async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+function partitionsOf(records: KpiRecord[]): Map<string, KpiRecord[]> {
+  const parts = new Map<string, KpiRecord[]>();
+  for (const r of records) {
+    const key = `${r.unit}\u0000${r.period}`;
+    let list = parts.get(key);
+    if (!list) parts.set(key, (list = []));
+    list.push(r);
+  }
+  return parts;
+}
+
+function report(errors: IngestError[]): ReportedError[] {
+  return errors.map(({ sheet, row, column, code, message, message_vi, message_en }) => ({ sheet, row, column, code, message, message_vi, message_en }));
+}
+
+/**
+ * One submitted file, end to end: read, validate, and either write every value or none.
+ * Partition files are written first and the submission record last: the record is the commit,
+ * so a reader that joins on accepted submissions never sees half a file.
+ */
+export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<IngestResult> {
+  const fileName = basename(input.fileName.replace(/\\/g, '/'));
+  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const submittedAt = input.submittedAt ?? deps.clock.now();
+
+  const earlier = await deps.store.get(lakeKeys.bySha256(sha256));
+  if (earlier) {
+    const previous = JSON.parse(Buffer.from(earlier).toString('utf8')) as IngestResult;
+    return { ...previous, file: fileName, duplicate_of: previous.submission_id };
+  }
+
+  const submissionId = newSubmissionId(submittedAt);
+  const format = sniffFormat(input.bytes, fileName);
+  const today = deps.clock.today();
+  const extraction = await extract(input.bytes, fileName, format, deps, today);
+  let errors = extraction.errors;
+  if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits);
+
+  const sourceKey = input.source?.key ?? lakeKeys.original(submissionId, fileName);
+  if (!input.source) await deps.store.put(sourceKey, input.bytes, { ifAbsent: true });
+
+  const parts = errors.length === 0 ? partitionsOf(extraction.records) : new Map<string, KpiRecord[]>();
+  const written: string[] = [];
+  const ingestedAt = deps.clock.now();
+  if (parts.size > 0) {
+    try {
+      // Files are encoded here while earlier ones are still being written: a district table
+      // of 300 communes × 60 months is 18,000 partitions.
+      await forEachConcurrently([...parts.values()], WRITE_CONCURRENCY, async (records) => {
+        const { unit, period } = records[0]!;
+        const key = lakeKeys.kpiValues(unit, period, submissionId);
+        const file = kpiValuesFile(records, { submissionId, fileName, submittedAt, ingestedAt });
+        await deps.store.put(key, file, { ifAbsent: true });
+        written.push(key);
+      });
+    } catch (error) {
+      // Take back what was written: a submission lands whole or not at all.
+      await Promise.all(written.map((key) => deps.store.delete(key).catch(() => undefined)));
+      const detail = error instanceof ObjectExistsError ? `exists: ${error.key}` : error instanceof Error ? error.message : String(error);
+      errors = [ingestError('WRITE_FAILED', {}, { detail })];
+      parts.clear();
+    }
+  }
+
+  const accepted = errors.length === 0;
+  const partitions = [...parts.values()].map((r) => ({ unit: r[0]!.unit, period: r[0]!.period }))
+    .sort((a, b) => (a.unit + a.period < b.unit + b.period ? -1 : 1));
+  const result: IngestResult = {
+    file: fileName,
+    status: accepted ? 'accepted' : 'rejected',
+    submission_id: submissionId,
+    rows: accepted ? extraction.records.length : 0,
+    partitions,
+    errors: report(errors),
+    layout: extraction.layout,
+    format,
+    sha256,
+    duplicate_of: null,
+    submitted_at: submittedAt.toISOString(),
+    ingested_at: ingestedAt.toISOString(),
+    submitted_by: input.submittedBy ?? null,
+  };
+  const submissionRow = {
+    submission_id: submissionId,
+    source_key: sourceKey,
+    source_version: input.source?.version ?? null,
+    source_file: fileName,
+    sha256,
+    size_bytes: input.bytes.byteLength,
+    format,
+    layout: extraction.layout,
+    status: result.status,
+    units: JSON.stringify([...new Set(partitions.map((p) => p.unit))]),
+    periods: JSON.stringify([...new Set(partitions.map((p) => p.period))].sort()),
+    row_count: result.rows,
+    error_count: errors.length,
+    errors: JSON.stringify(result.errors.map(({ sheet, row, column, code, message }) => ({ sheet, row, column, code, message }))),
+    submitted_by: input.submittedBy ?? null,
+    submitted_at: submittedAt,
+    ingested_at: ingestedAt,
+  };
+  const submissionFile = writeParquetTable(SUBMISSIONS_COLUMNS, toColumns(SUBMISSIONS_COLUMNS, [submissionRow]));
+  await deps.store.put(lakeKeys.submission(submissionId), submissionFile, { ifAbsent: true });
+  await deps.store.put(lakeKeys.submissionResult(submissionId), JSON.stringify(result, null, 2), { ifAbsent: true });
+  if (accepted) await deps.store.put(lakeKeys.bySha256(sha256), JSON.stringify(result));
+  await deps.store.put(lakeKeys.lakeVersion, submissionId);
+  return result;
+}
+
+function refuseOtherUnits(records: KpiRecord[], allowed: string[]): IngestError[] {
+  const errors: IngestError[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (allowed.includes(r.unit) || seen.has(r.unit)) continue;
+    seen.add(r.unit);
+    errors.push(ingestError('UNIT_NOT_ALLOWED', { sheet: r.source_sheet, row: r.source_row }, { unit: r.unit, allowed: allowed.join(', ') }));
+  }
+  return errors;
+}
+
+/** The Parquet file of one submission's rows for one unit and period. */
+export function kpiValuesFile(
+  records: KpiRecord[],
+  meta: { submissionId: string; fileName: string; submittedAt: Date; ingestedAt: Date },
+): Uint8Array {
+  const sorted = [...records].sort((a, b) => (a.indicator_code < b.indicator_code ? -1 : a.indicator_code > b.indicator_code ? 1 : 0));
+  const n = sorted.length;
+  return writeParquetTable(KPI_VALUES_COLUMNS, {
+    indicator_code: sorted.map((r) => r.indicator_code),
+    value: sorted.map((r) => r.value),
+    numerator: sorted.map((r) => r.numerator),
+    denominator: sorted.map((r) => r.denominator),
+    note: sorted.map((r) => r.note),
+    submission_id: new Array(n).fill(meta.submissionId),
+    source_file: new Array(n).fill(meta.fileName),
+    source_sheet: sorted.map((r) => r.source_sheet),
+    source_row: sorted.map((r) => r.source_row),
+    submitted_at: new Array(n).fill(meta.submittedAt),
+    ingested_at: new Array(n).fill(meta.ingestedAt),
+  });
+}
