@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { runAwsE2e } from './awsE2e.ts';
+
+describe('the AWS path end to end (bundled functions, s3rver, Athena SQL on the Glue locations)', () => {
+  it('answers every saved query as the local path does, and an empty deployment lists every unit', async () => {
+    const report = await runAwsE2e();
+    console.log(report.lines.join('\n'));
+    expect(report.emptyScorecardUnits).toBeGreaterThan(20);
+    expect(report.lines.filter((l) => l.startsWith('✗'))).toEqual([]);
+    expect(report.equal).toBe(report.total);
+    expect(report.total).toBeGreaterThanOrEqual(9);
+    // Every Glue table has objects at its location; every kpi partition was registered.
+    for (const n of Object.values(report.objectsPerTable)) expect(n).toBeGreaterThan(0);
+    expect(report.partitionsRegistered).toBeGreaterThan(100);
+  }, 240_000);
+});
