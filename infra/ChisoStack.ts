@@ -16,6 +16,8 @@ import { INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_
 import { compilePlaceholders } from '../functions/domain/queries/savedQueries.ts';
 import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
 import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
+import { LAZY_MODULES } from '../functions/adapters/files/assets.ts';
+import { TABLE_LOCATIONS, type LakeTable } from '../functions/domain/lakeKeys.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const GLUE_TYPE: Record<ColumnSpec['type'], string> = { string: 'string', double: 'double', int32: 'int', int64: 'bigint', timestamp: 'timestamp' };
@@ -84,7 +86,7 @@ export class ChisoStack extends Stack {
     // Glue: tables whose columns come from schemas/records.ts, over the lake's Parquet.
     const databaseName = 'chiso';
     const database = new glue.CfnDatabase(this, 'Database', { catalogId: this.account, databaseInput: { name: databaseName, description: 'chiso: digital-transformation indicators' } });
-    const table = (name: string, prefix: string, columns: readonly ColumnSpec[], partitionKeys: readonly ColumnSpec[] = []) => {
+    const table = (name: LakeTable, columns: readonly ColumnSpec[], partitionKeys: readonly ColumnSpec[] = []) => {
       const t = new glue.CfnTable(this, `Table_${name}`, {
         catalogId: this.account,
         databaseName,
@@ -93,18 +95,18 @@ export class ChisoStack extends Stack {
           tableType: 'EXTERNAL_TABLE',
           parameters: { classification: 'parquet', EXTERNAL: 'TRUE', 'parquet.compression': 'SNAPPY' },
           partitionKeys: columnsOf(partitionKeys),
-          storageDescriptor: { ...PARQUET, columns: columnsOf(columns), location: lake.s3UrlForObject(prefix) + '/' },
+          storageDescriptor: { ...PARQUET, columns: columnsOf(columns), location: lake.s3UrlForObject(TABLE_LOCATIONS[name]) },
         },
       });
       t.addResourceDependency(database);
       return t;
     };
-    table('kpi_values', 'lake/kpi_values', KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS);
-    table('submissions', 'lake/submissions', SUBMISSIONS_COLUMNS);
-    table('units', 'lake/dim/units', UNITS_COLUMNS);
-    table('indicators', 'lake/dim/indicators', INDICATORS_COLUMNS);
-    table('periods', 'lake/dim/periods', PERIODS_COLUMNS);
-    table('unit_lineage', 'lake/dim/unit_lineage', UNIT_LINEAGE_COLUMNS);
+    table('kpi_values', KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS);
+    table('submissions', SUBMISSIONS_COLUMNS);
+    table('units', UNITS_COLUMNS);
+    table('indicators', INDICATORS_COLUMNS);
+    table('periods', PERIODS_COLUMNS);
+    table('unit_lineage', UNIT_LINEAGE_COLUMNS);
 
     const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: 'chiso',
@@ -138,7 +140,9 @@ export class ChisoStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
-    const bundling = {
+    const banner = "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);";
+    /** Files read at run time go beside the bundle; the query function also gets its lazy renderers. */
+    const bundling = (lazyRenderers: boolean) => ({
       format: OutputFormat.ESM,
       target: 'node22',
       minify: true,
@@ -146,25 +150,27 @@ export class ChisoStack extends Stack {
       forceDockerBundling: false,
       externalModules: ['@aws-sdk/*', '@duckdb/*'],
       // An ESM bundle still meets CommonJS packages that call require().
-      banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+      banner,
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        // Files read at run time (schemas, saved SQL, page CSS) go beside the bundle.
         afterBundling: (inputDir: string, outputDir: string) => [
           `mkdir -p "${outputDir}/schemas" "${outputDir}/sql/views" "${outputDir}/functions/http/pages/assets"`,
           `cp "${inputDir}"/schemas/*.csv "${outputDir}/schemas/"`,
           `cp "${inputDir}"/sql/*.sql "${outputDir}/sql/" && cp "${inputDir}"/sql/views/*.sql "${outputDir}/sql/views/"`,
           `cp "${inputDir}"/functions/http/pages/assets/* "${outputDir}/functions/http/pages/assets/"`,
+          // ECharts and the exceljs writer: separate files, loaded by the first chart or .xlsx (functions/http/lazy.ts).
+          ...(lazyRenderers ? Object.entries(LAZY_MODULES).map(([name, source]) =>
+            `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${source}" --bundle --platform=node --format=esm --target=node22 --minify --log-level=warning `
+            + `--outfile="${outputDir}/lazy/${name}.mjs" --banner:js="${banner}"`) : []),
         ],
       },
-    };
+    });
     const common = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       projectRoot: ROOT,
       depsLockFilePath: `${ROOT}package-lock.json`,
-      bundling,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         LAKE_BUCKET: lake.bucketName,
@@ -182,6 +188,7 @@ export class ChisoStack extends Stack {
     const ingest = new NodejsFunction(this, 'Ingest', {
       ...common,
       entry: `${ROOT}functions/runtimes/lambda/ingest.ts`,
+      bundling: bundling(false),
       handler: 'handler',
       memorySize: 1024,
       timeout: Duration.minutes(5),
@@ -211,6 +218,7 @@ export class ChisoStack extends Stack {
     const query = new NodejsFunction(this, 'Query', {
       ...common,
       entry: `${ROOT}functions/runtimes/lambda/query.ts`,
+      bundling: bundling(true),
       handler: 'handler',
       memorySize: 1024,
       timeout: Duration.seconds(60),

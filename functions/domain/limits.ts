@@ -9,5 +9,8 @@ export const LIMITS = {
   /** Parts in one .xlsx package. */
   maxZipEntries: 10_000,
   maxRows: 1_000_000,
+  /** Shared strings of one workbook, and their characters together: checked as each is read. */
+  maxSharedStrings: 1_000_000,
+  maxSharedStringChars: 50_000_000,
   maxColumns: 1_000,
 };

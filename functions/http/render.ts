@@ -1,5 +1,6 @@
 import { tableToIPC, type Table } from 'apache-arrow';
-import ExcelJS from 'exceljs';
+import { lazy } from './lazy.ts';
+import { toRows, type Plain } from './tableRows.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 
 export type Format = 'json' | 'csv' | 'xlsx' | 'arrow';
@@ -12,34 +13,7 @@ export const CONTENT_TYPES: Record<Format, string> = {
   arrow: 'application/vnd.apache.arrow.stream',
 };
 
-type Plain = string | number | boolean | null;
-
-/** A cell as JSON carries it: BigInt as a number, a timestamp as ISO-8601 text. */
-function plain(value: unknown): Plain {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  return String(value);
-}
-
-/** Rows as plain objects keyed by column name, in column order. */
-export function toRows(table: Table): Record<string, Plain>[] {
-  const names = table.schema.fields.map((f) => f.name);
-  const timestamps = table.schema.fields.map((f) => f.type.toString().startsWith('Timestamp'));
-  // A column's iterator is much faster than get(i) per cell, and yields null where a value is missing.
-  const columns = names.map((n) => Array.from(table.getChild(n)!) as unknown[]);
-  const rows: Record<string, Plain>[] = new Array(table.numRows);
-  for (let r = 0; r < table.numRows; r++) {
-    const row: Record<string, Plain> = {};
-    for (let c = 0; c < names.length; c++) {
-      const v = columns[c]![r];
-      row[names[c]!] = timestamps[c] && v !== null ? new Date(Number(v)).toISOString() : plain(v);
-    }
-    rows[r] = row;
-  }
-  return rows;
-}
+export { toRows } from './tableRows.ts';
 
 /** A cell Excel would run as a formula (=, +, -, @, or a leading tab/CR) is kept as text. */
 export function neutralizeFormula(text: string): string {
@@ -60,29 +34,6 @@ export function toCsv(table: Table): string {
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
-export async function toXlsx(table: Table, query: SavedQuery, params: Record<string, unknown>): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'chiso';
-  const sheet = workbook.addWorksheet(query.name.slice(0, 31));
-  const names = table.schema.fields.map((f) => f.name);
-  const labels = new Map(query.columns.map((c) => [c.name, c.vi]));
-  sheet.addRow(names.map((n) => labels.get(n) ?? n)).font = { bold: true };
-  for (const row of toRows(table)) {
-    // Strings are written as strings: exceljs never turns them into formulas.
-    sheet.addRow(names.map((n) => row[n]));
-  }
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  names.forEach((n, i) => { sheet.getColumn(i + 1).width = Math.min(50, Math.max(10, (labels.get(n) ?? n).length + 2)); });
-  const about = workbook.addWorksheet('Thông tin');
-  about.addRows([
-    ['Truy vấn / Query', query.name],
-    ['Tiêu đề / Title', `${query.title.vi} / ${query.title.en}`],
-    ...Object.entries(params).map(([k, v]) => [`Tham số / Parameter ${k}`, String(v)]),
-    ['Cột / Columns', names.join(', ')],
-  ]);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
 export function toArrow(table: Table): Uint8Array {
   return tableToIPC(table, 'stream');
 }
@@ -92,7 +43,7 @@ export async function renderFormat(format: Format, table: Table, query: SavedQue
   switch (format) {
     case 'json': return JSON.stringify(toRows(table));
     case 'csv': return toCsv(table);
-    case 'xlsx': return new Uint8Array(await toXlsx(table, query, params));
+    case 'xlsx': return new Uint8Array(await (await lazy.xlsx()).toXlsx(table, query, params));
     case 'arrow': return toArrow(table);
   }
 }

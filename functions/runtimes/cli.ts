@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { describeLocation, ingestError } from '../domain/ingest/errors.ts';
 import { InvalidParamsError, resolveParams } from '../domain/queries/resolveParams.ts';
-import { FORMATS, toArrow, toCsv, toRows, toXlsx, type Format } from '../http/render.ts';
+import { lazy } from '../http/lazy.ts';
+import { FORMATS, toArrow, toCsv, toRows, type Format } from '../http/render.ts';
 import type { IngestResult } from '../services/ingestFile.ts';
 import { composeIngest, composeQuery } from './compose.ts';
 import { readLocalConfig, type Deployment } from './config.ts';
@@ -199,7 +200,7 @@ async function runQuery(
   const { table } = await services.runner.run(query, params);
   if (format === 'json') io.out(`${JSON.stringify(toRows(table), null, 2)}\n`);
   else if (format === 'csv') io.out(toCsv(table));
-  else if (format === 'xlsx') io.out(await toXlsx(table, query, params));
+  else if (format === 'xlsx') io.out(await (await lazy.xlsx()).toXlsx(table, query, params));
   else io.out(toArrow(table));
   return 0;
 }

@@ -327,6 +327,9 @@ export async function runAwsE2e(): Promise<E2eReport> {
           object: { key: encoded, size: 1, eTag: `e${i}`, sequencer: `0A${i}` } },
       }] } as S3Event);
       if (results.length !== 1) throw new Error(`${entry.file}: the ingest function answered ${results.length} results`);
+      const stated = (results[0] as unknown as { partitions: { unit: string; period: string }[] }).partitions;
+      const missing = stated.filter((p) => !partitions.some((q) => q.Values!.join('/') === `${p.unit}/${p.period}`));
+      if (missing.length) throw new Error(`${entry.file}: ${missing.length} partitions written but not registered in Glue (${functionLogs.slice(-3).join(' | ')})`);
     }
     await defineTables();
 
@@ -351,6 +354,13 @@ export async function runAwsE2e(): Promise<E2eReport> {
       athenaObjectsRead.push({ query: query.name, objects: reads });
       lines.push(`${same ? '✓' : '✗'} ${query.name}(${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}): ${aws.length} rows on AWS, ${here.length} locally${same ? '' : ` — first difference: ${firstDifference(aws, here)}`}`);
     }
+    // The heavy renderers are separate files beside the query bundle, loaded on first use.
+    const xlsx = await queryHandler.handler(urlEvent('/api/queries/district_scorecard', { period: '2024-Q4', format: 'xlsx' }, token), {});
+    const chart = await queryHandler.handler(urlEvent('/q/district_trend/s/0/chart.svg', { from: '2023-Q1', to: '2024-Q4' }, token), {});
+    const xlsxBytes = Buffer.from(xlsx.body, (xlsx as { isBase64Encoded?: boolean }).isBase64Encoded ? 'base64' : 'utf8');
+    if (xlsx.statusCode !== 200 || xlsxBytes.subarray(0, 2).toString() !== 'PK') throw new Error(`xlsx from the bundle: HTTP ${xlsx.statusCode}`);
+    if (chart.statusCode !== 200 || !chart.body.includes('<svg')) throw new Error(`chart from the bundle: HTTP ${chart.statusCode}`);
+    lines.push(`lazy renderers in the bundle: district_scorecard.xlsx ${xlsxBytes.length} bytes, district_trend chart ${chart.body.length} bytes of SVG`);
     await local.close();
     connection.closeSync();
     instance.closeSync();

@@ -50,3 +50,32 @@ export function buildZip(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, centralDir, end]);
 }
+
+/** The parts of a zip package, in the order they are stored. */
+export async function readZip(bytes: Buffer): Promise<ZipEntry[]> {
+  const { default: yauzl } = await import('yauzl');
+  const zip = await new Promise<import('yauzl').ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))));
+  const entries: ZipEntry[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: import('yauzl').Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => { entries.push({ name: entry.fileName, data: Buffer.concat(chunks) }); zip.readEntry(); });
+      });
+    });
+    zip.readEntry();
+  });
+  return entries;
+}
+
+/** The same package with its parts stored in another order (writers differ: openpyxl puts the workbook part last). */
+export async function reorderZip(bytes: Buffer, first: (name: string) => boolean, last: (name: string) => boolean): Promise<Buffer> {
+  const entries = await readZip(bytes);
+  return buildZip([...entries.filter((e) => first(e.name)), ...entries.filter((e) => !first(e.name) && !last(e.name)), ...entries.filter((e) => !first(e.name) && last(e.name))]);
+}

@@ -9,3 +9,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = process.env.CHISO_ASSETS_DIR ?? fileURLToPath(new URL('../../../', import.meta.url));
 
 export const assetPath = (...parts: string[]) => join(ROOT, ...parts);
+
+/**
+ * Modules too heavy for every cold start, loaded on first use (functions/http/lazy.ts): from
+ * source here (paths from the repository root); in a Lambda bundle, built by the CDK app into
+ * lazy/<name>.mjs beside it.
+ */
+export const LAZY_MODULES = {
+  renderChart: 'functions/http/pages/renderChart.ts',
+  renderXlsx: 'functions/http/renderXlsx.ts',
+} as const;

@@ -1,5 +1,13 @@
-import ExcelJS from 'exceljs';
-import { Readable } from 'node:stream';
+// exceljs's streaming parts, driven here in the order a workbook needs them (its index would
+// also load the writers: archiver, jszip, which ingest never uses).
+import iterateStream from 'exceljs/lib/utils/iterate-stream.js';
+import parseSax from 'exceljs/lib/utils/parse-sax.js';
+import WorksheetReader from 'exceljs/lib/stream/xlsx/worksheet-reader.js';
+import WorkbookXform from 'exceljs/lib/xlsx/xform/book/workbook-xform.js';
+import RelationshipsXform from 'exceljs/lib/xlsx/xform/core/relationships-xform.js';
+import StyleManager from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
 import { ingestError, RejectedFileError } from '../../domain/ingest/errors.ts';
 import type { SheetSource } from '../../domain/ingest/extractSubmission.ts';
 import type { CellValue, SheetRow } from '../../domain/types.ts';
@@ -55,31 +63,113 @@ async function* sheetRows(worksheet: AsyncIterable<{ number: number; eachCell: F
   }
 }
 
-/**
- * Streams the visible sheets of an .xlsx, a row at a time (exceljs's streaming reader), after
- * the package itself has been checked. Hidden sheets hold lookup lists, not reports.
- */
-export async function* readXlsx(bytes: Buffer): AsyncGenerator<SheetSource> {
-  await inspectXlsxZip(bytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
+/** The parts of a package, by name, opened at will: yauzl reads the zip's central directory. */
+async function openPackage(bytes: Buffer) {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z!)));
   });
-  try {
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as { name?: string; id?: number; state?: string } & AsyncIterable<{ number: number; eachCell: Function }>;
-      const name = ws.name ?? `Sheet${ws.id ?? ''}`;
-      if (ws.state === 'hidden' || ws.state === 'veryHidden') {
-        for await (const _ of ws) { /* drain: the reader must pass over it */ }
-        continue;
+  const entries = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries.set(entry.fileName.replace(/^\//, ''), entry);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+  return {
+    has: (name: string) => entries.has(name),
+    open: (name: string) => new Promise<Readable>((resolve, reject) => {
+      const entry = entries.get(name);
+      if (!entry) return reject(new Error(`the package has no ${name}`));
+      zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err ?? new Error(`unreadable ${name}`)) : resolve(stream)));
+    }),
+    close: () => zip.close(),
+  };
+}
+
+/**
+ * The shared strings as plain text (a rich-text run's formatting is not needed to read a value),
+ * refused past a count or a total length checked as each string is read, before it is kept.
+ */
+async function readSharedStrings(stream: Readable, limits = LIMITS): Promise<string[]> {
+  const strings: string[] = [];
+  let chars = 0;
+  let text: string[] | null = null;
+  let inT = false;
+  let inPhonetic = false;
+  for await (const events of parseSax(iterateStream(stream))) {
+    for (const { eventType, value } of events as { eventType: string; value: { name: string } | string }[]) {
+      if (eventType === 'opentag') {
+        const name = (value as { name: string }).name;
+        if (name === 'si') text = [];
+        else if (name === 't') inT = true;
+        else if (name === 'rPh') inPhonetic = true; // East Asian reading hints, not the cell's text
+      } else if (eventType === 'text') {
+        if (inT && !inPhonetic && text) {
+          chars += (value as string).length;
+          if (chars > limits.maxSharedStringChars) throw tooMuchText(`> ${limits.maxSharedStringChars.toLocaleString('en')} ký tự / characters`);
+          text.push(value as string);
+        }
+      } else if (eventType === 'closetag') {
+        const name = (value as { name: string }).name;
+        if (name === 't') inT = false;
+        else if (name === 'rPh') inPhonetic = false;
+        else if (name === 'si' && text) {
+          if (strings.length >= limits.maxSharedStrings) throw tooMuchText(`> ${limits.maxSharedStrings.toLocaleString('en')} chuỗi / strings`);
+          strings.push(text.join(''));
+          text = null;
+        }
       }
-      yield { name, rows: sheetRows(ws, name) };
+    }
+  }
+  return strings;
+}
+
+const tooMuchText = (detail: string) => new RejectedFileError(ingestError('SHARED_STRINGS_TOO_LARGE', {}, { detail }));
+
+/** A relationship's target as a part name: "worksheets/sheet1.xml" or "/xl/worksheets/sheet1.xml". */
+const partName = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/\/\.\//g, '/');
+
+/**
+ * Streams the visible sheets of an .xlsx, a row at a time, after the package itself has been
+ * checked. The zip's directory comes first, so the workbook part (sheet names, order, which are
+ * hidden), the shared strings and the styles are read before any sheet, whatever order the
+ * writer put them in (openpyxl writes the sheets first). Hidden sheets hold lookup lists, not
+ * reports: they are never opened.
+ */
+export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<SheetSource> {
+  await inspectXlsxZip(bytes, limits);
+  let pkg: Awaited<ReturnType<typeof openPackage>> | null = null;
+  try {
+    pkg = await openPackage(bytes);
+    const rels = pkg.has('xl/_rels/workbook.xml.rels')
+      ? ((await new RelationshipsXform().parseStream(iterateStream(await pkg.open('xl/_rels/workbook.xml.rels')))) as { Id: string; Target: string }[])
+      : [];
+    const workbookXform = new WorkbookXform();
+    await workbookXform.parseStream(iterateStream(await pkg.open('xl/workbook.xml')));
+    const model = (workbookXform.model ?? {}) as { sheets?: { id: number; name: string; rId: string; state?: string }[] };
+    const sharedStringsPart = rels.find((r) => /sharedStrings\.xml$/i.test(r.Target));
+    const sharedStrings = sharedStringsPart && pkg.has(partName(sharedStringsPart.Target))
+      ? await readSharedStrings(await pkg.open(partName(sharedStringsPart.Target)), limits)
+      : [];
+    const styles = new StyleManager();
+    const stylesPart = rels.find((r) => /styles\.xml$/i.test(r.Target));
+    if (stylesPart && pkg.has(partName(stylesPart.Target))) await styles.parseStream(iterateStream(await pkg.open(partName(stylesPart.Target))));
+    else styles.init();
+    const book = { sharedStrings, styles, properties: (workbookXform as { map?: { workbookPr?: unknown } }).map?.workbookPr };
+    for (const sheet of model.sheets ?? []) {
+      if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue;
+      const rel = rels.find((r) => r.Id === sheet.rId);
+      if (!rel || !pkg.has(partName(rel.Target))) throw new Error(`sheet "${sheet.name}" has no part`);
+      const reader = new WorksheetReader({ workbook: book, id: sheet.id, iterator: iterateStream(await pkg.open(partName(rel.Target))), options: { worksheets: 'emit', hyperlinks: 'ignore' } });
+      yield { name: sheet.name, rows: sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name) };
     }
   } catch (error) {
     if (error instanceof RejectedFileError) throw error;
     throw new RejectedFileError(ingestError('FILE_CORRUPT', {}, { detail: error instanceof Error ? error.message : String(error) }));
+  } finally {
+    pkg?.close();
   }
 }

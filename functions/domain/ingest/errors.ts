@@ -52,6 +52,10 @@ export const ERROR_MESSAGES = {
     vi: (a) => `Tệp CSV sai cấu trúc: ${a.detail}.`,
     en: (a) => `The CSV file is malformed: ${a.detail}.`,
   },
+  SHARED_STRINGS_TOO_LARGE: {
+    vi: (a) => `Bảng tính chứa quá nhiều chuỗi văn bản (${a.detail}); một báo cáo không cần nhiều như vậy.`,
+    en: (a) => `The workbook holds too much text (${a.detail}); a report needs far less.`,
+  },
   SHEET_TOO_LARGE: {
     vi: (a) => `Trang tính có quá nhiều dòng hoặc cột (giới hạn ${a.limit}).`,
     en: (a) => `The sheet has too many rows or columns (limit ${a.limit}).`,

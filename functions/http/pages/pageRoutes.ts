@@ -8,8 +8,8 @@ import { InvalidParamsError, resolveParams, type ParamValue } from '../../domain
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import { pageAnalyst, registerLoginRoutes } from '../auth.ts';
 import type { Env, HttpDeps } from '../context.ts';
-import { CONTENT_TYPES, toCsv, toXlsx } from '../render.ts';
-import { renderChartSvg } from './renderChart.ts';
+import { lazy } from '../lazy.ts';
+import { CONTENT_TYPES, toCsv } from '../render.ts';
 import { langOf, renderNotice, renderPage, renderSection, type PageSection } from './renderPages.ts';
 
 const CSS = readFileSync(assetPath('functions', 'http', 'pages', 'assets', 'chiso.css'));
@@ -73,7 +73,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   async function chartResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number) {
     const section = await sectionAt(query, params, index);
-    const svg = section && (await renderChartSvg(section.query, section.table, langOf(c)));
+    const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c)));
     if (!svg) return c.text('', 404);
     c.header('Cache-Control', 'private, max-age=300');
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
@@ -85,7 +85,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const stem = [section.query.name, ...Object.values(section.params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
     c.header('Content-Disposition', `attachment; filename="${stem}.${format}"`);
     c.header('Content-Type', CONTENT_TYPES[format]);
-    return c.body(format === 'csv' ? toCsv(section.table) : new Uint8Array(await toXlsx(section.table, section.query, section.params)));
+    return c.body(format === 'csv' ? toCsv(section.table) : new Uint8Array(await (await lazy.xlsx()).toXlsx(section.table, section.query, section.params)));
   }
 
   // ---- Leaders: signed links, no login. ----

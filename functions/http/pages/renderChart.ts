@@ -1,16 +1,16 @@
 import type { Table } from 'apache-arrow';
-import { toRows } from '../render.ts';
+import * as echarts from 'echarts';
+import { toRows } from '../tableRows.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import type { Lang } from './renderPages.ts';
 
 /**
  * A chart as an SVG document, drawn on the server by ECharts' SSR renderer (no browser, no
- * JavaScript on the page). ECharts is loaded on first use: only chart requests pay for it.
+ * JavaScript on the page). This module is loaded on first use (see ../lazy.ts): only chart requests pay for ECharts.
  */
 export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang, width = 900, height = 360): Promise<string | null> {
   const { x, y } = query.chart;
   if ((query.chart.type !== 'line' && query.chart.type !== 'bar') || !x || !y) return null;
-  const echarts = await import('echarts');
   const rows = toRows(table);
   const label = (name: string) => query.columns.find((c) => c.name === name)?.[lang] ?? name;
   const categories = rows.map((r) => String(r[x] ?? ''));

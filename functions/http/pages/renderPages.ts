@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Table } from 'apache-arrow';
-import { toRows } from '../render.ts';
+import { toRows } from '../tableRows.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 
 export type Lang = 'vi' | 'en';
