@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +27,12 @@ const PARQUET = {
   inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
   outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
   serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+};
+/** Parquet files named by manifests (Delta Lake's way for Athena): the location holds text files of S3 URIs. */
+const SYMLINK_PARQUET = {
+  inputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serdeInfo: PARQUET.serdeInfo,
 };
 /** How cdk-nag spells a value in a finding's id: itself, or <AWS::AccountId> for a deploy-time token. */
 const nagName = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
@@ -86,7 +94,7 @@ export class ChisoStack extends Stack {
     // Glue: tables whose columns come from schemas/records.ts, over the lake's Parquet.
     const databaseName = 'chiso';
     const database = new glue.CfnDatabase(this, 'Database', { catalogId: this.account, databaseInput: { name: databaseName, description: 'chiso: digital-transformation indicators' } });
-    const table = (name: LakeTable, columns: readonly ColumnSpec[], partitionKeys: readonly ColumnSpec[] = []) => {
+    const table = (name: LakeTable, columns: readonly ColumnSpec[], partitionKeys: readonly ColumnSpec[] = [], format: typeof PARQUET = PARQUET) => {
       const t = new glue.CfnTable(this, `Table_${name}`, {
         catalogId: this.account,
         databaseName,
@@ -95,14 +103,17 @@ export class ChisoStack extends Stack {
           tableType: 'EXTERNAL_TABLE',
           parameters: { classification: 'parquet', EXTERNAL: 'TRUE', 'parquet.compression': 'SNAPPY' },
           partitionKeys: columnsOf(partitionKeys),
-          storageDescriptor: { ...PARQUET, columns: columnsOf(columns), location: lake.s3UrlForObject(TABLE_LOCATIONS[name]) },
+          storageDescriptor: { ...format, columns: columnsOf(columns), location: lake.s3UrlForObject(TABLE_LOCATIONS[name]) },
         },
       });
       t.addResourceDependency(database);
       return t;
     };
-    table('kpi_values', KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS);
-    table('submissions', SUBMISSIONS_COLUMNS);
+    // The fact tables are symlink tables over manifests (functions/adapters/glue/GlueSymlinkLake.ts):
+    // partitioned by period, with unit a column of every file, so a compacted period is one object.
+    const [unitColumn, periodKey] = [KPI_VALUES_PARTITIONS.find((c) => c.name === 'unit')!, KPI_VALUES_PARTITIONS.find((c) => c.name === 'period')!];
+    table('kpi_values', [...KPI_VALUES_COLUMNS, unitColumn], [periodKey], SYMLINK_PARQUET);
+    table('submissions', SUBMISSIONS_COLUMNS, [], SYMLINK_PARQUET);
     table('units', UNITS_COLUMNS);
     table('indicators', INDICATORS_COLUMNS);
     table('periods', PERIODS_COLUMNS);
@@ -207,6 +218,13 @@ export class ChisoStack extends Stack {
       ],
     }));
     uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(ingest), { prefix: 'uploads/' });
+    // Every night (02:00 in Vietnam) each period's pieces are folded into one file; ingest also
+    // folds a period inline once it has grown to many pieces, so this is a tidy-up, not a must.
+    new events.Rule(this, 'NightlyCompaction', {
+      description: 'Folds each period of the lake into one file per table for Athena',
+      schedule: events.Schedule.cron({ minute: '0', hour: '19' }),
+      targets: [new targets.LambdaFunction(ingest, { event: events.RuleTargetInput.fromObject({ chiso: 'compact' }), retryAttempts: 2 })],
+    });
     new cloudwatch.Alarm(this, 'IngestFailuresAlarm', {
       alarmDescription: 'A submission failed after retries: see the IngestFailures queue',
       metric: failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -32,6 +32,12 @@ export const KPI_VALUES_PARTITIONS: readonly ColumnSpec[] = [
   { name: 'period', type: 'string', nullable: false, doc: 'Canonical period: 2024, 2024-H1, 2024-Q3, 2024-09' },
 ];
 
+/**
+ * What a kpi_values file holds: its rows, and its partition values as columns too, so a file
+ * can be read without its path (Athena's symlink tables, compacted files).
+ */
+export const KPI_VALUES_FILE_COLUMNS: readonly ColumnSpec[] = [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS];
+
 /** submissions: one row per submitted file, accepted or rejected. */
 export const SUBMISSIONS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'submission_id', type: 'string', nullable: false, doc: 'Sortable id: time of arrival, then a random part' },

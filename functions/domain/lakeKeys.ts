@@ -20,6 +20,13 @@ export const lakeKeys = {
   /** Hash of the dimension tables last written, so they are rewritten only when the catalog changes. */
   dimensionsHash: 'state/dimensions.json',
   localAnalystToken: 'state/analyst-token',
+  /** Athena's symlink manifests: one per submission and period (AWS), then one per period once compacted. */
+  kpiManifestPrefix: (period: string) => `lake/manifests/kpi_values/period=${period}/`,
+  kpiManifest: (period: string, name: string) => `lake/manifests/kpi_values/period=${period}/${name}.txt`,
+  submissionManifest: (name: string) => `lake/manifests/submissions/${name}.txt`,
+  /** A period's rows of every submission in one file (and the submission records in one), written by compaction. */
+  compactedKpi: (period: string, name: string) => `lake/compacted/kpi_values/period=${period}/${name}.parquet`,
+  compactedSubmissions: (name: string) => `lake/compacted/submissions/${name}.parquet`,
   /** One file per dimension table, in its table's folder. */
   dimension: (table: DimensionTable) => `${TABLE_LOCATIONS[table]}${table}.parquet`,
 };
@@ -27,10 +34,15 @@ export const lakeKeys = {
 export type DimensionTable = 'units' | 'indicators' | 'periods' | 'unit_lineage';
 export type LakeTable = 'kpi_values' | 'submissions' | DimensionTable;
 
-/** The folder of each table in the lake: Glue's table locations (infra) and DuckDB's globs read these. */
+/**
+ * The location of each Glue table (infra). The fact tables are symlink tables: their locations
+ * hold manifests naming the Parquet files to read (raw per submission, or compacted per period),
+ * so Athena reads O(periods) objects once compacted; the files themselves stay where DuckDB reads
+ * them (lake/kpi_values/unit=…/period=…/, lake/submissions/).
+ */
 export const TABLE_LOCATIONS: Record<LakeTable, string> = {
-  kpi_values: 'lake/kpi_values/',
-  submissions: 'lake/submissions/',
+  kpi_values: 'lake/manifests/kpi_values/',
+  submissions: 'lake/manifests/submissions/',
   units: 'lake/dim/units/',
   indicators: 'lake/dim/indicators/',
   periods: 'lake/dim/periods/',

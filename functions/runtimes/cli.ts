@@ -221,7 +221,7 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
   }
   // The lake bucket on AWS (the Glue database and the rest are not needed to keep a token).
   const deployment: Deployment = bucket
-    ? { kind: 'aws', lakeBucket: bucket, database: 'chiso', workGroup: '', linkSecretArn: '', s3Endpoint: process.env.CHISO_S3_ENDPOINT || undefined, utcOffsetHours: 7 }
+    ? { kind: 'aws', lakeBucket: bucket, database: 'chiso', workGroup: '', linkSecretArn: '', s3Endpoint: process.env.CHISO_S3_ENDPOINT || undefined, compactFromObjects: 16, utcOffsetHours: 7 }
     : readLocalConfig(process.env, { dataDir: args.values['data-dir'] });
   const services = await composeIngest(deployment);
   if (unit && !services.catalog.catalog.units.some((u) => u.code === unit)) {

@@ -7,21 +7,22 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AthenaEngine } from '../adapters/athena/AthenaEngine.ts';
 import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
 import { loadDefaultCatalog } from '../adapters/files/catalogFiles.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
-import { GluePartitions } from '../adapters/glue/GluePartitions.ts';
+import { compactLake } from '../adapters/duckdb/compactLake.ts';
+import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
 import { FsObjectStore } from '../adapters/stores/FsObjectStore.ts';
 import { S3ObjectStore } from '../adapters/stores/S3ObjectStore.ts';
 import { createClock, type Clock } from '../domain/clock.ts';
 import { indexCatalog, type CatalogIndex } from '../domain/ingest/ingestContext.ts';
-import { TABLE_LOCATIONS } from '../domain/lakeKeys.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 import { createApp } from '../http/app.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
-import type { PartitionCatalog } from '../ports/PartitionCatalog.ts';
+import type { LakeCatalog } from '../ports/LakeCatalog.ts';
 import type { QueryEngine } from '../ports/QueryEngine.ts';
 import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
 import { ensureDimensions } from '../services/dimensions.ts';
@@ -45,7 +46,8 @@ export interface IngestServices {
   clock: Clock;
   store: ObjectStore;
   catalog: CatalogIndex;
-  partitions: PartitionCatalog;
+  /** What the engine is told of new submissions, and compaction. */
+  lake: LakeCatalog;
   /** One file: validated, written whole or not at all, its partitions made queryable. */
   ingest(input: IngestInput): Promise<IngestResult>;
   tokens: TokenStore;
@@ -77,9 +79,12 @@ function storeFor(d: Deployment): ObjectStore {
   return d.kind === 'local' ? new FsObjectStore(d.dataDir) : new S3ObjectStore(client('s3', () => s3ClientFor(d)), d.lakeBucket);
 }
 
-function partitionsFor(d: Deployment): PartitionCatalog {
-  if (d.kind === 'local') return { register: async () => undefined }; // DuckDB lists the folder
-  return new GluePartitions(client('glue', () => new GlueClient({})), d.database, 'kpi_values', `s3://${d.lakeBucket}/${TABLE_LOCATIONS.kpi_values}`);
+function lakeCatalogFor(d: Deployment, store: ObjectStore): LakeCatalog {
+  if (d.kind === 'local') {
+    // DuckDB lists the folder at each refresh; compaction keeps its own manifest there.
+    return { publish: async () => undefined, compact: () => compactLake(d.dataDir) };
+  }
+  return new GlueSymlinkLake(client('glue', () => new GlueClient({})), d.database, store, d.lakeBucket);
 }
 
 /** The ports and services that take in reports; the dimension tables are ensured first. */
@@ -88,13 +93,13 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const store = storeFor(deployment);
   const catalog = indexCatalog(loadDefaultCatalog());
   await ensureDimensions(store, catalog.catalog);
-  const partitions = partitionsFor(deployment);
+  const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
   return {
-    deployment, clock, store, catalog, partitions, tokens,
+    deployment, clock, store, catalog, lake, tokens,
     async ingest(input) {
       const result = await ingestFile(input, { store, catalog, clock });
-      await partitions.register(result.partitions);
+      await lake.publish(result);
       options.afterIngest?.(result);
       return result;
     },
@@ -105,7 +110,19 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
 export async function composeS3Ingest(deployment: AwsDeployment, options: ComposeOptions = {}) {
   const services = await composeIngest(deployment, options);
   const s3 = client('s3', () => s3ClientFor(deployment));
-  return { ...services, handle: createS3IngestHandler({ store: services.store, uploads: (bucket) => new S3ObjectStore(s3, bucket), ingest: services.ingest }) };
+  const onS3Event = createS3IngestHandler({ store: services.store, uploads: (bucket) => new S3ObjectStore(s3, bucket), ingest: services.ingest });
+  return {
+    ...services,
+    /** An S3 event: ingest each file, then fold the periods it touched once they have grown to many pieces. */
+    async handle(event: S3Event) {
+      const results = await onS3Event(event);
+      const periods = [...new Set(results.flatMap((r) => r.partitions.map((p) => p.period)))];
+      if (periods.length) await services.lake.compact({ periods, minFiles: deployment.compactFromObjects });
+      return results;
+    },
+    /** The scheduled run: every period with more than one manifest or file folded into one. */
+    compactAll: () => services.lake.compact(),
+  };
 }
 
 async function linkSecretFor(d: Deployment, store: ObjectStore): Promise<Buffer> {

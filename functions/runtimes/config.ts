@@ -22,6 +22,8 @@ export interface AwsDeployment extends Common {
   linkSecretArn: string;
   /** An S3-compatible endpoint (MinIO, s3rver) instead of AWS's: path-style addressing. */
   s3Endpoint?: string;
+  /** Fold a period inline once a reader would open this many objects for it (manifests and files). */
+  compactFromObjects: number;
 }
 
 export type Deployment = LocalDeployment | AwsDeployment;
@@ -50,6 +52,7 @@ export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsDeployme
     workGroup: env.ATHENA_WORKGROUP ?? '',
     linkSecretArn: env.LINK_SECRET_ARN ?? '',
     s3Endpoint: env.CHISO_S3_ENDPOINT || undefined,
+    compactFromObjects: Number(env.CHISO_COMPACT_FROM_OBJECTS ?? 16),
     utcOffsetHours: Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
   };
 }

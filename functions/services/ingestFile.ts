@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { KPI_VALUES_COLUMNS, SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
+import { KPI_VALUES_FILE_COLUMNS, SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
 import { ingestError, RejectedFileError } from '../domain/ingest/errors.ts';
 import { extractSubmission, type SheetSource } from '../domain/ingest/extractSubmission.ts';
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
@@ -247,7 +247,7 @@ export function kpiValuesFile(
 ): Uint8Array {
   const sorted = [...records].sort((a, b) => (a.indicator_code < b.indicator_code ? -1 : a.indicator_code > b.indicator_code ? 1 : 0));
   const n = sorted.length;
-  return writeParquetTable(KPI_VALUES_COLUMNS, {
+  return writeParquetTable(KPI_VALUES_FILE_COLUMNS, {
     indicator_code: sorted.map((r) => r.indicator_code),
     value: sorted.map((r) => r.value),
     numerator: sorted.map((r) => r.numerator),
@@ -259,5 +259,7 @@ export function kpiValuesFile(
     source_row: sorted.map((r) => r.source_row),
     submitted_at: new Array(n).fill(meta.submittedAt),
     ingested_at: new Array(n).fill(meta.ingestedAt),
+    unit: sorted.map((r) => r.unit),
+    period: sorted.map((r) => r.period),
   });
 }

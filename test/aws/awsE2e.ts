@@ -175,7 +175,8 @@ export interface E2eReport {
   emptyScorecardUnits: number;
   objectsPerTable: Record<string, number>;
   partitionsRegistered: number;
-  athenaObjectsRead: { query: string; objects: number }[];
+  /** Objects (manifests and Parquet files) each saved query opens, before and after compaction. */
+  objectsRead: Record<'before' | 'after', Record<string, number>>;
 }
 
 export async function runAwsE2e(): Promise<E2eReport> {
@@ -222,6 +223,8 @@ export async function runAwsE2e(): Promise<E2eReport> {
       CHISO_ASSETS_DIR: dir, CHISO_S3_ENDPOINT: endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
     });
     const ingestFn = fn('Ingest');
+    // No folding inline here: the lake as ingested, then the nightly compaction, are measured apart.
+    process.env.CHISO_COMPACT_FROM_OBJECTS = String(Number.MAX_SAFE_INTEGER);
     const queryFn = fn('Query');
 
     const glue = mockClient(GlueClient);
@@ -249,7 +252,7 @@ export async function runAwsE2e(): Promise<E2eReport> {
     // 4. The bundled functions, loaded as Lambda loads them. Each reads its environment on its
     //    first invocation; they share this process, so each call gets its own function's.
     Object.assign(process.env, envOf(ingestFn.env, ingestFn.dir));
-    const ingest = (await import(pathToFileURL(join(ingestFn.dir, 'index.mjs')).href)) as { handler: (e: S3Event) => Promise<{ status: string; file: string }[]> };
+    const ingest = (await import(pathToFileURL(join(ingestFn.dir, 'index.mjs')).href)) as { handler: (e: S3Event) => Promise<{ status: string; file: string; partitions: { unit: string; period: string }[] }[]> };
     Object.assign(process.env, envOf(queryFn.env, queryFn.dir));
     // The bundle's assets are read relative to CHISO_ASSETS_DIR at import: the query bundle is a copy.
     const queryHandler = (await import(pathToFileURL(join(queryFn.dir, 'index.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }> };
@@ -278,30 +281,53 @@ export async function runAwsE2e(): Promise<E2eReport> {
           await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${cols.join(', ')} WHERE false`);
           continue;
         }
-        const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(table.location)!;
-        const keys: string[] = [];
-        const store = new S3ObjectStore(s3, bucket!);
-        for await (const o of store.list(prefix!)) keys.push(o.key);
-        let files = [];
-        for (const key of keys) {
-          const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          const path = join(mirror, bucket!, key);
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, await body.Body!.transformToByteArray());
-          files.push({ key, path });
+        const symlink = String((table.descriptor as { InputFormat?: string }).InputFormat ?? '').includes('SymlinkTextInputFormat');
+        // Where Athena looks: each registered partition's location, or the table's.
+        const locations = table.partitionKeys.length
+          ? partitions.map((p) => ({ values: p.Values!, location: p.StorageDescriptor!.Location! }))
+          : [{ values: [] as string[], location: table.location }];
+        let objects = 0;
+        const selects: string[] = [];
+        for (const { values, location } of locations) {
+          const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(location)!;
+          const listed: string[] = [];
+          for await (const o of new S3ObjectStore(s3, bucket!).list(prefix!)) listed.push(o.key);
+          objects += listed.length;
+          let dataKeys = listed;
+          if (symlink) {
+            // A symlink table's location holds manifests; each line is a Parquet file to read.
+            dataKeys = [];
+            for (const key of listed) {
+              const text = Buffer.from(await fetchObject(bucket!, key)).toString('utf8');
+              for (const uri of text.split('\n').filter(Boolean)) {
+                const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+                if (!m || m[1] !== bucket) throw new Error(`${key}: manifest line ${uri} is not in the lake bucket`);
+                dataKeys.push(m[2]!);
+              }
+            }
+            objects += dataKeys.length;
+          }
+          if (dataKeys.length === 0) continue;
+          const paths = [];
+          for (const key of dataKeys) {
+            const path = join(mirror, bucket!, key);
+            mkdirSync(dirname(path), { recursive: true });
+            writeFileSync(path, await fetchObject(bucket!, key));
+            paths.push(path);
+          }
+          const list = `[${paths.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
+          // Partition values come from Glue, as Athena takes them, not from the files.
+          const partitionValues = table.partitionKeys.map((k, i) => `'${values[i]}' AS ${k}`);
+          selects.push(`SELECT ${[...table.columns.map((c) => c.Name), ...partitionValues].join(', ')} FROM read_parquet(${list})`);
         }
-        if (table.partitionKeys.length) {
-          // Athena reads only the partitions registered in Glue, at the locations registered.
-          const locations = partitions.map((p) => p.StorageDescriptor!.Location!);
-          files = files.filter((f) => locations.some((l) => `s3://${bucket}/${f.key}`.startsWith(l)));
-        }
-        objectsPerTable[table.name] = files.length;
-        if (files.length === 0) throw new Error(`Glue table ${table.name}: no objects under ${table.location}`);
-        const list = `[${files.map((f) => `'${f.path.replace(/'/g, "''")}'`).join(', ')}]`;
-        const columns = [...table.columns.map((c) => c.Name), ...table.partitionKeys].join(', ');
-        const hive = table.partitionKeys.length ? ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}" : '';
-        await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns} FROM read_parquet(${list}${hive})`);
+        objectsPerTable[table.name] = objects;
+        if (selects.length === 0) throw new Error(`Glue table ${table.name}: no objects under ${table.location}`);
+        await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${selects.join(' UNION ALL ')}`);
       }
+    };
+    const fetchObject = async (bucket: string, key: string) => {
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return body.Body!.transformToByteArray();
     };
 
     // 5. A deployment that has never received a report: every unit listed, nothing reported.
@@ -327,9 +353,8 @@ export async function runAwsE2e(): Promise<E2eReport> {
           object: { key: encoded, size: 1, eTag: `e${i}`, sequencer: `0A${i}` } },
       }] } as S3Event);
       if (results.length !== 1) throw new Error(`${entry.file}: the ingest function answered ${results.length} results`);
-      const stated = (results[0] as unknown as { partitions: { unit: string; period: string }[] }).partitions;
-      const missing = stated.filter((p) => !partitions.some((q) => q.Values!.join('/') === `${p.unit}/${p.period}`));
-      if (missing.length) throw new Error(`${entry.file}: ${missing.length} partitions written but not registered in Glue (${functionLogs.slice(-3).join(' | ')})`);
+      const missing = results[0]!.partitions.filter((p) => !partitions.some((q) => q.Values!.join('/') === p.period));
+      if (missing.length) throw new Error(`${entry.file}: ${missing.length} periods written but not registered in Glue (${functionLogs.slice(-3).join(' | ')})`);
     }
     await defineTables();
 
@@ -339,20 +364,34 @@ export async function runAwsE2e(): Promise<E2eReport> {
     await loadDemoOnce(local.store, local.ingest);
     const localToken = await local.tokens.issue({ name: 'local', role: 'analyst', unit: null });
 
-    // 8. Every saved query, both ways.
+    // 8. Every saved query, both ways: on the lake as ingested, then after the nightly compaction.
     let equal = 0;
-    const athenaObjectsRead: { query: string; objects: number }[] = [];
-    for (const query of queries.values()) {
-      const params = demoParams(query);
-      const before = athena.sent.length;
-      const aws = normalise(await ask(query.name, params));
-      const res = await local.app.request(`/api/queries/${query.name}?${new URLSearchParams({ ...params, format: 'json' })}`, { headers: { Authorization: `Bearer ${localToken}` } });
-      const here = normalise(await res.json());
-      const same = JSON.stringify(aws) === JSON.stringify(here);
-      if (same) equal++;
-      const reads = athena.sent.slice(before).some((s) => /\bkpi_values\b/.test(s.sql)) ? objectsPerTable.kpi_values! : 0;
-      athenaObjectsRead.push({ query: query.name, objects: reads });
-      lines.push(`${same ? '✓' : '✗'} ${query.name}(${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}): ${aws.length} rows on AWS, ${here.length} locally${same ? '' : ` — first difference: ${firstDifference(aws, here)}`}`);
+    const objectsRead: Record<'before' | 'after', Record<string, number>> = { before: {}, after: {} };
+    const named = new Map<string, string>();
+    for (const stage of ['before', 'after'] as const) {
+      if (stage === 'after') {
+        await ingest.handler({ chiso: 'compact' } as unknown as S3Event);
+        await defineTables();
+      }
+      for (const query of queries.values()) {
+        const params = demoParams(query);
+        const before = athena.sent.length;
+        const aws = normalise(await ask(query.name, params));
+        const res = await local.app.request(`/api/queries/${query.name}?${new URLSearchParams({ ...params, format: 'json' })}`, { headers: { Authorization: `Bearer ${localToken}` } });
+        const here = normalise(await res.json());
+        const same = JSON.stringify(aws) === JSON.stringify(here);
+        // Objects a query opens: every table it names, all of its (registered) partitions.
+        // (The function caches results by lake version, which compaction leaves as it is: the
+        // tables a query names are taken from what it sent before compaction.)
+        if (stage === 'before') named.set(query.name, athena.sent.slice(before).map((x) => x.sql).join('\n'));
+        objectsRead[stage][query.name] = tables.filter((t) => new RegExp(`\\b${t.name}\\b`).test(named.get(query.name)!)).reduce((n, t) => n + objectsPerTable[t.name]!, 0);
+        if (stage === 'after') {
+          if (same) equal++;
+          lines.push(`${same ? '✓' : '✗'} ${query.name}(${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}): ${aws.length} rows on AWS, ${here.length} locally, ${objectsRead.before[query.name]} → ${objectsRead.after[query.name]} objects read${same ? '' : ` — first difference: ${firstDifference(aws, here)}`}`);
+        } else if (!same) {
+          lines.push(`✗ before compaction, ${query.name}: ${firstDifference(aws, here)}`);
+        }
+      }
     }
     // The heavy renderers are separate files beside the query bundle, loaded on first use.
     const xlsx = await queryHandler.handler(urlEvent('/api/queries/district_scorecard', { period: '2024-Q4', format: 'xlsx' }, token), {});
@@ -365,7 +404,7 @@ export async function runAwsE2e(): Promise<E2eReport> {
     connection.closeSync();
     instance.closeSync();
     lines.push(`aws e2e: ${equal} of ${queries.size} saved queries equal the local path`);
-    return { lines, equal, total: queries.size, emptyScorecardUnits, objectsPerTable, partitionsRegistered: partitions.length, athenaObjectsRead };
+    return { lines, equal, total: queries.size, emptyScorecardUnits, objectsPerTable, partitionsRegistered: partitions.length, objectsRead };
   } finally {
     console.log = log;
     for (const m of mocks) m.restore();
@@ -385,7 +424,7 @@ function firstDifference(a: Record<string, unknown>[], b: Record<string, unknown
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const report = await runAwsE2e();
   for (const line of report.lines.slice(0, -1)) console.log(line);
-  console.log(`objects under each Glue table's location: ${Object.entries(report.objectsPerTable).map(([t, n]) => `${t} ${n}`).join(', ')}; ${report.partitionsRegistered} partitions registered`);
+  console.log(`objects at each Glue table's location after compaction (manifests and the files they name): ${Object.entries(report.objectsPerTable).map(([t, n]) => `${t} ${n}`).join(', ')}; ${report.partitionsRegistered} period partitions registered`);
   console.log(report.lines.at(-1));
   process.exitCode = report.equal === report.total ? 0 : 1;
 }

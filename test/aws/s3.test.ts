@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GluePartitions } from '../../functions/adapters/glue/GluePartitions.ts';
+import { GlueSymlinkLake } from '../../functions/adapters/glue/GlueSymlinkLake.ts';
 import { ObjectExistsError } from '../../functions/ports/ObjectStore.ts';
 import { decodeEventKey, S3ObjectStore } from '../../functions/adapters/stores/S3ObjectStore.ts';
 import { ingestFile } from '../../functions/services/ingestFile.ts';
@@ -69,14 +69,14 @@ describe('S3ObjectStore against s3rver', () => {
     glue.on(GetTableCommand).resolves({ Table: { Name: 'kpi_values', DatabaseName: 'chiso', StorageDescriptor: { Columns: [], Location: 's3://chiso-lake/lake/kpi_values/' } } });
     glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
     const lake = new S3ObjectStore(s3, 'chiso-lake');
-    const partitions = new GluePartitions(new GlueClient({ region: 'ap-southeast-1' }), 'chiso', 'kpi_values', 's3://chiso-lake/lake/kpi_values/');
+    const symlinks = new GlueSymlinkLake(new GlueClient({ region: 'ap-southeast-1' }), 'chiso', lake, 'chiso-lake');
     const ingestDeps = { store: lake, catalog: catalogIndex, clock: createClock(7, () => new Date('2025-01-10T02:00:05Z')) };
     const handler = createS3IngestHandler({
       store: lake,
       uploads: (bucket) => new S3ObjectStore(s3, bucket),
       ingest: async (input) => {
         const result = await ingestFile(input, ingestDeps);
-        await partitions.register(result.partitions);
+        await symlinks.publish(result);
         return result;
       },
     });
@@ -87,13 +87,21 @@ describe('S3ObjectStore against s3rver', () => {
     expect(result).toMatchObject({ status: 'accepted', rows: 2, partitions: [{ unit: 'xa-lien-chau', period: '2024-Q4' }] });
     const lakeKeys: string[] = [];
     for await (const o of lake.list('lake/')) if (!o.key.startsWith('lake/x/')) lakeKeys.push(o.key);
-    expect(lakeKeys.sort()).toEqual([`lake/kpi_values/unit=xa-lien-chau/period=2024-Q4/${result!.submission_id}.parquet`, `lake/submissions/${result!.submission_id}.parquet`]);
+    expect(lakeKeys.filter((k) => !k.startsWith('lake/dim/')).sort()).toEqual([
+      `lake/kpi_values/unit=xa-lien-chau/period=2024-Q4/${result!.submission_id}.parquet`,
+      `lake/manifests/kpi_values/period=2024-Q4/${result!.submission_id}.txt`,
+      `lake/manifests/submissions/${result!.submission_id}.txt`,
+      `lake/submissions/${result!.submission_id}.parquet`,
+    ]);
+    // The manifests name the files Athena reads, by their S3 URIs.
+    expect(Buffer.from((await lake.get(`lake/manifests/kpi_values/period=2024-Q4/${result!.submission_id}.txt`))!).toString())
+      .toBe(`s3://chiso-lake/lake/kpi_values/unit=xa-lien-chau/period=2024-Q4/${result!.submission_id}.parquet\n`);
     const uploads: string[] = [];
     for await (const o of new S3ObjectStore(s3, 'chiso-uploads').list('')) uploads.push(o.key);
     expect(uploads).toEqual([key]); // nothing written back to the upload bucket
     const partition = glue.commandCalls(BatchCreatePartitionCommand)[0]!.args[0].input.PartitionInputList![0]!;
-    expect(partition.Values).toEqual(['xa-lien-chau', '2024-Q4']);
-    expect(partition.StorageDescriptor!.Location).toBe('s3://chiso-lake/lake/kpi_values/unit=xa-lien-chau/period=2024-Q4/');
+    expect(partition.Values).toEqual(['2024-Q4']);
+    expect(partition.StorageDescriptor!.Location).toBe('s3://chiso-lake/lake/manifests/kpi_values/period=2024-Q4/');
     // The same event again ingests nothing new.
     const again = await handler(s3Event('chiso-uploads', key));
     const after: string[] = [];

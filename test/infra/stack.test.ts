@@ -77,16 +77,24 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, MetricName: 'ApproximateNumberOfMessagesVisible' });
   });
 
-  it('defines the Glue tables from schemas/records.ts, kpi_values partitioned by unit and period', () => {
+  it('defines the Glue tables from schemas/records.ts; the fact tables are symlink tables, kpi_values partitioned by period', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
     expect(tables.map((t) => t.Name).sort()).toEqual(['indicators', 'kpi_values', 'periods', 'submissions', 'unit_lineage', 'units']);
     const kpi = tables.find((t) => t.Name === 'kpi_values')!;
-    expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['unit', 'period']);
+    expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['period']);
     expect(kpi.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`)).toEqual([
       'indicator_code:string', 'value:double', 'numerator:bigint', 'denominator:bigint', 'note:string', 'submission_id:string',
-      'source_file:string', 'source_sheet:string', 'source_row:int', 'submitted_at:timestamp', 'ingested_at:timestamp',
+      'source_file:string', 'source_sheet:string', 'source_row:int', 'submitted_at:timestamp', 'ingested_at:timestamp', 'unit:string',
     ]);
     expect(kpi.StorageDescriptor.SerdeInfo.SerializationLibrary).toContain('ParquetHiveSerDe');
+    for (const name of ['kpi_values', 'submissions']) {
+      const t = tables.find((x) => x.Name === name)!;
+      expect(t.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat');
+      expect(JSON.stringify(t.StorageDescriptor.Location)).toContain(`lake/manifests/${name}/`);
+    }
+    for (const name of ['units', 'indicators', 'periods', 'unit_lineage']) {
+      expect(tables.find((x) => x.Name === name)!.StorageDescriptor.InputFormat).toContain('MapredParquetInputFormat');
+    }
   });
 
   it('has an Athena engine v3 workgroup with enforced, encrypted results and a scan cutoff; the saved queries as named queries', () => {
