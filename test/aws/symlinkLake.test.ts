@@ -14,7 +14,7 @@ import { csvBytes } from '../helpers/workbook.ts';
 
 let dir: string;
 let store: FsObjectStore;
-let glue: ReturnType<typeof mockClient<GlueClient>>;
+let glue: ReturnType<typeof mockClient>;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chiso-symlink-'));
   store = new FsObjectStore(dir);
