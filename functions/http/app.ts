@@ -39,7 +39,7 @@ export function createApp(deps: HttpDeps): Hono<Env> {
 
   app.notFound((c) => problem(c, { status: 404, code: 'NOT_FOUND', vi: 'Không tìm thấy', en: 'Not found' }));
 
-  app.get('/health', async (c) => c.json({ status: 'ok', lake_version: await deps.runner.lakeVersion(), queries: deps.queries.size }));
+  app.get('/health', async (c) => c.json({ status: 'ok', lake_version: await deps.runner.lakeVersion(0), queries: deps.queries.size }));
   app.get('/api/openapi.json', (c) => c.json(buildOpenApi(deps.queries)));
 
   app.use('/api/*', requireBearer(deps));

@@ -45,20 +45,25 @@ ${failed ? html`<p role="alert">${lang === 'vi' ? 'Mã không đúng.' : 'Wrong 
 <label>${lang === 'vi' ? 'Mã truy cập' : 'Token'}<input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form></div>`);
 
+/** Where to go after signing in: a page of this app under /q, nothing else (no other host, no header break). */
+function safeNext(next: string): string {
+  return /^\/q(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : '/q';
+}
+
 /** /login and /logout: the token in an HttpOnly, SameSite=Strict cookie. */
 export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens'>): void {
-  app.get('/login', (c) => c.html(loginPage(langOf(c), c.req.query('next') ?? '/q')));
+  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '/q'))));
 
   app.post('/login', async (c) => {
     const origin = c.req.header('origin');
     if (origin && origin !== new URL(c.req.url).origin) return c.text('', 403);
     const form = await c.req.parseBody();
     const token = String(form.token ?? '');
-    const next = String(form.next ?? '/q');
+    const next = safeNext(String(form.next ?? '/q'));
     const principal = verifyToken(token, await deps.tokens());
     if (!principal || principal.role !== 'analyst') return c.html(loginPage('vi', next, true), 401);
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 7 * 24 * 3600 });
-    return c.redirect(next.startsWith('/q') ? next : '/q', 303);
+    return c.redirect(next, 303);
   });
 
   app.get('/logout', (c) => {

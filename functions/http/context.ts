@@ -21,6 +21,8 @@ export interface HttpDeps {
   now: () => Date;
   /** Today's date where the units are (UTC+7 in Vietnam), YYYY-MM-DD. */
   today: () => string;
+  /** Where leaders open links (https://chiso.example.gov.vn); undefined: the request's own origin. */
+  publicOrigin?: () => string | undefined;
 }
 
 export type Env = { Variables: { principal: Principal } };

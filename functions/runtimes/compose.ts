@@ -28,7 +28,9 @@ import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore 
 import { ensureDimensions } from '../services/dimensions.ts';
 import { ingestFile, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
+import { createIngestQueue } from '../services/ingestQueue.ts';
 import { createQueryRunner, type QueryRunner } from '../services/savedQueryRunner.ts';
+import { createWorkerIngest } from './local/workerIngest.ts';
 import type { AwsDeployment, Deployment } from './config.ts';
 
 export interface ComposeOptions {
@@ -38,6 +40,10 @@ export interface ComposeOptions {
   cacheResults?: boolean;
   /** Called after each ingest (the local server schedules compaction). */
   afterIngest?: (result: IngestResult) => void;
+  /** Local server: each ingest in a worker thread with its own heap limit (see local/workerIngest.ts). */
+  isolateIngest?: boolean;
+  /** The address leaders' links are made with (configured, never taken from a request's Host). */
+  publicOrigin?: () => string | undefined;
 }
 
 /** What every face needs to take in reports. */
@@ -95,10 +101,16 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   await ensureDimensions(store, catalog.catalog);
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
+  const deps = { store, catalog, clock };
+  const runOne = options.isolateIngest && deployment.kind === 'local'
+    ? createWorkerIngest(deployment, deps)
+    : (input: IngestInput) => ingestFile(input, deps);
+  // Bounded: one file read at a time, a known number waiting; a burst past it gets "retry later".
+  const queue = createIngestQueue(runOne);
   return {
     deployment, clock, store, catalog, lake, tokens,
     async ingest(input) {
-      const result = await ingestFile(input, { store, catalog, clock });
+      const result = await queue.ingest(input);
       await lake.publish(result);
       options.afterIngest?.(result);
       return result;
@@ -153,6 +165,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     ingest: services.ingest,
     now: services.clock.now,
     today: services.clock.today,
+    publicOrigin: options.publicOrigin ?? (() => process.env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined),
   });
   return { ...services, queries, engine, runner, app, close: () => engine.close() };
 }

@@ -23,6 +23,8 @@ export interface IngestInput {
   submittedBy?: string | null;
   /** A clerk's account may submit only for its own unit; a file naming another is refused. */
   allowedUnits?: string[];
+  /** Chosen by the caller when it must know the id before the ingest ends (an isolated worker). */
+  submissionId?: string;
 }
 
 export interface IngestDeps {
@@ -140,18 +142,36 @@ function report(errors: IngestError[]): ReportedError[] {
  * Partition files are written first and the submission record last: the record is the commit,
  * so a reader that joins on accepted submissions never sees half a file.
  */
+/** Why a name given for a file cannot be one (null when it can): for the HTTP layer's 400. */
+export function fileNameProblem(name: string): { vi: string; en: string } | null {
+  const base = basename(name.replace(/\\/g, '/'));
+  if (!base || base === '.' || base === '..') return { vi: 'tên tệp trống hoặc không hợp lệ', en: 'the file name is empty or not a name' };
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { vi: 'tên tệp chứa ký tự điều khiển', en: 'the file name holds control characters' };
+  if (Buffer.byteLength(base, 'utf8') > 255) return { vi: 'tên tệp dài quá 255 byte', en: 'the file name is longer than 255 bytes' };
+  return null;
+}
+
+/** The name a file is kept under: its last path segment, without control characters, never "." or "..". */
+function safeFileName(name: string): string {
+  let base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '');
+  while (Buffer.byteLength(base, 'utf8') > 255) base = base.slice(0, -1);
+  return base && base !== '.' && base !== '..' ? base : 'tep-bao-cao';
+}
+
 export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<IngestResult> {
-  const fileName = basename(input.fileName.replace(/\\/g, '/'));
+  const fileName = safeFileName(input.fileName);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const submittedAt = input.submittedAt ?? deps.clock.now();
 
   const earlier = await deps.store.get(lakeKeys.bySha256(sha256));
   if (earlier) {
     const previous = JSON.parse(Buffer.from(earlier).toString('utf8')) as IngestResult;
-    return { ...previous, file: fileName, duplicate_of: previous.submission_id };
+    // Bytes another unit sent before are not this clerk's to see: the unit is checked first.
+    const foreign = input.allowedUnits ? previous.partitions.filter((p) => !input.allowedUnits!.includes(p.unit)) : [];
+    if (foreign.length === 0) return { ...previous, file: fileName, duplicate_of: previous.submission_id };
   }
 
-  const submissionId = newSubmissionId(submittedAt);
+  const submissionId = input.submissionId ?? newSubmissionId(submittedAt);
   const format = sniffFormat(input.bytes, fileName);
   const today = deps.clock.today();
   const extraction = await extract(input.bytes, fileName, format, deps, today);
@@ -184,6 +204,43 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     }
   }
 
+  return commit({ input, fileName, sha256, submissionId, submittedAt, ingestedAt, sourceKey, format, layout: extraction.layout, rows: extraction.records.length, parts, errors }, deps);
+}
+
+/**
+ * The record of a file whose ingest never finished (its worker ran out of memory or time): the
+ * original is kept for whoever looks into it, and the submission is logged as rejected with why.
+ */
+export async function recordUnfinished(input: IngestInput & { submissionId: string }, error: IngestError, deps: IngestDeps): Promise<IngestResult> {
+  const fileName = safeFileName(input.fileName);
+  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const submittedAt = input.submittedAt ?? deps.clock.now();
+  const sourceKey = input.source?.key ?? lakeKeys.original(input.submissionId, fileName);
+  if (!input.source) await deps.store.put(sourceKey, input.bytes, { ifAbsent: true }).catch(() => undefined);
+  return commit({
+    input, fileName, sha256, submissionId: input.submissionId, submittedAt, ingestedAt: deps.clock.now(), sourceKey,
+    format: sniffFormat(input.bytes, fileName), layout: null, rows: 0, parts: new Map(), errors: [error],
+  }, deps);
+}
+
+interface Outcome {
+  input: IngestInput;
+  fileName: string;
+  sha256: string;
+  submissionId: string;
+  submittedAt: Date;
+  ingestedAt: Date;
+  sourceKey: string;
+  format: FileFormat;
+  layout: Layout | null;
+  rows: number;
+  parts: Map<string, KpiRecord[]>;
+  errors: IngestError[];
+}
+
+/** Writes the submission record (the commit), the answer kept for the API, and the duplicate index. */
+async function commit(o: Outcome, deps: IngestDeps): Promise<IngestResult> {
+  const { input, fileName, sha256, submissionId, submittedAt, ingestedAt, sourceKey, format, parts, errors } = o;
   const accepted = errors.length === 0;
   const partitions = [...parts.values()].map((r) => ({ unit: r[0]!.unit, period: r[0]!.period }))
     .sort((a, b) => (a.unit + a.period < b.unit + b.period ? -1 : 1));
@@ -191,10 +248,10 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     file: fileName,
     status: accepted ? 'accepted' : 'rejected',
     submission_id: submissionId,
-    rows: accepted ? extraction.records.length : 0,
+    rows: accepted ? o.rows : 0,
     partitions,
     errors: report(errors),
-    layout: extraction.layout,
+    layout: o.layout,
     format,
     sha256,
     duplicate_of: null,
@@ -210,7 +267,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     sha256,
     size_bytes: input.bytes.byteLength,
     format,
-    layout: extraction.layout,
+    layout: o.layout,
     status: result.status,
     units: JSON.stringify([...new Set(partitions.map((p) => p.unit))]),
     periods: JSON.stringify([...new Set(partitions.map((p) => p.period))].sort()),

@@ -14,8 +14,11 @@ export interface CachedResult {
 }
 
 export interface QueryRunner {
-  /** The lake's version; when it moved, the engine re-reads the lake once, whoever asks meanwhile. */
-  lakeVersion(): Promise<string>;
+  /**
+   * The lake version the engine answers from. When the lake moved, the engine re-reads it once,
+   * whoever asks meanwhile; a caller waits for that at most `waitMs` (0 for /health).
+   */
+  lakeVersion(waitMs?: number): Promise<string>;
   /** A saved query with bound parameters, through the cache. */
   run(query: SavedQuery, params: Record<string, ParamValue>): Promise<CachedResult>;
   /** Ad-hoc SQL (submission lists): never cached, but over the current lake. */
@@ -25,6 +28,11 @@ export interface QueryRunner {
 }
 
 const CACHE_LIMIT = 500;
+/**
+ * How long a request waits for the engine to catch up with a new lake version before it is
+ * answered from the previous one (the engine keeps serving it while it reads the new lake).
+ */
+const CATCH_UP_WAIT_MS = 1000;
 /** How stale the lake version may be when read for a request: another process may have ingested. */
 const VERSION_TTL_MS = 250;
 
@@ -38,7 +46,7 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
   let catchingUp: Promise<void> | null = null;
   let versionRead: { version: string; at: number } | null = null;
 
-  async function lakeVersion(): Promise<string> {
+  async function lakeVersion(waitMs = CATCH_UP_WAIT_MS): Promise<string> {
     // Read at most every VERSION_TTL_MS under load; this process's own submissions read it at once.
     if (!versionRead || Date.now() - versionRead.at > VERSION_TTL_MS) {
       const v = await deps.store.get(lakeKeys.lakeVersion);
@@ -49,10 +57,12 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
       catchingUp ??= deps.engine.refresh().then(() => {
         engineVersion = version;
         cache.clear();
-      }).finally(() => { catchingUp = null; });
-      await catchingUp;
+      }).catch((error) => console.error('engine refresh:', error)).finally(() => { catchingUp = null; });
+      // The first read waits; later ones are answered from the previous version past a second.
+      if (engineVersion === null) await catchingUp;
+      else await Promise.race([catchingUp, new Promise((r) => setTimeout(r, waitMs).unref())]);
     }
-    return version;
+    return engineVersion ?? version;
   }
 
   return {

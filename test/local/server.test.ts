@@ -56,18 +56,18 @@ describe('npm start', () => {
     expect(tokenFile.mode & 0o077).toBe(0);
   });
 
-  it('ingests a file dropped in the upload folder within 2 seconds, and says what became of it', async () => {
+  it('ingests a file dropped in the upload folder once it has stopped changing, and says what became of it', async () => {
     const started = Date.now();
     await writeFile(join(dataDir, 'uploads', 'Báo cáo Yên Phương Quý IV.csv'), csvBytes('Đơn vị: Xã Yên Phương\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,90,100\n'));
     let processed: string[] = [];
-    while (Date.now() - started < 5000) {
+    while (Date.now() - started < 8000) {
       processed = (await readdir(join(dataDir, 'uploads', 'processed'))).filter((f) => f.endsWith('.txt'));
       if (processed.length) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const elapsed = Date.now() - started;
     expect(processed).toHaveLength(1);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(5000); // two seconds without change, then the ingest
     expect(await readFile(join(dataDir, 'uploads', 'processed', processed[0]!), 'utf8')).toMatch(/^ĐÃ NHẬN \/ ACCEPTED/);
     const rows = (await (await fetch(`${base}/api/queries/missing_submissions?period=2024-Q4`, { headers: { Authorization: `Bearer ${token}` } })).json()) as unknown[];
     expect(rows).toEqual([]);

@@ -26,57 +26,81 @@ function arrowColumn(type: DuckDBType, values: unknown[], DuckDBTypeId: DuckDbMo
   }
 }
 
-/**
- * DuckDB in-process over the local lake: one database, a few connections reused in turn.
- * Results come back as Arrow tables, whatever format they are rendered to afterwards.
- */
-export class DuckDbEngine implements QueryEngine {
-  private readonly idle: DuckDBConnection[] = [];
+/** One DuckDB database with its views over the lake as it was when they were defined, and its connections. */
+class Generation {
+  private readonly idle: DuckDBConnection[];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private active = 0;
+  private retired = false;
 
-  private refreshing: Promise<void> | null = null;
-
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly defineViews: (c: DuckDBConnection) => Promise<void>,
-    connections: DuckDBConnection[],
-    private readonly typeIds: DuckDbModule['DuckDBTypeId'],
-  ) {
-    this.idle.push(...connections);
+  constructor(private readonly instance: DuckDBInstance, connections: DuckDBConnection[]) {
+    this.idle = connections;
   }
 
-  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path). */
-  static async open(dataDir: string, poolSize = 4, defineViews?: (c: DuckDBConnection) => Promise<void>): Promise<DuckDbEngine> {
-    const duckdb = await loadDuckDb();
-    const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
-    const connections = await Promise.all(Array.from({ length: poolSize }, () => instance.connect()));
-    const engine = new DuckDbEngine(instance, defineViews ?? ((c) => defineLakeTables(c, dataDir)), connections, duckdb.DuckDBTypeId);
-    await engine.refresh();
-    return engine;
-  }
-
-  private acquire(): Promise<DuckDBConnection> {
+  acquire(): Promise<DuckDBConnection> {
+    this.active++;
     const c = this.idle.pop();
     return c ? Promise.resolve(c) : new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private release(c: DuckDBConnection): void {
+  release(c: DuckDBConnection): void {
+    this.active--;
     const next = this.waiting.shift();
     if (next) next(c);
     else this.idle.push(c);
+    if (this.retired && this.active === 0) this.close();
   }
 
-  /** One refresh at a time: callers arriving meanwhile share it (two would conflict on the catalog). */
+  /** Closed once the queries that began on it have ended. */
+  retire(): void {
+    this.retired = true;
+    if (this.active === 0) this.close();
+  }
+
+  close(): void {
+    for (const c of this.idle.splice(0)) c.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * DuckDB in-process over the local lake, double-buffered: a refresh builds a new database with
+ * views over the lake as it is now (kpi_current materialised), while queries go on answering from
+ * the current one; the new one takes over when ready, and the old closes when its last query ends.
+ * Results come back as Arrow tables, whatever format they are rendered to afterwards.
+ */
+export class DuckDbEngine implements QueryEngine {
+  private current: Generation | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly duckdb: DuckDbModule,
+    private readonly defineViews: (c: DuckDBConnection) => Promise<void>,
+    private readonly poolSize: number,
+  ) {}
+
+  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path). */
+  static async open(dataDir: string, poolSize = 4, defineViews?: (c: DuckDBConnection) => Promise<void>): Promise<DuckDbEngine> {
+    const engine = new DuckDbEngine(await loadDuckDb(), defineViews ?? ((c) => defineLakeTables(c, dataDir)), poolSize);
+    await engine.refresh();
+    return engine;
+  }
+
+  /** One refresh at a time: callers arriving meanwhile share it. */
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
-      const c = await this.acquire();
+      const instance = await this.duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
       try {
-        await this.defineViews(c);
-      } finally {
-        this.release(c);
-        this.refreshing = null;
+        const connections = await Promise.all(Array.from({ length: this.poolSize }, () => instance.connect()));
+        await this.defineViews(connections[0]!);
+        const previous = this.current;
+        this.current = new Generation(instance, connections);
+        previous?.retire();
+      } catch (error) {
+        instance.closeSync();
+        throw error;
       }
-    })();
+    })().finally(() => { this.refreshing = null; });
     return this.refreshing;
   }
 
@@ -87,21 +111,23 @@ export class DuckDbEngine implements QueryEngine {
       if (!(name in params)) throw new Error(`parameter ${name} has no value`);
       bound[name] = params[name]!;
     }
-    const c = await this.acquire();
+    const generation = this.current!;
+    const c = await generation.acquire();
     try {
       const reader = await c.runAndReadAll(compiled.sql, bound);
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const columns = reader.getColumnsJS();
       // An empty result has no chunks, hence no column arrays.
-      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i] ?? [], this.typeIds)])));
+      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i] ?? [], this.duckdb.DuckDBTypeId)])));
     } finally {
-      this.release(c);
+      generation.release(c);
     }
   }
 
   async close(): Promise<void> {
-    for (const c of this.idle) c.closeSync();
-    this.instance.closeSync();
+    await this.refreshing?.catch(() => undefined);
+    this.current?.retire();
+    this.current = null;
   }
 }

@@ -1,4 +1,5 @@
 import { loadDuckDb } from './loadDuckDb.ts';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -18,13 +19,24 @@ export interface CompactionManifest {
 export const MANIFEST_KEY = 'lake/compacted/manifest.json';
 const EMPTY: CompactionManifest = { generation: 0, kpi_values: {}, submissions: null };
 
+/**
+ * The compaction manifest, trusted only as far as the files it names exist: a period whose
+ * compacted file is gone is read raw again (and compacted anew), never an error for readers.
+ */
 export async function readManifest(dataDir: string): Promise<CompactionManifest> {
+  let manifest: CompactionManifest;
   try {
-    return JSON.parse(await readFile(join(dataDir, MANIFEST_KEY), 'utf8')) as CompactionManifest;
+    manifest = JSON.parse(await readFile(join(dataDir, MANIFEST_KEY), 'utf8')) as CompactionManifest;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.error(`compaction manifest unreadable, reading the raw files: ${(error as Error).message}`);
+    return EMPTY;
   }
+  const kept = Object.entries(manifest.kpi_values ?? {}).filter(([, entry]) => existsSync(join(dataDir, entry.file)));
+  return {
+    generation: manifest.generation ?? 0,
+    kpi_values: Object.fromEntries(kept),
+    submissions: manifest.submissions && existsSync(join(dataDir, manifest.submissions.file)) ? manifest.submissions : null,
+  };
 }
 
 /** The raw lake as it is on disk: submission ids per period, and every submission id. */
@@ -33,7 +45,15 @@ export interface RawLake {
   submissions: string[];
 }
 
+/**
+ * The raw lake as readers may see it: the submission records, and the partition files of those
+ * submissions only. The record is the commit: a partition file without one (a crash between the
+ * two) is never read, whatever it holds, until recovery removes it.
+ */
 export async function scanRawLake(dataDir: string): Promise<RawLake> {
+  const submissions = (await readdir(join(dataDir, 'lake/submissions')).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.parquet') && !f.startsWith('.')).map((f) => f.slice(0, -'.parquet'.length));
+  const committed = new Set(submissions);
   const periods = new Map<string, { submissions: Set<string>; files: string[] }>();
   const kpiRoot = join(dataDir, 'lake/kpi_values');
   const units = await readdir(kpiRoot).catch(() => [] as string[]);
@@ -44,15 +64,15 @@ export async function scanRawLake(dataDir: string): Promise<RawLake> {
       const period = periodDir.slice('period='.length);
       let entry = periods.get(period);
       if (!entry) periods.set(period, (entry = { submissions: new Set(), files: [] }));
-      for (const file of await readdir(join(kpiRoot, unitDir, periodDir))) {
+      for (const file of await readdir(join(kpiRoot, unitDir, periodDir)).catch(() => [] as string[])) {
         if (!file.endsWith('.parquet') || file.startsWith('.')) continue;
-        entry.submissions.add(file.slice(0, -'.parquet'.length));
+        const id = file.slice(0, -'.parquet'.length);
+        if (!committed.has(id)) continue;
+        entry.submissions.add(id);
         entry.files.push(join(kpiRoot, unitDir, periodDir, file));
       }
     }
   }
-  const submissions = (await readdir(join(dataDir, 'lake/submissions')).catch(() => [] as string[]))
-    .filter((f) => f.endsWith('.parquet') && !f.startsWith('.')).map((f) => f.slice(0, -'.parquet'.length));
   return { periods, submissions };
 }
 
@@ -64,6 +84,7 @@ export function planReads(raw: RawLake, manifest: CompactionManifest, dataDir: s
   const rawKpi: string[] = [];
   const stale: string[] = [];
   for (const [period, entry] of raw.periods) {
+    if (entry.files.length === 0) continue; // an empty folder (a crash, a rolled-back write): nothing to read
     const compacted = manifest.kpi_values[period];
     if (compacted && sameSet(entry.submissions, compacted.submissions)) compactedKpi.push(join(dataDir, compacted.file));
     else { rawKpi.push(...entry.files); stale.push(period); }

@@ -18,18 +18,22 @@ export function decodeCsv(bytes: Uint8Array): string {
 }
 
 const DELIMITERS = [',', ';', '\t'] as const;
+const DETECT_PREFIX_CHARS = 64 * 1024;
+/** A report's row is a few hundred characters; a record past this is not a table. */
+export const MAX_RECORD_CHARS = 100_000;
 
 /**
  * Comma, semicolon (Excel in locales with a decimal comma) or tab: the one that splits the
  * first lines into the same number of fields most often, and into the most fields.
  */
 export function detectDelimiter(text: string): string {
-  const sample = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 30).join('\n');
+  // A bounded prefix: a file of one 50 MB line must not be parsed three times to choose.
+  const sample = text.slice(0, DETECT_PREFIX_CHARS).split(/\r?\n/).filter((l) => l.trim()).slice(0, 30).join('\n');
   let best: { delimiter: string; score: number } = { delimiter: ',', score: -1 };
   for (const delimiter of DELIMITERS) {
     let records: string[][];
     try {
-      records = parse(sample, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
+      records = parse(sample, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS }) as string[][];
     } catch {
       continue;
     }
@@ -51,10 +55,13 @@ export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
   try {
     // Plain arrays are several times faster than csv-parse's per-record info; line numbers are
     // recounted below (a quoted field may span lines).
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: 1_000_000 }) as string[][];
+    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS }) as string[][];
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new RejectedFileError(ingestError('CSV_MALFORMED', { sheet: fileName }, { detail }));
+    const e = error as { code?: string; lines?: number; message?: string };
+    if (e.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new RejectedFileError(ingestError('CSV_LINE_TOO_LONG', { sheet: fileName }, { limit: MAX_RECORD_CHARS.toLocaleString('vi-VN'), line: e.lines ?? 1 }));
+    }
+    throw new RejectedFileError(ingestError('CSV_MALFORMED', { sheet: fileName }, { detail: e.message ?? String(error) }));
   }
   if (records.length > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
   const rows: SheetRow[] = [];

@@ -42,9 +42,13 @@ export class FsObjectStore implements ObjectStore {
     try {
       await handle.writeFile(body);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (error) {
+      // A full disk: the half-written temporary file goes, not only the promise.
+      await handle.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
     try {
       if (options.ifAbsent) {
         // link() fails when the name exists, where rename() would replace it.

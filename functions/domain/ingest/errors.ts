@@ -48,9 +48,17 @@ export const ERROR_MESSAGES = {
     vi: () => 'Tệp CSV không đúng mã UTF-8. Trong Excel chọn "Lưu thành" dạng "CSV UTF-8 (Comma delimited)" rồi gửi lại.',
     en: () => 'The CSV file is not UTF-8. In Excel use "Save As" with "CSV UTF-8 (Comma delimited)" and submit that.',
   },
+  CSV_LINE_TOO_LONG: {
+    vi: (a) => `Một dòng của tệp CSV dài hơn ${a.limit} ký tự (dòng ${a.line}); tệp không phải bảng báo cáo hoặc bị hỏng.`,
+    en: (a) => `A line of the CSV file is longer than ${a.limit} characters (line ${a.line}); it is not a report table, or it is damaged.`,
+  },
   CSV_MALFORMED: {
     vi: (a) => `Tệp CSV sai cấu trúc: ${a.detail}.`,
     en: (a) => `The CSV file is malformed: ${a.detail}.`,
+  },
+  FILE_TOO_COMPLEX: {
+    vi: (a) => `Tệp cần nhiều bộ nhớ hoặc thời gian hơn mức cho phép (${a.detail}) nên không được xử lý; một báo cáo thường nhỏ hơn nhiều. Hãy kiểm tra tệp (trang ẩn, vùng dữ liệu thừa) rồi gửi lại.`,
+    en: (a) => `The file needs more memory or time than allowed (${a.detail}) and was not processed; a report is usually far smaller. Check it (hidden sheets, stray data) and resubmit.`,
   },
   SHARED_STRINGS_TOO_LARGE: {
     vi: (a) => `Bảng tính chứa quá nhiều chuỗi văn bản (${a.detail}); một báo cáo không cần nhiều như vậy.`,

@@ -43,12 +43,18 @@ function check(spec: ParamSpec, raw: string, catalog: CatalogIndex): { value: Pa
       return indicator ? { value: indicator.code } : { vi: `không có chỉ số mã "${raw}"`, en: `no indicator with code "${raw}"` };
     }
     case 'date':
-      return DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? { value: raw } : { vi: `"${raw}" không phải ngày YYYY-MM-DD`, en: `"${raw}" is not a date YYYY-MM-DD` };
+      // A real day of the calendar: 2024-02-30 matches the pattern, and Date.parse rolls it over.
+      return DATE.test(raw) && isCalendarDate(raw) ? { value: raw } : { vi: `"${raw}" không phải ngày có thật dạng YYYY-MM-DD`, en: `"${raw}" is not a real date YYYY-MM-DD` };
     case 'integer':
       return /^-?\d{1,9}$/.test(raw) ? { value: Number(raw) } : { vi: `"${raw}" không phải số nguyên`, en: `"${raw}" is not a whole number` };
     case 'text':
       return raw.length <= 200 ? { value: raw } : { vi: 'quá dài', en: 'too long' };
   }
+}
+
+function isCalendarDate(text: string): boolean {
+  const at = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === text;
 }
 
 /**

@@ -12,22 +12,27 @@ export function registerLinkApi(app: Hono<Env>, deps: HttpDeps): void {
   app.post('/api/links', async (c) => {
     const principal = c.get('principal');
     if (principal.role !== 'analyst') return problem(c, { status: 403, code: 'FORBIDDEN', vi: 'Chỉ chuyên viên phân tích được tạo liên kết', en: 'Only analysts may create links' });
-    let body: { query?: string; params?: Record<string, string>; expires_in?: number };
+    let body: { query?: unknown; params?: unknown; expires_in?: unknown };
+    const invalid = () => problem(c, { status: 400, code: 'INVALID_BODY', vi: 'Nội dung phải là JSON {query, params, expires_in}', en: 'The body must be JSON {query, params, expires_in}' });
     try {
       body = await c.req.json();
     } catch {
-      return problem(c, { status: 400, code: 'INVALID_BODY', vi: 'Nội dung phải là JSON {query, params, expires_in}', en: 'The body must be JSON {query, params, expires_in}' });
+      return invalid();
     }
-    const query = body.query ? deps.queries.get(body.query) : undefined;
+    // null, an array, a string: JSON, but not the object asked for.
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid();
+    if (body.params !== undefined && (!body.params || typeof body.params !== 'object' || Array.isArray(body.params))) return invalid();
+    const query = typeof body.query === 'string' ? deps.queries.get(body.query) : undefined;
     if (!query) return problem(c, { status: 404, code: 'QUERY_NOT_FOUND', vi: 'Không có truy vấn này', en: 'No such saved query' });
     const expiresIn = Number(body.expires_in ?? 30 * 24 * 3600);
     if (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > MAX_LINK_SECONDS) {
       return problem(c, { status: 400, code: 'INVALID_EXPIRY', vi: 'expires_in là số giây, từ 60 đến 1 năm', en: 'expires_in is seconds, from 60 to one year' });
     }
-    const params = resolveParams(query, Object.fromEntries(Object.entries(body.params ?? {}).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
+    const params = resolveParams(query, Object.fromEntries(Object.entries((body.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
     const now = deps.now();
     const { token, grant } = signLink({ query: query.name, params, exp: Math.floor(now.getTime() / 1000) + expiresIn, by: principal.id, by_name: principal.name }, deps.linkSecret);
-    const url = `${new URL(c.req.url).origin}/l/${token}`;
+    // The configured public address, never the request's Host header (which a client chooses).
+    const url = `${deps.publicOrigin?.() ?? new URL(c.req.url).origin}/l/${token}`;
     const records = await deps.links.list();
     await deps.links.save([...records, { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
     return c.json({ id: grant.id, url, query: query.name, params, expires_at: new Date(grant.exp * 1000).toISOString() }, 201);

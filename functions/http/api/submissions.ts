@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { lakeKeys } from '../../domain/lakeKeys.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
-import type { IngestResult } from '../../services/ingestFile.ts';
+import { fileNameProblem, type IngestResult } from '../../services/ingestFile.ts';
+import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
 
@@ -51,16 +52,25 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
   app.put('/api/submissions', uploadLimit, async (c) => {
     const principal = c.get('principal');
     const fileName = c.req.query('filename');
-    if (!fileName || fileName.length > 255) {
+    if (!fileName) {
       return problem(c, { status: 400, code: 'FILENAME_REQUIRED', vi: 'Cần tham số filename (tên tệp)', en: 'The filename parameter is required' });
     }
+    const bad = fileNameProblem(fileName);
+    if (bad) return problem(c, { status: 400, code: 'FILENAME_INVALID', vi: `Tên tệp không dùng được: ${bad.vi}`, en: `The file name cannot be used: ${bad.en}` });
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const result = await deps.ingest({
-      bytes,
-      fileName,
-      submittedBy: principal.id,
-      allowedUnits: principal.role === 'staff' && principal.unit ? [principal.unit] : undefined,
-    });
+    let result;
+    try {
+      result = await deps.ingest({
+        bytes,
+        fileName,
+        submittedBy: principal.id,
+        allowedUnits: principal.role === 'staff' && principal.unit ? [principal.unit] : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof IngestQueueFullError)) throw error;
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return problem(c, { status: 503, code: 'BUSY', vi: `Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ${error.retryAfterSeconds} giây`, en: `The server is processing many files; send it again in ${error.retryAfterSeconds} seconds` });
+    }
     deps.runner.lakeChanged();
     return c.json(result, result.status === 'accepted' ? (result.duplicate_of ? 200 : 201) : 422);
   });

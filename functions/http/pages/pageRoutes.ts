@@ -38,6 +38,8 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const type = c.res.headers.get('content-type') ?? '';
     if (type.startsWith('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
     if (type.startsWith('image/svg+xml')) c.res.headers.set('Content-Security-Policy', SVG_CSP);
+    // Pages, charts and downloads of analysts and leaders are never kept by a browser or a proxy.
+    if (/^\/(q|l)(\/|$)/.test(c.req.path)) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
   app.get('/assets/chiso.css', (c) => {
@@ -75,7 +77,8 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const section = await sectionAt(query, params, index);
     const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c)));
     if (!svg) return c.text('', 404);
-    c.header('Cache-Control', 'private, max-age=300');
+    // Never kept: a revoked link's chart must not be shown from a cache.
+    c.header('Cache-Control', 'private, no-store');
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
   }
 

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compactLake } from '../../adapters/duckdb/compactLake.ts';
+import { recoverFsLake } from '../../adapters/stores/recoverFsLake.ts';
 import { signLink } from '../../domain/access/signedLinks.ts';
 import { StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../../services/accessStore.ts';
 import { loadDemoOnce } from '../../services/loadDemo.ts';
@@ -24,7 +25,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
         .catch((error) => console.error('compaction:', error));
     }, 1000);
   };
-  const services = await composeQuery(config, { afterIngest: scheduleCompaction });
+  await recoverAtStart(config.dataDir, env.CHISO_RECOVERY_GRACE_MS ? Number(env.CHISO_RECOVERY_GRACE_MS) : undefined);
+  let origin: string | undefined = env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
+  const services = await composeQuery(config, { afterIngest: scheduleCompaction, isolateIngest: true, publicOrigin: () => origin });
   const analystToken = await services.tokens.localAnalyst();
   if (env.CHISO_DEMO !== '0') {
     const demo = await loadDemoOnce(services.store, services.ingest);
@@ -34,7 +37,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     }
   }
   clearTimeout(timer);
-  await compactLake(config.dataDir);
+  await compactAtStart(config.dataDir);
   await services.engine.refresh();
   const { app, ingest } = services;
   const uploads = join(config.dataDir, 'uploads');
@@ -48,6 +51,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://127.0.0.1:${port}`;
+  origin ??= base;
   console.log(`chiso: ${base}
   ${base}/health
   ${base}/api/queries                     (Authorization: Bearer <token>)
@@ -66,6 +70,28 @@ analyst token: ${analystToken}`);
     await services.close();
   };
   return { app, port, stop, analystToken, config };
+}
+
+/**
+ * Start-up never depends on the lake being tidy: what a crash left is removed (older than a
+ * grace period), and a compaction that fails is logged and skipped: readers use the raw files.
+ */
+async function recoverAtStart(dataDir: string, graceMs?: number): Promise<void> {
+  try {
+    const r = await recoverFsLake(dataDir, { graceMs });
+    const removed = r.tempFiles + r.orphanFiles + r.orphanOriginals + r.emptyFolders;
+    if (removed) console.log(`dọn dẹp / recovered: ${r.tempFiles} temporary, ${r.orphanFiles} uncommitted partition files, ${r.orphanOriginals} originals, ${r.emptyFolders} empty folders`);
+  } catch (error) {
+    console.error('recovery:', error);
+  }
+}
+
+async function compactAtStart(dataDir: string): Promise<void> {
+  try {
+    await compactLake(dataDir);
+  } catch (error) {
+    console.error('compaction skipped at start / bỏ qua nén dữ liệu:', error);
+  }
 }
 
 /** A signed link to the demo scorecard, made like POST /api/links would, so a first look needs no curl. */

@@ -1,10 +1,16 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeLocation } from '../../domain/ingest/errors.ts';
+import { LIMITS } from '../../domain/limits.ts';
 import type { IngestInput, IngestResult } from '../../services/ingestFile.ts';
 
-const SETTLE_MS = 150;
+/** A file is taken only once its size and time have not changed for this long. */
+const STABLE_MS = 2000;
+const POLL_MS = 250;
+/** Names a writer uses while it is still writing, and folders of this watcher. */
+const IN_PROGRESS = /^(\.|~\$)|\.(partial|part|tmp|crdownload|download)$/i;
+const OWN_FOLDERS = new Set(['processed', 'processing', 'failed']);
 
 /** What a clerk reads beside her file: accepted, or which cells to fix, in both languages. */
 export function resultText(r: IngestResult): string {
@@ -21,47 +27,108 @@ export function resultText(r: IngestResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const stamp = () => new Date().toISOString().replace(/[-:.]/g, '');
+
 /**
- * Watches the upload folder: a file dropped there is ingested once it stops growing, then moved
- * to uploads/processed/, with a .txt beside it saying what became of it.
+ * Watches the upload folder. A file is taken once it has stopped changing (size and time stable
+ * for two seconds; names like *.partial are left alone until renamed), moved into processing/,
+ * read, checked again to be the bytes that were read, ingested, then moved to processed/ with a
+ * .txt saying what became of it. What is not a plain file (a symlink, a FIFO, a folder) or is too
+ * large is moved to failed/ with a .txt saying why, unread. A file still in processing/ at start
+ * is one whose ingest never finished (the server stopped or crashed on it): it goes to failed/,
+ * not through the pipeline again, so one file cannot crash the server at every start.
  */
 export async function watchUploads(
   dir: string,
   ingest: (input: IngestInput) => Promise<IngestResult>,
   onResult: (r: IngestResult) => void,
 ): Promise<FSWatcher> {
-  const done = join(dir, 'processed');
-  await mkdir(done, { recursive: true });
+  const [done, processing, failed] = ['processed', 'processing', 'failed'].map((d) => join(dir, d)) as [string, string, string];
+  for (const d of [done, processing, failed]) await mkdir(d, { recursive: true, mode: 0o700 });
   const pending = new Map<string, NodeJS.Timeout>();
   let queue = Promise.resolve();
 
+  const refuse = async (from: string, name: string, vi: string, en: string) => {
+    const stem = `${stamp()}__${name}`;
+    await rename(from, join(failed, stem));
+    await writeFile(join(failed, `${stem}.txt`), `KHÔNG XỬ LÝ / NOT PROCESSED\n${name}\n${vi}\n${en}\n`, { mode: 0o600 });
+    console.log(`✗ ${name}: ${en}`);
+  };
+
+  for (const name of await readdir(processing)) {
+    await refuse(join(processing, name), name,
+      'Máy chủ đã dừng khi đang đọc tệp này nên tệp chưa được tiếp nhận. Hãy kiểm tra tệp rồi đặt lại vào thư mục nộp báo cáo.',
+      'The server stopped while reading this file, so it was not taken in. Check the file and drop it into the upload folder again.');
+  }
+
+  /** Waits until the file has not changed for STABLE_MS; null when it went away or is not a file. */
+  const settle = async (path: string) => {
+    let last = await lstat(path);
+    let since = Date.now();
+    while (Date.now() - since < STABLE_MS) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const now = await lstat(path);
+      if (now.size !== last.size || now.mtimeMs !== last.mtimeMs || now.ino !== last.ino) {
+        last = now;
+        since = Date.now();
+      }
+    }
+    return last;
+  };
+
   const handle = async (name: string) => {
     const path = join(dir, name);
-    let size: number;
+    let info;
     try {
-      const s = await stat(path);
-      if (!s.isFile()) return;
-      size = s.size;
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
-      if ((await stat(path)).size !== size) return schedule(name); // still being copied
+      info = await lstat(path);
     } catch {
       return; // moved or deleted meanwhile
     }
-    const bytes = await readFile(path);
-    const result = await ingest({ bytes, fileName: name, submittedBy: 'upload-folder' });
-    const stem = `${result.submission_id || Date.now()}__${name}`;
-    await rename(path, join(done, stem));
-    await writeFile(join(done, `${stem}.txt`), resultText(result));
+    if (info.isDirectory() && OWN_FOLDERS.has(name)) return;
+    if (!info.isFile()) {
+      const kind = info.isSymbolicLink() ? ['liên kết (symlink)', 'a symbolic link'] : info.isDirectory() ? ['thư mục', 'a folder'] : ['tệp đặc biệt', 'a special file'];
+      return refuse(path, name, `Đây là ${kind[0]}, không phải tệp báo cáo; chỉ nhận tệp .xlsx hoặc .csv thật.`, `This is ${kind[1]}, not a report file; only real .xlsx or .csv files are taken.`);
+    }
+    if (info.size > LIMITS.maxFileBytes) {
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      return refuse(path, name, `Tệp quá lớn (${mb(info.size)}); giới hạn là ${mb(LIMITS.maxFileBytes)}.`, `The file is too large (${mb(info.size)}); the limit is ${mb(LIMITS.maxFileBytes)}.`);
+    }
+    let settled;
+    try {
+      settled = await settle(path);
+    } catch {
+      return;
+    }
+    if (!settled.isFile()) return schedule(name);
+    const taken = join(processing, name);
+    await rename(path, taken);
+    const bytes = await readFile(taken);
+    const after = await stat(taken);
+    if (after.size !== bytes.length || after.mtimeMs !== settled.mtimeMs || after.size !== settled.size) {
+      // Still being written after all: give it back and wait again.
+      await rename(taken, path).catch(() => undefined);
+      return schedule(name);
+    }
+    let result: IngestResult;
+    try {
+      result = await ingest({ bytes, fileName: name, submittedBy: 'upload-folder' });
+    } catch (error) {
+      console.error(`upload ${name}:`, error);
+      return refuse(taken, name, 'Không xử lý được tệp này do lỗi hệ thống; hãy báo cho cán bộ phụ trách.', 'This file could not be processed because of a system error; tell the person in charge.');
+    }
+    const stem = `${result.submission_id || stamp()}__${name}`;
+    await rename(taken, join(done, stem));
+    await writeFile(join(done, `${stem}.txt`), resultText(result), { mode: 0o600 });
     onResult(result);
   };
 
   const schedule = (name: string) => {
-    if (name.startsWith('.') || name.startsWith('~$') || name === 'processed') return;
+    if (IN_PROGRESS.test(name) || OWN_FOLDERS.has(name)) return;
     clearTimeout(pending.get(name));
     pending.set(name, setTimeout(() => {
       pending.delete(name);
       queue = queue.then(() => handle(name)).catch((error) => console.error(`upload ${name}:`, error));
-    }, SETTLE_MS));
+    }, 100));
   };
 
   const watcher = watch(dir, (_event, name) => { if (name) schedule(name.toString()); });

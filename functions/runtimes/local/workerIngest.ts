@@ -1,0 +1,107 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ingestError } from '../../domain/ingest/errors.ts';
+import { ingestFile, newSubmissionId, recordUnfinished, type IngestDeps, type IngestInput, type IngestResult } from '../../services/ingestFile.ts';
+import type { LocalDeployment } from '../config.ts';
+
+export interface WorkerLimits {
+  /** V8 old-generation heap of the worker: a file needing more is refused, the server lives. */
+  heapMb: number;
+  /** A file taking longer than this is stopped and refused. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_WORKER: WorkerLimits = { heapMb: 512, timeoutMs: 5 * 60_000 };
+
+/**
+ * Runs each ingest in a worker thread with its own heap limit, one file at a time, so that
+ * parsing never holds the server's event loop (/health answers during any ingest) and a file that
+ * exhausts its heap or its time fails alone: the worker is replaced, whatever it wrote of that
+ * submission is removed, and the submission is recorded as rejected with why.
+ */
+export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps, limits: WorkerLimits = DEFAULT_WORKER) {
+  let worker: { thread: Worker; ready: Promise<void> } | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: IngestResult) => void; reject: (e: Error) => void }>();
+
+  const start = () => {
+    const source = new URL('./ingestWorker.mjs', import.meta.url);
+    const thread = new Worker(source, {
+      workerData: deployment,
+      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
+    });
+    thread.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      thread.once('error', reject);
+      thread.on('message', (m: { ready?: boolean; id?: number; result?: IngestResult; error?: string }) => {
+        if (m.ready) return resolve();
+        const job = pending.get(m.id!);
+        if (!job) return;
+        pending.delete(m.id!);
+        if (m.result) job.resolve(m.result);
+        else job.reject(new Error(m.error ?? 'ingest failed'));
+      });
+    });
+    const failAll = (why: Error) => {
+      for (const [, job] of pending) job.reject(why);
+      pending.clear();
+      if (worker?.thread === thread) worker = null;
+    };
+    thread.on('error', failAll);
+    thread.on('exit', (code) => failAll(Object.assign(new Error(`ingest worker exited (${code})`), { code: 'WORKER_EXIT' })));
+    return { thread, ready };
+  };
+
+  /** Removes what a worker that died may have written of a submission (its record never was). */
+  const removePartial = async (submissionId: string) => {
+    const root = join(deployment.dataDir, 'lake/kpi_values');
+    for (const unit of await readdir(root).catch(() => [] as string[])) {
+      for (const period of await readdir(join(root, unit)).catch(() => [] as string[])) {
+        await rm(join(root, unit, period, `${submissionId}.parquet`), { force: true });
+      }
+    }
+  };
+
+  return async function ingest(input: IngestInput): Promise<IngestResult> {
+    const submittedAt = input.submittedAt ?? deps.clock.now();
+    const job: IngestInput = { ...input, submittedAt, submissionId: input.submissionId ?? newSubmissionId(submittedAt) };
+    worker ??= start();
+    const current = worker;
+    try {
+      await current.ready;
+    } catch (error) {
+      // The worker could not start at all: ingest in this thread rather than lose the file.
+      if (worker === current) worker = null;
+      console.error('ingest worker did not start; ingesting in the server thread:', error);
+      return ingestFile(job, deps);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<IngestResult>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        timer = setTimeout(() => {
+          pending.delete(id);
+          reject(Object.assign(new Error('ingest timed out'), { code: 'WORKER_TIMEOUT' }));
+          void current.thread.terminate();
+        }, limits.timeoutMs);
+        // The bytes are copied to the worker: the caller's buffer stays the caller's.
+        current.thread.postMessage({ id, input: job });
+      });
+    } catch (error) {
+      // The worker ran out of heap or time, died, or failed to write: this file fails alone.
+      if (worker === current) worker = null;
+      void current.thread.terminate();
+      await removePartial(job.submissionId!);
+      const code = (error as { code?: string }).code;
+      const why = code === 'WORKER_TIMEOUT' ? ingestError('FILE_TOO_COMPLEX', {}, { detail: `> ${Math.round(limits.timeoutMs / 1000)} s` })
+        : code === 'ERR_WORKER_OUT_OF_MEMORY' || code === 'WORKER_EXIT' ? ingestError('FILE_TOO_COMPLEX', {}, { detail: `> ${limits.heapMb} MB` })
+        : ingestError('WRITE_FAILED', {}, { detail: (error as Error).message.slice(0, 200) });
+      console.error(`ingest of ${input.fileName} failed in its worker (${code ?? (error as Error).message}); recorded as rejected`);
+      return recordUnfinished({ ...job, submissionId: job.submissionId! }, why, deps);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
