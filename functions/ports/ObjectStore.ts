@@ -4,7 +4,8 @@ export interface ObjectStore {
   /** Writes atomically: readers see the whole object or none. `ifAbsent` refuses to replace one. */
   put(key: string, body: Uint8Array | string, options?: { ifAbsent?: boolean; contentType?: string }): Promise<void>;
   delete(key: string): Promise<void>;
-  list(prefix: string): AsyncIterable<{ key: string; size: number }>;
+  /** Keys under a prefix, with size and, where the store knows it, when last written. */
+  list(prefix: string): AsyncIterable<{ key: string; size: number; modified?: Date }>;
 }
 
 /** `put` with ifAbsent found the key taken: two writers raced, or the object is immutable. */

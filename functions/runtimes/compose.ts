@@ -29,6 +29,7 @@ import { ensureDimensions } from '../services/dimensions.ts';
 import { ingestFile, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
 import { createIngestQueue } from '../services/ingestQueue.ts';
+import { sweepUncommitted } from '../services/sweepLake.ts';
 import { createQueryRunner, type QueryRunner } from '../services/savedQueryRunner.ts';
 import { createWorkerIngest } from './local/workerIngest.ts';
 import type { AwsDeployment, Deployment } from './config.ts';
@@ -132,8 +133,13 @@ export async function composeS3Ingest(deployment: AwsDeployment, options: Compos
       if (periods.length) await services.lake.compact({ periods, minFiles: deployment.compactFromObjects });
       return results;
     },
-    /** The scheduled run: every period with more than one manifest or file folded into one. */
-    compactAll: () => services.lake.compact(),
+    /** The nightly run: what died before its commit swept, then every period folded into one file. */
+    async compactAll() {
+      const swept = await sweepUncommitted(services.store);
+      const compacted = await services.lake.compact();
+      console.log(JSON.stringify({ nightly: true, swept: swept.removed, periods_folded: compacted.periods }));
+      return { ...compacted, swept: swept.removed };
+    },
   };
 }
 

@@ -70,12 +70,12 @@ export class FsObjectStore implements ObjectStore {
     });
   }
 
-  async *list(prefix: string): AsyncIterable<{ key: string; size: number }> {
+  async *list(prefix: string): AsyncIterable<{ key: string; size: number; modified?: Date }> {
     const start = this.pathOf(prefix.endsWith('/') || prefix === '' ? prefix : dirname(prefix));
     yield* this.walk(start, prefix);
   }
 
-  private async *walk(dir: string, prefix: string): AsyncIterable<{ key: string; size: number }> {
+  private async *walk(dir: string, prefix: string): AsyncIterable<{ key: string; size: number; modified?: Date }> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -91,7 +91,8 @@ export class FsObjectStore implements ObjectStore {
       if (entry.isDirectory()) {
         if (key.startsWith(prefix) || prefix.startsWith(key + '/')) yield* this.walk(path, prefix);
       } else if (key.startsWith(prefix)) {
-        yield { key, size: (await stat(path)).size };
+        const info = await stat(path);
+        yield { key, size: info.size, modified: info.mtime };
       }
     }
   }

@@ -49,12 +49,12 @@ export class S3ObjectStore implements ObjectStore {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
   }
 
-  async *list(prefix: string): AsyncIterable<{ key: string; size: number }> {
+  async *list(prefix: string): AsyncIterable<{ key: string; size: number; modified?: Date }> {
     let token: string | undefined;
     do {
       const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(prefix), ContinuationToken: token }));
       for (const o of page.Contents ?? []) {
-        if (o.Key) yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0 };
+        if (o.Key) yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0, modified: o.LastModified };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
