@@ -12,5 +12,7 @@ export const LIMITS = {
   /** Shared strings of one workbook, and their characters together: checked as each is read. */
   maxSharedStrings: 1_000_000,
   maxSharedStringChars: 50_000_000,
+  /** Merged ranges spanning rows in one sheet (each is remembered while its rows are read). */
+  maxMergedRanges: 100_000,
   maxColumns: 1_000,
 };

@@ -58,6 +58,8 @@ export interface SheetRow {
   percentColumns?: number[];
   /** Columns whose cell is a formula whose cached value is an error (#DIV/0!, #REF!). */
   errorColumns?: number[];
+  /** Columns whose value comes from a cell merged down over this row (the reader fills them). */
+  filled?: number[];
 }
 
 /** Where in the submitted file something is. */

@@ -38,6 +38,33 @@ describe('workbooks written by openpyxl (sheets stored before the workbook part)
   });
 });
 
+describe('merged cells', () => {
+  it('reads a unit and a period merged down over their rows as naming each row (openpyxl)', async () => {
+    const result = await lake.ingest(await fixture('gop-don-vi-quy4-2024.xlsx'), 'gop-don-vi-quy4-2024.xlsx');
+    expect(result.errors).toEqual([]);
+    expect((await values(result.submission_id)).map((r) => r.slice(0, 5))).toEqual([
+      ['xa-dai-tu', '2024-Q4', 'DOC_ONLINE', 1, 4],
+      ['xa-dai-tu', '2024-Q4', 'OFFICIAL_EMAIL', 2, 8],
+      ['xa-lien-chau', '2024-Q4', 'DOC_ONLINE', 9, 10],
+      ['xa-lien-chau', '2024-Q4', 'OFFICIAL_EMAIL', 30, 40],
+      ['xa-lien-chau', '2024-Q4', 'STAFF_DIGITAL_ID', 5, 20],
+    ]);
+  });
+
+  it('fills a merge written by exceljs as well, and only down its own rows', async () => {
+    const bytes = await buildXlsx([{
+      name: 'Dài',
+      merges: ['A2:A3', 'A4:A5'],
+      rows: [['Đơn vị', 'Kỳ báo cáo', 'Chỉ tiêu', 'Tử số', 'Mẫu số'],
+        ['Xã Tam Hồng', 'Quý IV/2024', 'DOC_ONLINE', 3, 4], [null, 'Quý IV/2024', 'OFFICIAL_EMAIL', 1, 2],
+        ['Xã Tề Lỗ', 'Quý IV/2024', 'DOC_ONLINE', 1, 4], [null, 'Quý IV/2024', 'OFFICIAL_EMAIL', 2, 2]],
+    }]);
+    const result = await lake.ingest(bytes, 'dai.xlsx');
+    expect(result.errors).toEqual([]);
+    expect((await values(result.submission_id)).map((r) => `${r[0]} ${r[2]}`)).toEqual(['xa-tam-hong DOC_ONLINE', 'xa-tam-hong OFFICIAL_EMAIL', 'xa-te-lo DOC_ONLINE', 'xa-te-lo OFFICIAL_EMAIL']);
+  });
+});
+
 describe('the zip order of a package does not matter', () => {
   const workbook = () => buildXlsx([
     { name: 'Danh mục', state: 'hidden', rows: [['Đơn vị'], ['Xã Tam Hồng']] },

@@ -41,6 +41,79 @@ function convertValue(raw: unknown): Converted {
   return { value: String(raw) };
 }
 
+/** A merged range, 1-based, inclusive. */
+export interface MergedRange { top: number; left: number; bottom: number; right: number }
+
+const columnNumber = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+
+/** "B5:C9" → its corners; null for anything else. */
+export function parseRange(ref: string): MergedRange | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref);
+  if (!m) return null;
+  const [a, b] = [{ c: columnNumber(m[1]!), r: Number(m[2]) }, { c: columnNumber(m[3]!), r: Number(m[4]) }];
+  return { top: Math.min(a.r, b.r), left: Math.min(a.c, b.c), bottom: Math.max(a.r, b.r), right: Math.max(a.c, b.c) };
+}
+
+/**
+ * The merged ranges of a sheet. They are written after its rows (<mergeCells> follows
+ * <sheetData>), so the part is inflated once ahead and scanned as text for them: cheap next to
+ * parsing it, and the rows are still streamed afterwards.
+ */
+async function mergedRanges(stream: Readable, limits: typeof LIMITS): Promise<MergedRange[]> {
+  const ranges: MergedRange[] = [];
+  let carry = '';
+  for await (const chunk of stream) {
+    const text = carry + (chunk as Buffer).toString('latin1'); // refs are ASCII; any 8-bit view finds them
+    let pos = 0;
+    for (;;) {
+      const at = text.indexOf('<mergeCell ', pos);
+      if (at < 0) { carry = text.slice(Math.max(pos, text.length - 16)); break; } // a marker split by the chunk
+      const close = text.indexOf('>', at);
+      if (close < 0) { carry = text.slice(at); break; }
+      const ref = /ref="([^"]+)"/.exec(text.slice(at, close))?.[1];
+      const range = ref ? parseRange(ref) : null;
+      if (range && range.bottom > range.top) {
+        if (ranges.length >= limits.maxMergedRanges) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${limits.maxMergedRanges} vùng gộp / merged ranges` }));
+        ranges.push(range);
+      }
+      pos = close + 1;
+    }
+  }
+  return ranges;
+}
+
+/**
+ * A merged cell reads as a person reads it: its value fills every row of its range below the first
+ * (a unit name merged down over its indicator rows names each of them). Only ranges spanning rows
+ * are filled; a header merged across columns is the table detector's to read.
+ */
+async function* fillMerged(rows: AsyncIterable<SheetRow>, ranges: MergedRange[]): AsyncGenerator<SheetRow> {
+  if (ranges.length === 0) return yield* rows;
+  const byTop = new Map<number, MergedRange[]>();
+  for (const r of ranges) byTop.set(r.top, [...(byTop.get(r.top) ?? []), r]);
+  const open: { range: MergedRange; value: CellValue; percent: boolean; error: boolean }[] = [];
+  for await (const row of rows) {
+    for (let i = open.length - 1; i >= 0; i--) if (open[i]!.range.bottom < row.number) open.splice(i, 1);
+    for (const o of open) {
+      for (let c = o.range.left; c <= o.range.right; c++) {
+        const at = c - 1;
+        if (row.cells[at] !== null && row.cells[at] !== undefined) continue;
+        while (row.cells.length < at) row.cells.push(null);
+        row.cells[at] = o.value;
+        (row.filled ??= []).push(at);
+        if (o.percent) (row.percentColumns ??= []).push(at);
+        if (o.error) (row.errorColumns ??= []).push(at);
+      }
+    }
+    for (const range of byTop.get(row.number) ?? []) {
+      const at = range.left - 1;
+      const value = row.cells[at] ?? null;
+      if (value !== null) open.push({ range, value, percent: row.percentColumns?.includes(at) ?? false, error: row.errorColumns?.includes(at) ?? false });
+    }
+    yield row;
+  }
+}
+
 async function* sheetRows(worksheet: AsyncIterable<{ number: number; eachCell: Function }>, name: string): AsyncGenerator<SheetRow> {
   for await (const row of worksheet) {
     if (row.number > LIMITS.maxRows) {
@@ -163,8 +236,10 @@ export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<
       if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue;
       const rel = rels.find((r) => r.Id === sheet.rId);
       if (!rel || !pkg.has(partName(rel.Target))) throw new Error(`sheet "${sheet.name}" has no part`);
-      const reader = new WorksheetReader({ workbook: book, id: sheet.id, iterator: iterateStream(await pkg.open(partName(rel.Target))), options: { worksheets: 'emit', hyperlinks: 'ignore' } });
-      yield { name: sheet.name, rows: sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name) };
+      const part = partName(rel.Target);
+      const ranges = await mergedRanges(await pkg.open(part), limits);
+      const reader = new WorksheetReader({ workbook: book, id: sheet.id, iterator: iterateStream(await pkg.open(part)), options: { worksheets: 'emit', hyperlinks: 'ignore' } });
+      yield { name: sheet.name, rows: fillMerged(sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name), ranges) };
     }
   } catch (error) {
     if (error instanceof RejectedFileError) throw error;

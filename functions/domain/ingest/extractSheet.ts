@@ -65,13 +65,15 @@ export class SheetExtractor {
     this.done = true;
     const rows = this.buffer;
     this.buffer = [];
-    const table = detectTable(rows, this.index.indicators);
+    // A header is read as written: a header cell merged down (a two-level header) names one row.
+    const asWritten = rows.map((r) => (r.filled ? { ...r, cells: r.cells.map((v, i) => (r.filled!.includes(i) ? null : v)) } : r));
+    const table = detectTable(asWritten, this.index.indicators);
     if (!table) return;
     this.table = table;
     for (const column of table.columns) {
       if (column.role && !this.roleColumn.has(column.role)) this.roleColumn.set(column.role, column.index);
     }
-    this.context = resolveSheetContext(rows.slice(0, table.headerStart), this.sheet, this.hints, this.index, {
+    this.context = resolveSheetContext(asWritten.slice(0, table.headerStart), this.sheet, this.hints, this.index, {
       unit: table.layout === 'form',
     });
     for (const error of this.context.errors) this.out.addError(error);
