@@ -14,7 +14,7 @@ export interface ColumnSpec {
 /** kpi_values: one row per unit × period × indicator × submission. */
 export const KPI_VALUES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'indicator_code', type: 'string', nullable: false, doc: 'Indicator code from schemas/indicators.csv' },
-  { name: 'value', type: 'double', nullable: false, doc: 'Percent 0–100, or 1/0 for a boolean indicator' },
+  { name: 'value', type: 'double', nullable: true, doc: 'Percent 0–100, or 1/0 for a boolean indicator; null: this report withdraws the value' },
   { name: 'numerator', type: 'int64', nullable: true, doc: 'Count that meets the indicator, when reported' },
   { name: 'denominator', type: 'int64', nullable: true, doc: 'Count the share is taken of, when reported' },
   { name: 'note', type: 'string', nullable: true, doc: 'The note column of the report' },

@@ -81,7 +81,8 @@ export interface KpiRecord {
   unit: string;
   period: string;
   indicator_code: string;
-  value: number;
+  /** null: the report withdraws an earlier value (said explicitly: "rút" / "withdraw"). */
+  value: number | null;
   numerator: number | null;
   denominator: number | null;
   note: string | null;

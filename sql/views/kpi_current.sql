@@ -1,20 +1,24 @@
--- kpi_current: for each unit and period, the rows of the latest accepted submission.
--- A later accepted submission for the same unit and period supersedes the earlier one wholly;
--- the earlier stays in kpi_values (audit history). Written once, in SQL that DuckDB and
--- Athena (Trino) both run: no engine-specific functions.
+-- kpi_current: for each unit, period and indicator, the value of the latest accepted submission
+-- that states it. A correction replaces what it states and keeps what it leaves blank; a value
+-- withdrawn explicitly ("rút" / "withdraw" in its cell, stored as a null value) leaves the
+-- indicator not reported. Every row keeps its submission, file, sheet and row; earlier values stay
+-- in kpi_values (audit history). Written once, in SQL that DuckDB and Athena (Trino) both run.
 WITH accepted AS (
-  SELECT DISTINCT v.unit, v.period, v.submission_id, s.submitted_at
-  FROM kpi_values v
-  JOIN submissions s ON s.submission_id = v.submission_id
-  WHERE s.status = 'accepted'
+  SELECT DISTINCT submission_id
+  FROM submissions
+  WHERE status = 'accepted'
 ),
 ranked AS (
-  SELECT unit, period, submission_id,
-         row_number() OVER (PARTITION BY unit, period ORDER BY submitted_at DESC, submission_id DESC) AS rn
-  FROM accepted
+  SELECT v.indicator_code, v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file,
+         v.source_sheet, v.source_row, v.submitted_at, v.ingested_at, v.unit, v.period,
+         row_number() OVER (
+           PARTITION BY v.unit, v.period, v.indicator_code
+           ORDER BY v.submitted_at DESC, v.submission_id DESC
+         ) AS rn
+  FROM kpi_values v
+  JOIN accepted a ON a.submission_id = v.submission_id
 )
-SELECT v.*
-FROM kpi_values v
-JOIN ranked r
-  ON r.unit = v.unit AND r.period = v.period AND r.submission_id = v.submission_id
-WHERE r.rn = 1
+SELECT indicator_code, value, numerator, denominator, note, submission_id, source_file,
+       source_sheet, source_row, submitted_at, ingested_at, unit, period
+FROM ranked
+WHERE rn = 1 AND value IS NOT NULL

@@ -53,7 +53,7 @@ function offices(file: string, period: string): SourceValue[] {
   });
 }
 
-/** Every value the accepted demo files hold, with the later Liên Châu report replacing its quarter. */
+/** Every value the accepted demo files hold, the later Liên Châu report replacing what it states of its quarter. */
 export async function demoValues(): Promise<SourceValue[]> {
   const manifest = JSON.parse(readFileSync(demo('manifest.json'), 'utf8')) as { file: string; expect: string }[];
   let values: SourceValue[] = [];
@@ -67,11 +67,12 @@ export async function demoValues(): Promise<SourceValue[]> {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(demo(file).pathname);
       const ws = wb.worksheets[0]!;
-      values = values.filter((v) => !(v.unit === 'xa-lien-chau' && v.period === period));
       for (let r = 9; r <= ws.rowCount; r++) {
         const row = ws.getRow(r);
         const code = byName.get(String(row.getCell(2).value));
         if (!code) continue;
+        // A correction replaces, indicator by indicator, what it states.
+        values = values.filter((v) => !(v.unit === 'xa-lien-chau' && v.period === period && v.indicator === code));
         const num = row.getCell(3).value as number | null;
         const den = row.getCell(4).value as number | null;
         const value = num !== null && den !== null ? (num / den) * 100 : row.getCell(5).value === 'x' ? 1 : 0;

@@ -42,7 +42,7 @@ describe('the lake', () => {
     expect(await lake.files()).toEqual(filesBefore);
   });
 
-  it('a later accepted report supersedes the earlier one wholly in kpi_current; history stays', async () => {
+  it('a later accepted report replaces what it states, keeps what it leaves blank, and withdraws only when told; history stays', async () => {
     const early = await lake.ingest(report('Xã Liên Châu', 'Quý III/2024', [['DOC_ONLINE', 90, 100], ['OFFICIAL_EMAIL', 30, 40]]), 'v1.csv');
     lake.setNow(new Date('2025-01-16T03:00:00Z'));
     const late = await lake.ingest(report('Xã Liên Châu', 'Quý III/2024', [['DOC_ONLINE', 95, 100]]), 'v2.csv');
@@ -50,15 +50,26 @@ describe('the lake', () => {
     lake.setNow(new Date('2025-01-17T03:00:00Z'));
     const bad = await lake.ingest(report('Xã Liên Châu', 'Quý III/2024', [['DOC_ONLINE', 120, 100]]), 'v3.csv');
     expect([early.status, late.status, bad.status]).toEqual(['accepted', 'accepted', 'rejected']);
-    const current = await lake.query(`SELECT indicator_code, value, submission_id FROM kpi_current WHERE unit = 'xa-lien-chau' AND period = '2024-Q3'`);
-    expect(current).toEqual([{ indicator_code: 'DOC_ONLINE', value: 95, submission_id: late.submission_id }]);
+    const current = await lake.query(`SELECT indicator_code, value, submission_id FROM kpi_current WHERE unit = 'xa-lien-chau' AND period = '2024-Q3' ORDER BY indicator_code`);
+    expect(current).toEqual([
+      { indicator_code: 'DOC_ONLINE', value: 95, submission_id: late.submission_id },
+      { indicator_code: 'OFFICIAL_EMAIL', value: 75, submission_id: early.submission_id },
+    ]);
     const history = await lake.query(`SELECT count(*) AS n FROM kpi_values WHERE unit = 'xa-lien-chau'`);
     expect(history[0]!.n).toBe(3);
+    // Withdrawing is said in words ("rút"): the value is no longer current, its history stays.
+    lake.setNow(new Date('2025-01-18T03:00:00Z'));
+    const withdraw = await lake.ingest(csvBytes('Đơn vị: Xã Liên Châu\nKỳ báo cáo: Quý III/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,OFFICIAL_EMAIL,Rút,\n'), 'v4.csv');
+    expect(withdraw.status).toBe('accepted');
+    const after = await lake.query(`SELECT indicator_code FROM kpi_current WHERE unit = 'xa-lien-chau' AND period = '2024-Q3'`);
+    expect(after).toEqual([{ indicator_code: 'DOC_ONLINE' }]);
+    const kept = await lake.query(`SELECT count(*) AS n FROM kpi_values WHERE unit = 'xa-lien-chau' AND indicator_code = 'OFFICIAL_EMAIL'`);
+    expect(kept[0]!.n).toBe(2);
     const log = await lake.query(`SELECT status FROM submissions ORDER BY submitted_at`);
-    expect(log.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(log.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected', 'accepted']);
   });
 
-  it('a multi-unit file is superseded per unit and period, not as a whole', async () => {
+  it('a multi-unit file is corrected per unit, period and indicator, not as a whole', async () => {
     const wide = csvBytes('Kỳ báo cáo: Quý III/2024\nĐơn vị,DOC_ONLINE,OFFICIAL_EMAIL\nXã Liên Châu,90,80\nXã Đại Tự,70,60\n');
     const first = await lake.ingest(wide, 'district.csv');
     lake.setNow(new Date('2025-01-20T00:00:00Z'));
@@ -66,6 +77,7 @@ describe('the lake', () => {
     const current = await lake.query(`SELECT unit, indicator_code, value, submission_id = '${fix.submission_id}' AS from_fix FROM kpi_current ORDER BY unit, indicator_code`);
     expect(current).toEqual([
       { unit: 'xa-dai-tu', indicator_code: 'DOC_ONLINE', value: 75, from_fix: true },
+      { unit: 'xa-dai-tu', indicator_code: 'OFFICIAL_EMAIL', value: 60, from_fix: false },
       { unit: 'xa-lien-chau', indicator_code: 'DOC_ONLINE', value: 90, from_fix: false },
       { unit: 'xa-lien-chau', indicator_code: 'OFFICIAL_EMAIL', value: 80, from_fix: false },
     ]);

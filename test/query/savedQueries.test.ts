@@ -36,7 +36,7 @@ describe('saved queries on the demo lake (expected values computed from the demo
     expect(rows.filter((r) => r.unit === 'cong-an-huyen').map((r) => r.indicator_code)).toEqual(['DIGITAL_SIGNATURE', 'DOC_ONLINE', 'STAFF_DIGITAL_ID', 'OFFICIAL_EMAIL', 'POPULATION_DB_LINK', 'CHIP_ID_CARDS', 'VNEID_ACCOUNTS']);
   });
 
-  it('unit_report: the superseding report wins wholly, previous_value is the quarter before', async () => {
+  it('unit_report: a correction replaces what it states and keeps the rest; previous_value is the quarter before', async () => {
     const rows = await run('unit_report', { unit: 'xa-lien-chau', period: '2024-Q4' });
     expect(rows).toHaveLength(13);
     const doc = rows.find((r) => r.indicator_code === 'DOC_ONLINE')!;
@@ -47,10 +47,11 @@ describe('saved queries on the demo lake (expected values computed from the demo
     close(doc.previous_value, q3.value);
     expect(doc.met).toBe(false);
     expect(rows.find((r) => r.indicator_code === 'OFFICIAL_EMAIL')).toMatchObject({ value: 100, met: true });
-    // Indicators the correction left out are no longer current: the earlier file is superseded wholly.
+    // Indicators the correction left blank keep the value of the report it corrects.
     const staff = rows.find((r) => r.indicator_code === 'STAFF_DIGITAL_ID')!;
-    expect(staff.value).toBeNull();
+    close(staff.value, sourceOf('xa-lien-chau', '2024-Q4', 'STAFF_DIGITAL_ID')!.value);
     close(staff.previous_value, sourceOf('xa-lien-chau', '2024-Q3', 'STAFF_DIGITAL_ID')!.value);
+    expect(rows.filter((r) => r.value !== null)).toHaveLength(13);
   });
 
   it('indicator_trend: the ratio of summed counts per quarter, never a mean of shares', async () => {

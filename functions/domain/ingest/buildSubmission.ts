@@ -41,9 +41,9 @@ export class SubmissionBuilder {
       indicator: record.indicator_code,
       unit: record.unit,
       period: record.period,
-      first: formatNumber(earlier.value),
+      first: earlier.value === null ? 'rút / withdrawn' : formatNumber(earlier.value),
       firstRow: earlier.source_sheet === record.source_sheet ? earlier.source_row : `${earlier.source_row} (${earlier.source_sheet})`,
-      second: formatNumber(record.value),
+      second: record.value === null ? 'rút / withdrawn' : formatNumber(record.value),
     }));
   }
 

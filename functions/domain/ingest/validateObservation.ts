@@ -1,4 +1,5 @@
 import { columnLetter } from './columnLetter.ts';
+import { normalizeKey } from './normalizeText.ts';
 import { ingestError } from './errors.ts';
 import type { ParsedNumber } from './parseNumber.ts';
 import { cellBoolean, cellNumber, cellText, roundFloat } from './readCell.ts';
@@ -14,8 +15,16 @@ export interface ObservationColumns {
 
 export type ObservationResult =
   | { kind: 'blank' }
+  | { kind: 'withdrawn'; note: string | null }
   | { kind: 'ok'; value: number; numerator: number | null; denominator: number | null; note: string | null }
   | { kind: 'errors'; errors: IngestError[] };
+
+/** The words a clerk writes to withdraw a value stated earlier for the same unit and period. */
+const WITHDRAW = /^(rut|rut so lieu|rut gia tri|huy|huy so lieu|withdraw|withdrawn)$/;
+
+export function isWithdrawal(text: string): boolean {
+  return WITHDRAW.test(normalizeKey(text));
+}
 
 /** A share written as 95% may stand for 95.4%: reports round, so allow half a point. */
 export const AGREEMENT_TOLERANCE = 0.5;
@@ -41,6 +50,10 @@ export function validateObservation(
   if (formulaError !== undefined) {
     return { kind: 'errors', errors: [ingestError('VALUE_FORMULA_ERROR', at(formulaError), { value: cellText(row.cells[formulaError]) || '#ERROR' })] };
   }
+
+  // A value is withdrawn only when said so; a blank cell keeps what an earlier report stated.
+  const stated = [columns.value, columns.numerator].filter((c): c is number => c !== undefined);
+  if (stated.some((c) => isWithdrawal(cellText(row.cells[c])))) return { kind: 'withdrawn', note };
 
   if (indicator.measure === 'boolean') {
     if (columns.value === undefined) return { kind: 'blank' };
