@@ -117,5 +117,6 @@ console.log(`
 
 ratios (chiso / DuckDB, same layout of files):
   CSV time ${(csvRun.seconds / duck.partitionedSeconds).toFixed(2)}x (vs one file: ${(csvRun.seconds / duck.seconds).toFixed(1)}x)
+  .xlsx time ÷ CSV time, same rows: ${(xlsxRun.seconds / csvRun.seconds).toFixed(2)}x
   Parquet bytes ${(csvRun.parquetBytes / duck.partitionedBytes).toFixed(2)}x (vs one file: ${(csvRun.parquetBytes / duck.bytes).toFixed(1)}x)
 13-row form (.xlsx), file to submission record, in process: median ${latency.medianMs.toFixed(0)} ms, p95 ${latency.p95Ms.toFixed(0)} ms`);

@@ -51,34 +51,39 @@ export function detectDelimiter(text: string): string {
 export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
   const text = decodeCsv(bytes);
   const delimiter = detectDelimiter(text);
-  let records: string[][];
+  const rows: SheetRow[] = [];
+  let line = 1;
+  let count = 0;
   try {
-    // Plain arrays are several times faster than csv-parse's per-record info; line numbers are
-    // recounted below (a quoted field may span lines).
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS }) as string[][];
+    // Each record becomes a row as it is parsed (csv-parse keeps nothing when on_record returns
+    // null): the file's records are never all held twice. Plain arrays are several times faster
+    // than csv-parse's per-record info; line numbers are counted here (a quoted field may span lines).
+    parse(text, {
+      delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS,
+      on_record: (record: string[]) => {
+        if (++count > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
+        if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
+        let breaks = 0;
+        let empty = true;
+        const cells: (string | null)[] = new Array(record.length);
+        for (let i = 0; i < record.length; i++) {
+          const cell = record[i]!;
+          if (cell !== '') empty = false;
+          if (cell.includes('\n')) breaks += cell.split('\n').length - 1;
+          cells[i] = cell === '' ? null : cell;
+        }
+        if (!empty) rows.push({ number: line, cells });
+        line += 1 + breaks;
+        return null;
+      },
+    });
   } catch (error) {
+    if (error instanceof RejectedFileError) throw error;
     const e = error as { code?: string; lines?: number; message?: string };
     if (e.code === 'CSV_MAX_RECORD_SIZE') {
       throw new RejectedFileError(ingestError('CSV_LINE_TOO_LONG', { sheet: fileName }, { limit: MAX_RECORD_CHARS.toLocaleString('vi-VN'), line: e.lines ?? 1 }));
     }
     throw new RejectedFileError(ingestError('CSV_MALFORMED', { sheet: fileName }, { detail: e.message ?? String(error) }));
-  }
-  if (records.length > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
-  const rows: SheetRow[] = [];
-  let line = 1;
-  for (const record of records) {
-    if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
-    let breaks = 0;
-    let empty = true;
-    const cells: (string | null)[] = new Array(record.length);
-    for (let i = 0; i < record.length; i++) {
-      const cell = record[i]!;
-      if (cell !== '') empty = false;
-      if (cell.includes('\n')) breaks += cell.split('\n').length - 1;
-      cells[i] = cell === '' ? null : cell;
-    }
-    if (!empty) rows.push({ number: line, cells });
-    line += 1 + breaks;
   }
   return [{ name: fileName, rows }];
 }
