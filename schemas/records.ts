@@ -72,6 +72,8 @@ export const INDICATORS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'code', type: 'string', nullable: false, doc: 'Indicator code' },
   { name: 'name_vi', type: 'string', nullable: false, doc: 'Vietnamese name' },
   { name: 'name_en', type: 'string', nullable: false, doc: 'English name' },
+  { name: 'short_name_vi', type: 'string', nullable: false, doc: 'A few words, for phones and chart axes' },
+  { name: 'short_name_en', type: 'string', nullable: false, doc: 'A few words, in English' },
   { name: 'measure', type: 'string', nullable: false, doc: 'percent | boolean' },
   { name: 'direction', type: 'string', nullable: false, doc: 'higher | lower is better' },
   { name: 'target', type: 'double', nullable: false, doc: 'Target (percent, or 1 for yes)' },

@@ -7,6 +7,9 @@ export interface Indicator {
   code: string;
   nameVi: string;
   nameEn: string;
+  /** A few words for narrow screens and chart axes (leaders' pages never show codes). */
+  shortNameVi: string;
+  shortNameEn: string;
   measure: Measure;
   numeratorVi: string;
   denominatorVi: string;

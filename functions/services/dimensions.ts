@@ -14,7 +14,7 @@ export function dimensionRows(catalog: Catalog): Record<DimensionTable, { column
     indicators: {
       columns: INDICATORS_COLUMNS,
       rows: catalog.indicators.map((x, i) => ({
-        code: x.code, name_vi: x.nameVi, name_en: x.nameEn, measure: x.measure, direction: x.direction,
+        code: x.code, name_vi: x.nameVi, name_en: x.nameEn, short_name_vi: x.shortNameVi, short_name_en: x.shortNameEn, measure: x.measure, direction: x.direction,
         target: x.defaultTarget, reported_by: x.reportedBy.join(';'), sort_order: i + 1,
       })),
     },

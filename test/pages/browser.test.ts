@@ -72,11 +72,39 @@ describe('a leader opens a signed link in a real browser', () => {
     await page.close();
   });
 
-  it('fits a 360 px phone without sideways scrolling of the page', async () => {
+  it('fits a 360 px phone: no sideways scrolling, every number and indicator in view, no codes, chart text at least 11 px', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
     await page.goto(scorecardUrl);
+    await page.waitForLoadState('networkidle');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
+    // Every value of the scorecard is on the page as a visible card line, under its unit.
+    const cards = await page.evaluate(() => [...document.querySelectorAll('.unit-card')].filter((c) => (c as HTMLElement).offsetParent !== null)
+      .map((c) => ({ unit: c.getAttribute('data-unit'), lines: [...c.querySelectorAll('dl div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]) })));
+    const units = [...new Set(scorecard.map((r) => r.unit))];
+    expect(cards.map((c) => c.unit)).toEqual(units);
+    const shortNames = new Map((scorecard as unknown as { indicator_code: string; indicator_short_vi: string }[]).map((r) => [r.indicator_code, r.indicator_short_vi]));
+    for (const card of cards) {
+      const expected = scorecard.filter((r) => r.unit === card.unit);
+      const shown = Object.fromEntries(card.lines);
+      expect(shown).toEqual(Object.fromEntries(expected.map((r) => [shortNames.get(r.indicator_code),
+        r.value === null ? '–' : r.measure === 'boolean' ? (r.value >= 1 ? 'Có' : 'Không') : formatNumber(r.value, 'vi')])));
+    }
+    // Leaders read words, not codes.
+    const text = await page.evaluate(() => document.body.innerText);
+    for (const code of shortNames.keys()) expect(text).not.toContain(code);
+    // Each chart is drawn for the phone: its smallest text, at the size shown, is at least 11 CSS px.
+    const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart img')].map((img) => ({ src: (img as HTMLImageElement).currentSrc, shown: (img as HTMLImageElement).clientWidth })));
+    expect(charts.length).toBeGreaterThanOrEqual(2);
+    for (const chart of charts) {
+      expect(chart.src).toMatch(/w=340/);
+      const svg = await (await fetch(chart.src)).text();
+      const drawn = Number(/<svg[^>]*width="(\d+)"/.exec(svg)![1]);
+      const sizes = [...svg.matchAll(/font-size[:=]"?\s*(\d+(?:\.\d+)?)px/g)].map((m) => Number(m[1]));
+      expect(sizes.length).toBeGreaterThan(0);
+      const smallestShown = Math.min(...sizes) * (chart.shown / drawn);
+      expect(smallestShown, chart.src).toBeGreaterThanOrEqual(11);
+    }
     await page.screenshot({ path: `${SCREENSHOTS}scorecard-phone-360.png`, fullPage: true });
     await page.goto(`${scorecardUrl}?lang=en`);
     expect(await page.locator('h1').first().textContent()).toBe('District digital-transformation scorecard');

@@ -51,6 +51,9 @@ export function parseIndicators(text: string, source = 'indicators.csv'): Indica
       code,
       nameVi: row.name_vi ?? '',
       nameEn: row.name_en ?? '',
+      // Short names are optional in a province's file: the full name stands in.
+      shortNameVi: row.short_name_vi || row.name_vi || code,
+      shortNameEn: row.short_name_en || row.name_en || row.short_name_vi || code,
       measure: row.measure as Measure,
       numeratorVi: row.numerator_vi ?? '',
       denominatorVi: row.denominator_vi ?? '',

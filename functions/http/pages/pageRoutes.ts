@@ -75,7 +75,9 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   async function chartResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number) {
     const section = await sectionAt(query, params, index);
-    const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c)));
+    // Drawn for the width it is shown at (renderPages' chartFigure asks for a phone's or a screen's).
+    const width = Math.min(1200, Math.max(300, Number(c.req.query('w')) || 900));
+    const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c), width));
     if (!svg) return c.text('', 404);
     // Never kept: a revoked link's chart must not be shown from a cache.
     c.header('Cache-Control', 'private, no-store');
@@ -162,6 +164,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (!query) return { response: c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', c.req.param('name')!), 404) };
     const raw = { ...c.req.query() };
     delete raw.lang;
+    delete raw.w; // a chart's drawing width, not a parameter of the query
     try {
       return { query, params: resolveParams(query, raw, deps.catalog, deps.today()) };
     } catch (error) {

@@ -8,7 +8,7 @@ import type { Lang } from './renderPages.ts';
  * A chart as an SVG document, drawn on the server by ECharts' SSR renderer (no browser, no
  * JavaScript on the page). This module is loaded on first use (see ../lazy.ts): only chart requests pay for ECharts.
  */
-export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang, width = 900, height = 360): Promise<string | null> {
+export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang, width = 900, height = width < 600 ? 300 : 360): Promise<string | null> {
   const { x, y } = query.chart;
   if ((query.chart.type !== 'line' && query.chart.type !== 'bar') || !x || !y) return null;
   const rows = toRows(table);
@@ -17,18 +17,21 @@ export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang
   const values = rows.map((r) => (typeof r[y] === 'number' ? Math.round((r[y] as number) * 10) / 10 : null));
   const targets = rows.map((r) => (typeof r.target === 'number' ? (r.target as number) : null));
   const horizontal = query.chart.type === 'bar' && categories.length > 12;
+  // On a phone the drawing is shown at its own size: no text under 11 px, labels cut to fit.
+  const narrow = width < 600;
+  const fontSize = narrow ? 12 : 11;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height: horizontal ? Math.max(height, 22 * categories.length + 60) : height });
-  const category = { type: 'category' as const, data: categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : categories.length > 8 ? 35 : 0, fontSize: 11 } };
-  const value = { type: 'value' as const, name: label(y), min: 0 };
+  const category = { type: 'category' as const, data: categories, axisLabel: { interval: narrow && !horizontal && categories.length > 6 ? 'auto' as const : 0, rotate: horizontal ? 0 : categories.length > (narrow ? 4 : 8) ? 35 : 0, fontSize, ...(horizontal ? { width: narrow ? 110 : 150, overflow: 'truncate' as const } : {}) } };
+  const value = { type: 'value' as const, name: label(y), min: 0, nameTextStyle: { fontSize }, axisLabel: { fontSize } };
   chart.setOption({
     animation: false,
-    textStyle: { fontFamily: 'system-ui, sans-serif' },
-    grid: { left: horizontal ? 160 : 56, right: 24, top: 36, bottom: horizontal ? 32 : 80, containLabel: false },
-    legend: { top: 4, data: [label(y), ...(targets.some((t) => t !== null) ? [lang === 'vi' ? 'Chỉ tiêu' : 'Target'] : [])] },
+    textStyle: { fontFamily: 'system-ui, sans-serif', fontSize },
+    grid: { left: horizontal ? (narrow ? 120 : 160) : 48, right: narrow ? 16 : 24, top: 36, bottom: horizontal ? 32 : 80, containLabel: false },
+    legend: { top: 4, textStyle: { fontSize }, data: [label(y), ...(targets.some((t) => t !== null) ? [lang === 'vi' ? 'Chỉ tiêu' : 'Target'] : [])] },
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: [
-      { name: label(y), type: query.chart.type, data: values, label: { show: categories.length <= 12, position: horizontal ? 'right' : 'top', fontSize: 10 }, itemStyle: { color: '#0969da' } },
+      { name: label(y), type: query.chart.type, data: values, label: { show: categories.length <= 12 && !(narrow && !horizontal && categories.length > 6), position: horizontal ? 'right' : 'top', fontSize }, itemStyle: { color: '#0969da' } },
       ...(targets.some((t) => t !== null)
         ? [{ name: lang === 'vi' ? 'Chỉ tiêu' : 'Target', type: 'line' as const, data: targets, symbol: 'none', lineStyle: { type: 'dashed' as const, color: '#cf222e' }, itemStyle: { color: '#cf222e' } }]
         : []),

@@ -51,33 +51,61 @@ function label(query: SavedQuery, column: string, lang: Lang): string {
   return meta ? meta[lang] : column;
 }
 
+/** A code column, and the column naming the same thing in words. */
+const CODE_COLUMNS: Record<string, string> = { unit: 'unit_name', period: 'period_label', indicator_code: 'indicator_name', unit_type: 'unit_name' };
+
 /** The plain table of a result: every chart has its numbers beside it. */
 function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
   const names = section.table.schema.fields.map((f) => f.name);
   if (rows.length === 0) return html`<p class="meta">${WORDS[lang].empty}</p>`;
   const numeric = new Set(names.filter((n) => rows.some((r) => typeof r[n] === 'number')));
+  // Codes beside their names (unit beside unit_name, period beside period_label) stay for
+  // analysts and print; a phone shows the names only.
+  const codes = new Set(names.filter((n) => CODE_COLUMNS[n] && names.includes(CODE_COLUMNS[n]!)));
+  const cls = (n: string) => [numeric.has(n) ? 'num' : '', codes.has(n) ? 'code' : ''].filter(Boolean).join(' ');
   return html`<div class="scroll"><table data-query="${section.query.name}">
-<thead><tr>${names.map((n) => html`<th scope="col" class="${numeric.has(n) ? 'num' : ''}">${label(section.query, n, lang)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${numeric.has(n) ? 'num' : ''}" data-col="${n}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
+<thead><tr>${names.map((n) => html`<th scope="col" class="${cls(n)}">${label(section.query, n, lang)}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
 </table></div>`;
 }
 
-/** Units down, indicators across, each cell coloured by attainment of its target. */
+/**
+ * Units down, indicators across, each cell coloured by attainment of its target; headed by the
+ * indicators' short names (never codes). On a phone the same numbers are a card per unit, every
+ * indicator on its own line, so nothing needs scrolling sideways; CSS chooses which is shown.
+ */
 function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
   const indicators = [...new Map(rows.map((r) => [r.indicator_code as string, r])).values()];
   const units = [...new Map(rows.map((r) => [r.unit as string, r])).values()];
   const byKey = new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, r]));
-  return html`${legend(lang)}<div class="scroll"><table class="heat" data-query="${section.query.name}">
-<thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${i.indicator_code}</th>`)}</tr></thead>
-<tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
+  const short = (r: Row) => String((lang === 'vi' ? r.indicator_short_vi : r.indicator_short_en) ?? r.indicator_name);
+  const cell = (u: Row, i: Row) => {
     const r = byKey.get(`${u.unit}|${i.indicator_code}`);
-    if (!r) return html`<td></td>`;
+    if (!r) return null;
     const value = r.value as number | null;
-    const cls = attainment(value, r.target as number | null);
     const text = value === null ? '–' : r.measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
-    return html`<td class="num ${cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${text} / ${formatNumber(r.target as number, lang)}">${text}</td>`;
+    return { cls: attainment(value, r.target as number | null), text, target: formatNumber(r.target as number, lang) };
+  };
+  return html`${legend(lang)}<div class="scroll heat-wide"><table class="heat" data-query="${section.query.name}">
+<thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${short(i)}</th>`)}</tr></thead>
+<tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
+    const c = cell(u, i);
+    return c ? html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${c.text}</td>` : html`<td></td>`;
   })}</tr>`)}</tbody>
-</table></div>`;
+</table></div>
+<div class="heat-cards">${units.map((u) => html`<section class="unit-card" data-unit="${u.unit}"><h3>${u.unit_name}</h3><dl>${indicators.map((i) => {
+    const c = cell(u, i);
+    return c ? html`<div class="${c.cls}"><dt>${short(i)}</dt><dd>${c.text}</dd></div>` : '';
+  })}</dl></section>`)}</div>`;
+}
+
+/** Widths a chart is drawn at: for a phone (its text stays at least 11 px there) and for a wider screen or paper. */
+export const CHART_WIDTHS = { narrow: 340, wide: 900 } as const;
+
+/** A chart drawn for the width it is shown at: the phone gets its own drawing, not a shrunk one. */
+function chartFigure(url: string, alt: string): Html {
+  const sized = (w: number) => `${url}${url.includes('?') ? '&' : '?'}w=${w}`;
+  return html`<figure class="chart"><picture><source media="(max-width: 640px)" srcset="${sized(CHART_WIDTHS.narrow)}"><img src="${sized(CHART_WIDTHS.wide)}" alt="${alt}"></picture></figure>`;
 }
 
 export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 | 2): Html {
@@ -87,7 +115,7 @@ export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 
   const params = Object.entries(section.params).map(([k, v]) => `${q.params.find((p) => p.name === k)?.description[lang] ?? k}: ${v}`).join(' · ');
   const body = q.chart.type === 'heatmap'
     ? heatTable(section, rows, lang)
-    : html`${section.chartUrl && rows.length ? html`<figure class="chart"><img src="${section.chartUrl}" alt="${WORDS[lang].chartAlt}: ${q.title[lang]}" width="900" height="360"></figure>` : ''}${dataTable(section, rows, lang)}`;
+    : html`${section.chartUrl && rows.length ? chartFigure(section.chartUrl, `${WORDS[lang].chartAlt}: ${q.title[lang]}`) : ''}${dataTable(section, rows, lang)}`;
   return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${body}
 <p class="downloads"><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel</a></p></section>`;
 }
