@@ -2,7 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { verifyToken, type Principal } from '../domain/access/tokens.ts';
-import { problem, type Env, type HttpDeps } from './context.ts';
+import { problem, sameOrigin, type Env, type HttpDeps } from './context.ts';
 import { langOf, renderPage, type Lang } from './pages/renderPages.ts';
 
 /** The one place a request becomes a principal: a bearer token, or the cookie /login set. */
@@ -51,12 +51,11 @@ function safeNext(next: string): string {
 }
 
 /** /login and /logout: the token in an HttpOnly, SameSite=Strict cookie. */
-export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens'>): void {
+export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens' | 'publicOrigin'>): void {
   app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '/q'))));
 
   app.post('/login', async (c) => {
-    const origin = c.req.header('origin');
-    if (origin && origin !== new URL(c.req.url).origin) return c.text('', 403);
+    if (!sameOrigin(c, deps)) return c.text('', 403);
     const form = await c.req.parseBody();
     const token = String(form.token ?? '');
     const next = safeNext(String(form.next ?? '/q'));

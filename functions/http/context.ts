@@ -32,3 +32,21 @@ export interface ApiError { status: number; code: string; vi: string; en: string
 /** An API error in both languages, the same shape everywhere. */
 export const problem = (c: Context, e: ApiError) =>
   c.json({ error: { code: e.code, message: `${e.vi} / ${e.en}`, message_vi: e.vi, message_en: e.en, ...(e.details ? { details: e.details } : {}) } }, e.status as 400);
+
+/** Where links are made for: the configured public address, else this request's own origin. */
+export const publicOrigin = (c: Context, deps: Pick<HttpDeps, 'publicOrigin'>) => deps.publicOrigin?.() ?? new URL(c.req.url).origin;
+
+/**
+ * A form posted from another site is refused: the Origin a browser sends with a POST must be this
+ * app's (the sign-in cookie is SameSite=Strict as well).
+ */
+export function sameOrigin(c: Context, deps: Pick<HttpDeps, 'publicOrigin'>): boolean {
+  const origin = c.req.header('origin');
+  // Pages are served with Referrer-Policy: no-referrer, under which a browser sends "Origin: null"
+  // even for its own forms: then the browser's Sec-Fetch-Site says where the form came from.
+  if (!origin || origin === 'null') {
+    const site = c.req.header('sec-fetch-site');
+    return site === undefined ? origin === undefined : site === 'same-origin';
+  }
+  return origin === new URL(c.req.url).origin || origin === deps.publicOrigin?.();
+}

@@ -141,3 +141,39 @@ describe('a leader opens a signed link in a real browser', () => {
     await page.close();
   });
 });
+
+describe('an analyst shares a page with a leader, without curl', () => {
+  it('signs in, makes a link with a note and an expiry, sees it with a QR code, lists it and revokes it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await page.goto(`${t.base}/login?next=${encodeURIComponent('/q/district_scorecard?period=2024-Q4')}`);
+    await page.fill('input[name=token]', t.analyst);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/q\/district_scorecard/);
+    await page.fill('section.share input[name=note]', 'Chủ tịch UBND xã Liên Châu');
+    await page.selectOption('section.share select[name=days]', '7');
+    await page.screenshot({ path: `${SCREENSHOTS}analyst-share-form.png` });
+    await page.click('section.share button[type=submit]');
+    const url = await page.inputValue('input.link-url');
+    expect(url).toMatch(new RegExp(`^${t.base}/l/`));
+    expect(await page.locator('figure.qr svg').count()).toBe(1);
+    expect(await page.locator('p.meta').first().textContent()).toMatch(/Chủ tịch UBND xã Liên Châu/);
+    await page.screenshot({ path: `${SCREENSHOTS}analyst-share-link.png` });
+    // The leader's link works, and is good for seven days.
+    const leader = await fetch(url);
+    expect(leader.status).toBe(200);
+    await page.goto(`${t.base}/q/links`);
+    const row = page.locator('tr', { hasText: 'Chủ tịch UBND xã Liên Châu' });
+    expect(await row.locator('td.status').textContent()).toBe('Còn hiệu lực');
+    await page.screenshot({ path: `${SCREENSHOTS}analyst-links.png` });
+    await row.locator('button').click();
+    await page.waitForURL(/\/q\/links$/);
+    expect(await page.locator('tr', { hasText: 'Chủ tịch UBND xã Liên Châu' }).locator('td.status').textContent()).toBe('Đã thu hồi');
+    expect((await fetch(url)).status).toBe(410);
+    // A revoke posted from another site is refused.
+    const id = url.split('/l/')[1]!;
+    const forged = await fetch(`${t.base}/q/links/x/revoke`, { method: 'POST', redirect: 'manual', headers: { Origin: 'https://evil.example', Cookie: `chiso_token=${t.analyst}` } });
+    expect(forged.status).toBe(403);
+    expect(id.length).toBeGreaterThan(10);
+    await page.close();
+  });
+});

@@ -50,6 +50,8 @@ export interface LinkRecord extends LinkGrant {
   created_at: string;
   revoked_at: string | null;
   url: string;
+  /** Who it was made for, as its maker wrote it. */
+  note?: string;
 }
 
 export interface LinkRegistry {

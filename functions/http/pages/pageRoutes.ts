@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
+import { renderSVG } from 'uqr';
 import { readFileSync } from 'node:fs';
 import { assetPath } from '../../adapters/files/assets.ts';
 import { verifyLink, type LinkGrant } from '../../domain/access/signedLinks.ts';
@@ -7,10 +8,11 @@ import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
 import { InvalidParamsError, resolveParams, type ParamValue } from '../../domain/queries/resolveParams.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import { pageAnalyst, registerLoginRoutes } from '../auth.ts';
-import type { Env, HttpDeps } from '../context.ts';
+import { publicOrigin, sameOrigin, type Env, type HttpDeps } from '../context.ts';
+import { createLeaderLink, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { lazy } from '../lazy.ts';
 import { CONTENT_TYPES, toCsv } from '../render.ts';
-import { langOf, renderNotice, renderPage, renderSection, type PageSection } from './renderPages.ts';
+import { langOf, renderNotice, renderPage, renderSection, type Lang, type PageSection } from './renderPages.ts';
 
 const CSS = readFileSync(assetPath('functions', 'http', 'pages', 'assets', 'chiso.css'));
 
@@ -18,6 +20,21 @@ const CSS = readFileSync(assetPath('functions', 'http', 'pages', 'assets', 'chis
 const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 /** An SVG chart is opened as an image: its own inline styles only, never scripts. */
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'";
+
+const EXPIRY_DAYS = [7, 30, 90, 365];
+
+/** The analyst's way to her links, at the top of her pages. */
+const linksNav = (lang: Lang) => html`<nav class="actions"><a href="/q">${lang === 'vi' ? 'Các truy vấn' : 'Queries'}</a><a href="/q/links">${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</a></nav>`;
+
+/** "Chia sẻ cho lãnh đạo": a plain form (no script) that makes a signed link of this page. */
+function shareForm(action: string, lang: Lang) {
+  const label = (d: number) => (lang === 'vi' ? (d === 365 ? '1 năm' : `${d} ngày`) : (d === 365 ? '1 year' : `${d} days`));
+  return html`<section class="share"><h2>${lang === 'vi' ? 'Chia sẻ cho lãnh đạo' : 'Share with a leader'}</h2>
+<form method="post" action="${action}">
+<label>${lang === 'vi' ? 'Cho ai (ghi chú)' : 'For whom (note)'}<input type="text" name="note" maxlength="200" placeholder="${lang === 'vi' ? 'VD: Chủ tịch UBND xã' : 'e.g. the commune chair'}"></label>
+<label>${lang === 'vi' ? 'Hiệu lực' : 'Valid for'}<select name="days">${EXPIRY_DAYS.map((d) => html`<option value="${d}"${d === 30 ? raw(' selected') : ''}>${label(d)}</option>`)}</select></label>
+<button type="submit">${lang === 'vi' ? 'Tạo liên kết' : 'Make the link'}</button></form></section>`;
+}
 
 /** A section's parameters from the page's own: "{period-7}" is seven periods before. */
 function deriveParams(templates: Record<string, string>, params: Record<string, ParamValue>): Record<string, string> {
@@ -174,6 +191,25 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     }
   }
 
+  app.get('/q/links', async (c) => {
+    const who = await pageAnalyst(c, deps);
+    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q/links')}`, 303);
+    const lang = langOf(c);
+    const now = deps.now();
+    const mine = (await deps.links.list()).filter((l) => l.by === who.id).reverse();
+    const STATUS = { active: ['Còn hiệu lực', 'Active'], expired: ['Hết hạn', 'Expired'], revoked: ['Đã thu hồi', 'Revoked'] } as const;
+    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết đã tạo' : 'Links made', otherLangUrl: `/q/links?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</h1>
+${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên kết nào.' : 'No links yet.'}</p>` : ''}
+<div class="scroll"><table class="links"><thead><tr><th>${lang === 'vi' ? 'Báo cáo' : 'Report'}</th><th>${lang === 'vi' ? 'Cho' : 'For'}</th><th>${lang === 'vi' ? 'Tạo lúc' : 'Made'}</th><th>${lang === 'vi' ? 'Hết hạn' : 'Expires'}</th><th>${lang === 'vi' ? 'Trạng thái' : 'Status'}</th><th></th></tr></thead>
+<tbody>${mine.map((l) => {
+    const status = linkStatus(l, now);
+    const q = deps.queries.get(l.query);
+    return html`<tr data-link="${l.id}"><td><a href="${l.url}">${q ? q.title[lang] : l.query}</a><br><span class="meta">${Object.values(l.params).join(' · ')}</span></td><td>${l.note ?? ''}</td><td>${l.created_at.slice(0, 16).replace('T', ' ')}</td><td>${new Date(l.exp * 1000).toISOString().slice(0, 10)}</td><td class="status ${status}">${STATUS[status][lang === 'vi' ? 0 : 1]}</td>
+<td>${status === 'active' ? html`<form method="post" action="/q/links/${l.id}/revoke"><button type="submit">${lang === 'vi' ? 'Thu hồi' : 'Revoke'}</button></form>` : ''}</td></tr>`;
+  })}</tbody></table></div>`));
+  });
+
   app.get('/q/:name', async (c) => {
     const r = await analystQuery(c);
     if ('response' in r) return r.response;
@@ -183,8 +219,38 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const sections = await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }));
     return c.html(renderPage(
       { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}` },
-      html`${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}`,
+      html`${linksNav(lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}`, lang)}`,
     ));
+  });
+
+  // ---- Analysts share with leaders: a form on every page, and the list of links made. ----
+
+  app.post('/q/:name/share', async (c) => {
+    const r = await analystQuery(c);
+    if ('response' in r) return r.response;
+    const lang = langOf(c);
+    if (!sameOrigin(c, deps)) return c.html(renderNotice(lang, 'Không được phép / Forbidden', lang === 'vi' ? 'Biểu mẫu này phải được gửi từ trang của chiso.' : 'This form must be sent from chiso\'s own page.'), 403);
+    const form = await c.req.parseBody();
+    const days = Number(form.days);
+    if (!EXPIRY_DAYS.includes(days)) return c.html(renderNotice(lang, lang === 'vi' ? 'Thời hạn không hợp lệ' : 'Invalid expiry', EXPIRY_DAYS.join(', ')), 400);
+    const who = (await pageAnalyst(c, deps))!;
+    const link = await createLeaderLink(deps, who, publicOrigin(c, deps), { query: r.query.name, params: r.params, expiresInSeconds: days * 86400, note: String(form.note ?? '').trim() });
+    const until = new Date(link.exp * 1000).toISOString().slice(0, 10);
+    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader', otherLangUrl: '/q/links' }, html`
+${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader'}</h1>
+<p class="meta">${r.query.title[lang]} · ${Object.values(r.params).join(' · ')}${link.note ? html` · ${link.note}` : ''} · ${lang === 'vi' ? 'hiệu lực đến' : 'valid until'} ${until}</p>
+<p><label>${lang === 'vi' ? 'Sao chép và gửi liên kết này:' : 'Copy and send this link:'}<input class="link-url" type="text" readonly value="${link.url}"></label></p>
+<p><a href="${link.url}">${lang === 'vi' ? 'Mở thử liên kết' : 'Open the link'}</a></p>
+<figure class="qr" aria-label="QR"><figcaption>${lang === 'vi' ? 'Mã QR để mở trên điện thoại' : 'QR code to open it on a phone'}</figcaption>${raw(renderSVG(link.url, { border: 2 }))}</figure>`));
+  });
+
+  app.post('/q/links/:id/revoke', async (c) => {
+    const who = await pageAnalyst(c, deps);
+    if (!who) return c.redirect('/login?next=%2Fq%2Flinks', 303);
+    if (!sameOrigin(c, deps)) return c.text('', 403);
+    const link = await revokeLeaderLink(deps, who, c.req.param('id'));
+    if (!link) return c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', c.req.param('id')), 404);
+    return c.redirect('/q/links', 303);
   });
 
   app.get('/q/:name/s/:index/chart.svg', async (c) => {
