@@ -158,6 +158,13 @@ describe('an analyst shares a page with a leader, without curl', () => {
     expect(await page.locator('figure.qr svg').count()).toBe(1);
     expect(await page.locator('p.meta').first().textContent()).toMatch(/Chủ tịch UBND xã Liên Châu/);
     await page.screenshot({ path: `${SCREENSHOTS}analyst-share-link.png` });
+    // Where did a number come from: Liên Châu's corrected value, with the one it replaced.
+    await page.goBack();
+    await page.click('tr[data-unit="xa-lien-chau"] td[data-indicator="DOC_ONLINE"] a');
+    await page.waitForURL(/\/q\/provenance/);
+    const history = await page.locator('table.provenance tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(history.map((r) => [r[0], r[2]])).toEqual([['Đang dùng', 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx'], ['Đã được thay', 'tong-hop-xa-thi-tran-quy-IV-2024.xlsx']]);
+    await page.screenshot({ path: `${SCREENSHOTS}analyst-provenance.png` });
     // The leader's link works, and is good for seven days.
     const leader = await fetch(url);
     expect(leader.status).toBe(200);

@@ -11,8 +11,8 @@ import { pageAnalyst, registerLoginRoutes } from '../auth.ts';
 import { publicOrigin, sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { createLeaderLink, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { lazy } from '../lazy.ts';
-import { CONTENT_TYPES, toCsv } from '../render.ts';
-import { langOf, renderNotice, renderPage, renderSection, type Lang, type PageSection } from './renderPages.ts';
+import { CONTENT_TYPES, toCsv, toRows } from '../render.ts';
+import { formatNumber, langOf, renderNotice, renderPage, renderSection, type Lang, type PageSection } from './renderPages.ts';
 
 const CSS = readFileSync(assetPath('functions', 'http', 'pages', 'assets', 'chiso.css'));
 
@@ -210,13 +210,44 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
   })}</tbody></table></div>`));
   });
 
+  /** Where did this number come from: every value stated for a unit, period and indicator, newest first. */
+  app.get('/q/provenance', async (c) => {
+    const who = await pageAnalyst(c, deps);
+    if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path + '?' + new URL(c.req.url).searchParams)}`, 303);
+    const lang = langOf(c);
+    const unit = deps.catalog.catalog.units.find((u) => u.code === c.req.query('unit'));
+    const indicator = deps.catalog.catalog.indicators.find((x) => x.code === c.req.query('indicator'));
+    const period = c.req.query('period') ?? '';
+    if (!unit || !indicator || !/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/.test(period)) {
+      return c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', 'unit, period, indicator'), 400);
+    }
+    const table = await deps.runner.runSql(
+      `SELECT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.submitted_at, s.submitted_by
+       FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id
+       WHERE s.status = 'accepted' AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
+       ORDER BY v.submitted_at DESC, v.submission_id DESC`,
+      { unit: unit.code, period, indicator: indicator.code },
+    );
+    const names = new Map((await deps.tokens()).map((t) => [t.id, t.name]));
+    const rows = toRows(table).filter((r, i, all) => all.findIndex((x) => x.submission_id === r.submission_id) === i);
+    const shown = (r: (typeof rows)[number]) => r.value === null ? (lang === 'vi' ? 'rút (không còn báo cáo)' : 'withdrawn') : `${formatNumber(Number(r.value), lang)}${r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : ''}`;
+    const W = lang === 'vi'
+      ? { title: 'Nguồn gốc số liệu', value: 'Giá trị', file: 'Tệp', where: 'Trang, dòng', by: 'Người gửi', at: 'Thời điểm gửi', state: 'Trạng thái', current: 'Đang dùng', replaced: 'Đã được thay', withdrawn: 'Đã rút', none: 'Chưa có giá trị nào được báo cáo.' }
+      : { title: 'Where this number came from', value: 'Value', file: 'File', where: 'Sheet, row', by: 'Sent by', at: 'Sent at', state: 'State', current: 'Current', replaced: 'Replaced', withdrawn: 'Withdrawn', none: 'No value has been reported.' };
+    return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/provenance?${new URLSearchParams({ unit: unit.code, period, indicator: indicator.code, lang: lang === 'vi' ? 'en' : 'vi' })}` }, html`
+${linksNav(lang)}<h1>${W.title}</h1><p class="meta">${lang === 'vi' ? unit.nameVi : unit.nameEn || unit.nameVi} · ${period} · ${lang === 'vi' ? indicator.nameVi : indicator.nameEn}</p>
+${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll"><table class="provenance"><thead><tr><th>${W.state}</th><th class="num">${W.value}</th><th>${W.file}</th><th>${W.where}</th><th>${W.by}</th><th>${W.at}</th></tr></thead>
+<tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td>${r.source_file}</td><td>${r.source_sheet}, ${r.source_row}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td></tr>`)}</tbody></table></div>`}`));
+  });
+
   app.get('/q/:name', async (c) => {
     const r = await analystQuery(c);
     if ('response' in r) return r.response;
     const lang = langOf(c);
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
-    const sections = await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }));
+    const sections = (await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') })))
+      .map((s) => ({ ...s, provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}` }));
     return c.html(renderPage(
       { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}` },
       html`${linksNav(lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}`, lang)}`,

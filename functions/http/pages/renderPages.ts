@@ -16,6 +16,8 @@ export interface PageSection {
   table: Table;
   chartUrl: string | null;
   downloads: { csv: string; xlsx: string };
+  /** Analysts' pages: where a value's provenance is shown (leaders' pages have none). */
+  provenanceUrl?: (unit: string, period: string, indicator: string) => string;
 }
 
 const WORDS = {
@@ -90,7 +92,10 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
 <thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${short(i)}</th>`)}</tr></thead>
 <tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
     const c = cell(u, i);
-    return c ? html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${c.text}</td>` : html`<td></td>`;
+    if (!c) return html`<td></td>`;
+    const period = String(section.params.period ?? '');
+    const text = section.provenanceUrl && c.text !== '–' ? html`<a href="${section.provenanceUrl(String(u.unit), period, String(i.indicator_code))}">${c.text}</a>` : c.text;
+    return html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${text}</td>`;
   })}</tr>`)}</tbody>
 </table></div>
 <div class="heat-cards">${units.map((u) => html`<section class="unit-card" data-unit="${u.unit}"><h3>${u.unit_name}</h3><dl>${indicators.map((i) => {
