@@ -30,6 +30,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * /health polled every 25 ms by another process (this one is busy sending the upload, which
  * would count its own delays) while `during` runs: the slowest answer, in ms.
  */
+/**
+ * The bound asserted: parsing runs in the ingest worker, so the server's event loop only receives
+ * the body and hands it over. Measured 6–16 ms on a quiet machine; on this two-core machine the
+ * sender, the worker and the poller together can delay any process by ~100 ms, so the test allows
+ * 250 ms: a parse on the event loop (48 s for the 49 MB line before) still fails it by far.
+ */
+const HEALTH_BOUND_MS = 250;
+
 async function healthDuring<T>(s: RunningServer, during: Promise<T>): Promise<{ result: T; slowestMs: number }> {
   const poller = spawn(process.execPath, ['--input-type=module', '-e', `
     for (;;) {
@@ -96,7 +104,7 @@ describe('hostile input to a running server', () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { code: string }[] }).errors.map((e) => e.code)).toEqual(['SHARED_STRINGS_TOO_LARGE']);
     console.log(`rich shared strings: slowest /health ${slowestMs.toFixed(0)} ms, peak RSS ${(await s.peakRssMb()).toFixed(0)} MB`);
-    expect(slowestMs).toBeLessThan(100);
+    expect(slowestMs).toBeLessThan(HEALTH_BOUND_MS);
   }, 120_000);
 
   it('answers ten parallel 5 MB plain-string workbooks (refused or asked to retry) and stays under 1 GB', async () => {
@@ -121,7 +129,7 @@ describe('hostile input to a running server', () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('CSV_LINE_TOO_LONG');
     console.log(`49 MB line: slowest /health ${slowestMs.toFixed(0)} ms`);
-    expect(slowestMs).toBeLessThan(100);
+    expect(slowestMs).toBeLessThan(HEALTH_BOUND_MS);
   }, 60_000);
 
   it('checks the unit before the duplicate: another unit\'s accepted bytes give a clerk no id and no submitter', async () => {
