@@ -15,6 +15,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# LibreOffice Calc (headless) saves the report template again in a test, as a clerk might.
+if ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian's LibreOffice Calc (headless) for the template round trip…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  else
+    echo "The template test needs Debian's LibreOffice Calc: sudo apt-get install libreoffice-calc-nogui" >&2
+    exit 1
+  fi
+fi
 npx tsc -p .
 npm run --silent check:layers
 mkdir -p test-output

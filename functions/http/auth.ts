@@ -31,10 +31,15 @@ export const analystsOnly = (c: Context<Env>) =>
     ? null
     : problem(c, { status: 403, code: 'FORBIDDEN', vi: 'Tài khoản này không được xem truy vấn', en: 'This account may not run queries' });
 
-/** An analyst behind a page: by bearer header or the sign-in cookie; null otherwise. */
-export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'tokens'>): Promise<Principal | null> {
+/** Whoever is behind a page: by bearer header or the sign-in cookie; null otherwise. */
+export async function pagePrincipal(c: Context, deps: Pick<HttpDeps, 'tokens'>): Promise<Principal | null> {
   const token = bearerOf(c) ?? getCookie(c, COOKIE);
-  const principal = token ? verifyToken(token, await deps.tokens()) : null;
+  return token ? verifyToken(token, await deps.tokens()) : null;
+}
+
+/** An analyst behind a page; null otherwise. */
+export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'tokens'>): Promise<Principal | null> {
+  const principal = await pagePrincipal(c, deps);
   return principal?.role === 'analyst' ? principal : null;
 }
 
@@ -45,22 +50,25 @@ ${failed ? html`<p role="alert">${lang === 'vi' ? 'Mã không đúng.' : 'Wrong 
 <label>${lang === 'vi' ? 'Mã truy cập' : 'Token'}<input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form></div>`);
 
-/** Where to go after signing in: a page of this app under /q, nothing else (no other host, no header break). */
-function safeNext(next: string): string {
-  return /^\/q(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : '/q';
+/** Where to go after signing in: a page of this app under /q or /nop, nothing else (no other host, no header break). */
+function safeNext(next: string): string | null {
+  return /^\/(q|nop)(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : null;
 }
 
 /** /login and /logout: the token in an HttpOnly, SameSite=Strict cookie. */
 export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens' | 'publicOrigin'>): void {
-  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '/q'))));
+  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '')));
 
   app.post('/login', async (c) => {
     if (!sameOrigin(c, deps)) return c.text('', 403);
     const form = await c.req.parseBody();
     const token = String(form.token ?? '');
-    const next = safeNext(String(form.next ?? '/q'));
+    const asked = safeNext(String(form.next ?? ''));
     const principal = verifyToken(token, await deps.tokens());
-    if (!principal || principal.role !== 'analyst') return c.html(loginPage('vi', next, true), 401);
+    if (!principal) return c.html(loginPage('vi', asked ?? '', true), 401);
+    // Analysts go to their queries, a unit's staff to its report pages.
+    const home = principal.role === 'analyst' ? '/q' : '/nop';
+    const next = asked && asked.startsWith(home) ? asked : home;
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 7 * 24 * 3600 });
     return c.redirect(next, 303);
   });

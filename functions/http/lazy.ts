@@ -22,4 +22,5 @@ function load<T>(name: keyof typeof LAZY_MODULES): Promise<T> {
 export const lazy = {
   chart: () => load<typeof import('./pages/renderChart.ts')>('renderChart'),
   xlsx: () => load<typeof import('./renderXlsx.ts')>('renderXlsx'),
+  template: () => load<typeof import('./reportTemplate.ts')>('reportTemplate'),
 };

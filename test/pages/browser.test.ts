@@ -1,8 +1,16 @@
-import { mkdir } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatNumber } from '../../functions/http/pages/renderPages.ts';
+import { TEMPLATE_HEADER_ROW } from '../../functions/http/reportTemplate.ts';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { createTokenStore } from '../../functions/services/accessStore.ts';
 import { demoApp } from '../helpers/appServer.ts';
 import { launchChromium } from '../helpers/browser.ts';
 
@@ -183,4 +191,121 @@ describe('an analyst shares a page with a leader, without curl', () => {
     expect(id.length).toBeGreaterThan(10);
     await page.close();
   });
+});
+
+/** Opens a workbook in LibreOffice Calc (Debian's, headless) and saves it again as .xlsx. */
+function roundTripThroughLibreOffice(bytes: Buffer): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'chiso-lo-'));
+  try {
+    writeFileSync(join(dir, 'in.xlsx'), bytes);
+    mkdirSync(join(dir, 'out'));
+    execFileSync('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--norestore', '--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', join(dir, 'out'), join(dir, 'in.xlsx')], { stdio: 'ignore', timeout: 60_000 });
+    return readFileSync(join(dir, 'out', 'in.xlsx'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('a commune clerk submits without a terminal', () => {
+  /** What a clerk does in Excel: counts in the open cells, Có for yes/no; Excel saves each share's computed value. */
+  async function fill(template: Buffer, change: (row: number, indicator: string) => [number | string | null, number | string | null, string | null]) {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(template as never);
+    const sheet = book.getWorksheet('Báo cáo')!;
+    for (let r = TEMPLATE_HEADER_ROW + 1; r <= sheet.rowCount; r++) {
+      const name = sheet.getCell(r, 2).value;
+      if (typeof sheet.getCell(r, 1).value !== 'number' || !name) continue;
+      const [num, den, answer] = change(r, String(name));
+      const result = sheet.getCell(r, 5);
+      if (answer !== null) result.value = answer;
+      else {
+        sheet.getCell(r, 3).value = num;
+        sheet.getCell(r, 4).value = den;
+        const f = result.value as ExcelJS.CellFormulaValue;
+        result.value = { formula: f.formula, result: typeof num === 'number' && typeof den === 'number' && den > 0 ? Math.round((num / den) * 1000) / 10 : '' } as ExcelJS.CellFormulaValue;
+      }
+    }
+    return Buffer.from(await book.xlsx.writeBuffer());
+  }
+  const isYesNo = (row: number, book: ExcelJS.Worksheet) => !(book.getCell(row, 5).value as { formula?: string })?.formula;
+
+  it('signs in, downloads the template, sends it filled and sees the values as read, then a broken one and its errors', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.goto(`${t.base}/login?next=%2Fnop`);
+    await page.fill('input[name=token]', t.clerk);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/nop$/);
+    expect(await page.locator('h1').textContent()).toContain('Xã Liên Châu');
+    await page.selectOption('select[name=period]', '2025-Q1');
+    await page.screenshot({ path: `${SCREENSHOTS}clerk-nop.png`, fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('form[action="/nop/mau"] button')]);
+    const template = await readFile((await download.path())!);
+    const sheet = new ExcelJS.Workbook();
+    await sheet.xlsx.load(template as never);
+    const ws = sheet.getWorksheet('Báo cáo')!;
+    expect(ws.getCell(4, 1).value).toBe('Đơn vị: Xã Liên Châu');
+    expect(ws.getCell(5, 1).value).toBe('Kỳ báo cáo: Quý I/2025');
+    const counts = new Map<number, [number, number]>();
+    const good = await fill(template, (row) => {
+      if (isYesNo(row, ws)) return [null, null, 'Có'];
+      const pair: [number, number] = [row * 3, row * 4 + 5];
+      counts.set(row, pair);
+      return [pair[0], pair[1], null];
+    });
+    await page.setInputFiles('input[name=file]', { name: 'Liên Châu Quý I 2025.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: good });
+    await page.click('form[action="/nop"] button');
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('h1').textContent()).toBe('Đã nhận: Liên Châu Quý I 2025.xlsx');
+    const read = await page.locator('table.values tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(read).toHaveLength(13);
+    // Every count as typed, every row where it was typed.
+    expect(read.filter((r) => r[2]).map((r) => [Number(r[2]), Number(r[3]), Number(r[5]!.split(', ')[1])]).sort((a, b) => a[2]! - b[2]!))
+      .toEqual([...counts.entries()].map(([row, [n, d]]) => [n, d, row]).sort((a, b) => a[2]! - b[2]!));
+    await page.screenshot({ path: `${SCREENSHOTS}clerk-accepted.png`, fullPage: true });
+    // A broken report: a count above its total, and a word where a number goes.
+    const broken = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, 'Có'] : row === 9 ? [50, 40, null] : row === 10 ? ['mười', 40, null] : [1, 2, null]));
+    await page.goto(`${t.base}/nop`);
+    await page.setInputFiles('input[name=file]', { name: 'Liên Châu lỗi.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: broken });
+    await page.click('form[action="/nop"] button');
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('h1').textContent()).toBe('Bị từ chối: Liên Châu lỗi.xlsx');
+    const errors = await page.locator('ul.errors > li').evaluateAll((lis) => lis.map((li) => li.textContent));
+    expect(errors.some((e) => /dòng 9/.test(e!) && /Tử số 50 lớn hơn mẫu số 40/.test(e!))).toBe(true);
+    expect(errors.some((e) => /dòng 10/.test(e!) && /C/.test(e!)), errors.join(' | ')).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}clerk-rejected.png`, fullPage: true });
+    // Her unit's reports, each downloadable again.
+    await page.goto(`${t.base}/nop`);
+    const history = await page.locator('table.history tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+    expect(history.some((h) => /Liên Châu Quý I 2025\.xlsx.*Đã nhận \(13\)/.test(h!))).toBe(true);
+    expect(history.some((h) => /Liên Châu lỗi\.xlsx.*Bị từ chối/.test(h!))).toBe(true);
+    const href = await page.locator('table.history a', { hasText: 'Liên Châu Quý I 2025.xlsx' }).getAttribute('href');
+    const again = await page.request.get(`${t.base}${href}`);
+    expect(Buffer.from(await again.body()).equals(good)).toBe(true);
+    await page.close();
+  });
+
+  it('makes a template every unit type can send back filled (also after LibreOffice saved it), accepted with every value exact', async () => {
+    const store = new FsObjectStore(t.dir);
+    const tokens = createTokenStore(store);
+    for (const unit of ['phong-noi-vu', 'cong-an-huyen', 'xa-tam-hong']) {
+      const token = await tokens.issue({ name: `clerk ${unit}`, role: 'staff', unit });
+      await new Promise((r) => setTimeout(r, 1100)); // the app re-reads token records at most every second
+      const res = await fetch(`${t.base}/nop/mau?period=2025-Q1`, { headers: t.auth(token) });
+      expect(res.status, unit).toBe(200);
+      const template = Buffer.from(await res.arrayBuffer());
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(template as never);
+      const ws = book.getWorksheet('Báo cáo')!;
+      let filled: Buffer = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, row % 2 ? 'Có' : 'Không'] : [row, row + 11, null]));
+      if (unit === 'xa-tam-hong') filled = roundTripThroughLibreOffice(filled); // saved again by LibreOffice Calc, as a clerk might
+      const form = new FormData();
+      form.append('file', new Blob([filled]), `${unit}.xlsx`);
+      const sent = await fetch(`${t.base}/nop`, { method: 'POST', headers: t.auth(token), body: form });
+      expect(sent.status, unit).toBe(200);
+      const rows = (await (await fetch(`${t.base}/api/queries/unit_report?unit=${unit}&period=2025-Q1`, { headers: t.auth(t.analyst) })).json()) as { numerator: number | null; denominator: number | null; value: number | null; measure: string }[];
+      const reported = rows.filter((r) => r.value !== null);
+      expect(reported.length, unit).toBe(ws.rowCount - TEMPLATE_HEADER_ROW - 2);
+      for (const r of reported.filter((x) => x.numerator !== null)) expect(r.denominator! - r.numerator!).toBe(11);
+    }
+  }, 120_000);
 });

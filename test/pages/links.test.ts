@@ -91,6 +91,12 @@ describe('analyst pages', () => {
     const page = await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Xếp hạng đơn vị');
-    expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.clerk }) })).status).toBe(401);
+    // A unit's clerk signs in to her report pages, never to the analysts' queries.
+    const clerk = await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.clerk, next: '/q/unit_ranking?period=2024-Q4' }) });
+    expect(clerk.status).toBe(303);
+    expect(clerk.headers.get('location')).toBe('/nop');
+    const clerkCookie = clerk.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: clerkCookie } })).status).toBe(303);
+    expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: 'chiso_staff_forged' }) })).status).toBe(401);
   });
 });

@@ -18,4 +18,5 @@ export const assetPath = (...parts: string[]) => join(ROOT, ...parts);
 export const LAZY_MODULES = {
   renderChart: 'functions/http/pages/renderChart.ts',
   renderXlsx: 'functions/http/renderXlsx.ts',
+  reportTemplate: 'functions/http/reportTemplate.ts',
 } as const;

@@ -19,6 +19,9 @@ export type ObservationResult =
   | { kind: 'ok'; value: number; numerator: number | null; denominator: number | null; note: string | null }
   | { kind: 'errors'; errors: IngestError[] };
 
+/** How the readers spell a formula saved without its computed value (see adapters/readers/readXlsx.ts). */
+export const UNCOMPUTED_FORMULA = '(công thức chưa tính';
+
 /** The words a clerk writes to withdraw a value stated earlier for the same unit and period. */
 const WITHDRAW = /^(rut|rut so lieu|rut gia tri|huy|huy so lieu|withdraw|withdrawn)$/;
 
@@ -44,6 +47,12 @@ export function validateObservation(
   const at = (column: number) => where(sheet, row, column);
   const note = columns.note !== undefined ? cellText(row.cells[columns.note]) || null : null;
 
+  // A share left as a formula no program computed (a file written by a script, not saved by
+  // Excel or LibreOffice) is not needed when both counts are there: the share is computed from them.
+  const countsGiven = [columns.numerator, columns.denominator].every((c) => c !== undefined && cellText(row.cells[c]) !== '');
+  const uncomputedShare = countsGiven && columns.value !== undefined && row.errorColumns?.includes(columns.value)
+    && cellText(row.cells[columns.value]).startsWith(UNCOMPUTED_FORMULA);
+  if (uncomputedShare) row = { ...row, cells: row.cells.map((v, i) => (i === columns.value ? null : v)), errorColumns: row.errorColumns!.filter((c) => c !== columns.value) };
   const formulaError = [columns.value, columns.numerator, columns.denominator].find(
     (c) => c !== undefined && row.errorColumns?.includes(c),
   );

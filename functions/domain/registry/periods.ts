@@ -22,3 +22,14 @@ export function periodRows(from = 2015, to = 2035): Record<string, unknown>[] {
   }
   return rows;
 }
+
+/** How a period is written in Vietnamese on a report: "Quý IV/2024", "Tháng 9/2024", "Năm 2024". */
+export function periodLabelVi(period: string): string {
+  const m = /^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/.exec(period);
+  if (!m) return period;
+  const [, y, part] = m;
+  if (!part) return `Năm ${y}`;
+  if (part.startsWith('H')) return `6 tháng ${part === 'H1' ? 'đầu' : 'cuối'} năm ${y}`;
+  if (part.startsWith('Q')) return `Quý ${ROMAN[Number(part[1]) - 1]}/${y}`;
+  return `Tháng ${Number(part)}/${y}`;
+}

@@ -56,7 +56,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (type.startsWith('text/html')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
     if (type.startsWith('image/svg+xml')) c.res.headers.set('Content-Security-Policy', SVG_CSP);
     // Pages, charts and downloads of analysts and leaders are never kept by a browser or a proxy.
-    if (/^\/(q|l)(\/|$)/.test(c.req.path)) c.res.headers.set('Cache-Control', 'private, no-store');
+    if (/^\/(q|l|nop)(\/|$)/.test(c.req.path)) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
   app.get('/assets/chiso.css', (c) => {
