@@ -299,7 +299,7 @@ describe('a commune clerk submits without a terminal', () => {
       let filled: Buffer = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, row % 2 ? 'Có' : 'Không'] : [row, row + 11, null]));
       if (unit === 'xa-tam-hong') filled = roundTripThroughLibreOffice(filled); // saved again by LibreOffice Calc, as a clerk might
       const form = new FormData();
-      form.append('file', new Blob([filled]), `${unit}.xlsx`);
+      form.append('file', new Blob([new Uint8Array(filled)]), `${unit}.xlsx`);
       const sent = await fetch(`${t.base}/nop`, { method: 'POST', headers: t.auth(token), body: form });
       expect(sent.status, unit).toBe(200);
       const rows = (await (await fetch(`${t.base}/api/queries/unit_report?unit=${unit}&period=2025-Q1`, { headers: t.auth(t.analyst) })).json()) as { numerator: number | null; denominator: number | null; value: number | null; measure: string }[];
