@@ -24,6 +24,7 @@ export const KPI_VALUES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'source_row', type: 'int32', nullable: false, doc: 'Row number in the sheet, 1-based' },
   { name: 'submitted_at', type: 'timestamp', nullable: false, doc: 'When the file arrived (UTC)' },
   { name: 'ingested_at', type: 'timestamp', nullable: false, doc: 'When it was validated and written (UTC)' },
+  { name: 'source_column', type: 'string', nullable: true, doc: 'Column letter of the value in its sheet (null in files written before it was kept)' },
 ];
 
 /** Hive partition columns of kpi_values, in path order: unit=<code>/period=<period>. */

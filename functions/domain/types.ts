@@ -91,6 +91,8 @@ export interface KpiRecord {
   note: string | null;
   source_sheet: string;
   source_row: number;
+  /** Column letter of the cell the value was read from. */
+  source_column?: string | null;
 }
 
 export type Layout = 'form' | 'long' | 'wide';

@@ -316,6 +316,7 @@ export function kpiValuesFile(
     source_row: sorted.map((r) => r.source_row),
     submitted_at: new Array(n).fill(meta.submittedAt),
     ingested_at: new Array(n).fill(meta.ingestedAt),
+    source_column: sorted.map((r) => r.source_column ?? null),
     unit: sorted.map((r) => r.unit),
     period: sorted.map((r) => r.period),
   });

@@ -10,7 +10,7 @@ WITH accepted AS (
 ),
 ranked AS (
   SELECT v.indicator_code, v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file,
-         v.source_sheet, v.source_row, v.submitted_at, v.ingested_at, v.unit, v.period,
+         v.source_sheet, v.source_row, v.submitted_at, v.ingested_at, v.source_column, v.unit, v.period,
          row_number() OVER (
            PARTITION BY v.unit, v.period, v.indicator_code
            ORDER BY v.submitted_at DESC, v.submission_id DESC
@@ -19,6 +19,6 @@ ranked AS (
   JOIN accepted a ON a.submission_id = v.submission_id
 )
 SELECT indicator_code, value, numerator, denominator, note, submission_id, source_file,
-       source_sheet, source_row, submitted_at, ingested_at, unit, period
+       source_sheet, source_row, submitted_at, ingested_at, source_column, unit, period
 FROM ranked
 WHERE rn = 1 AND value IS NOT NULL

@@ -60,3 +60,35 @@ describe('what a crash leaves in a lake', () => {
     expect(keys.filter((k) => k.includes(ok.submission_id)).length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('a lake written before a column was added', () => {
+  it('reads a partition file without source_column as null, beside new ones, and compacts them together', async () => {
+    const { KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS } = await import('../../schemas/records.ts');
+    const { writeParquetTable } = await import('../../functions/adapters/parquet/writeParquet.ts');
+    const { compactLake } = await import('../../functions/adapters/duckdb/compactLake.ts');
+    const { openDuckDbLake } = await import('../../functions/adapters/duckdb/duckDbLake.ts');
+    const deps = { store, catalog: catalogIndex, clock: createClock(7, () => new Date('2025-01-10T00:00:00Z')) };
+    const fresh = await ingestFile({ bytes: csvBytes('Đơn vị: Xã Liên Châu\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,9,10\n'), fileName: 'new.csv' }, deps);
+    // An older file of another unit: same rows, no source_column; its record from a real ingest, then replaced.
+    const old = await ingestFile({ bytes: csvBytes('Đơn vị: Xã Đại Tự\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,3,10\n'), fileName: 'old.csv' }, deps);
+    const key = `lake/kpi_values/unit=xa-dai-tu/period=2024-Q4/${old.submission_id}.parquet`;
+    const columns = [...KPI_VALUES_COLUMNS.filter((c) => c.name !== 'source_column'), ...KPI_VALUES_PARTITIONS];
+    const at = new Date('2025-01-10T00:00:00Z');
+    await rm(join(dir, key));
+    await store.put(key, writeParquetTable(columns, {
+      indicator_code: ['DOC_ONLINE'], value: [30], numerator: [3], denominator: [10], note: [null], submission_id: [old.submission_id], source_file: ['old.csv'],
+      source_sheet: ['old.csv'], source_row: [4], submitted_at: [at], ingested_at: [at], unit: ['xa-dai-tu'], period: ['2024-Q4'],
+    }));
+    for (const step of ['raw', 'compacted']) {
+      if (step === 'compacted') await compactLake(dir);
+      const lake = await openDuckDbLake(dir);
+      try {
+        const rows = (await lake.connection.runAndReadAll('SELECT unit, value, source_column FROM kpi_current ORDER BY unit')).getRowObjectsJS();
+        expect(rows, step).toEqual([{ unit: 'xa-dai-tu', value: 30, source_column: null }, { unit: 'xa-lien-chau', value: 90, source_column: 'C' }]);
+      } finally {
+        lake.close();
+      }
+    }
+    expect(fresh.status).toBe('accepted');
+  });
+});

@@ -54,6 +54,13 @@ describe('saved queries on the demo lake (expected values computed from the demo
     expect(rows.filter((r) => r.value !== null)).toHaveLength(13);
   });
 
+  it('the Liên Châu correction changed three values and left ten; the history keeps all sixteen', async () => {
+    const current = toRows(await engine.run(`SELECT source_file, count(*) AS n FROM kpi_current WHERE unit = 'xa-lien-chau' AND period = '2024-Q4' GROUP BY source_file ORDER BY source_file`, {}));
+    expect(current).toEqual([{ source_file: 'tong-hop-xa-thi-tran-quy-IV-2024.xlsx', n: 10 }, { source_file: 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx', n: 3 }]);
+    const history = toRows(await engine.run(`SELECT count(*) AS n FROM kpi_values WHERE unit = 'xa-lien-chau' AND period = '2024-Q4'`, {}));
+    expect(history).toEqual([{ n: 16 }]);
+  });
+
   it('indicator_trend: the ratio of summed counts per quarter, never a mean of shares', async () => {
     const rows = await run('indicator_trend', { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' });
     expect(rows.map((r) => r.period)).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);

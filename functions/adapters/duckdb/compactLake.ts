@@ -119,7 +119,7 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
       const file = `lake/compacted/kpi_values/period=${period}/g${generation}.parquet`;
       await mkdir(join(dataDir, 'lake/compacted/kpi_values', `period=${period}`), { recursive: true });
       await db.run(`COPY (
-        SELECT * FROM read_parquet(${list(entry.files)}, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})
+        SELECT * FROM read_parquet(${list(entry.files)}, union_by_name = true, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})
         ORDER BY unit, indicator_code, submission_id
       ) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
       if (manifest.kpi_values[period]) obsolete.push(manifest.kpi_values[period]!.file);

@@ -34,8 +34,10 @@ const fileList = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
 /** A union of compacted and raw files with the same columns, or an empty relation. */
 function unionOf(columns: readonly ColumnSpec[], parts: { files: string[]; options: string }[]): string {
   const names = columns.map((c) => c.name).join(', ');
+  // By name, over an empty relation of every column: a file written before a column was added
+  // (source_column) reads it as null instead of failing the whole view.
   const selects = parts.filter((p) => p.files.length > 0)
-    .map((p) => `SELECT ${names} FROM read_parquet(${fileList(p.files)}${p.options})`);
+    .map((p) => `SELECT ${names} FROM (${emptyOf(columns)} UNION ALL BY NAME SELECT * FROM read_parquet(${fileList(p.files)}, union_by_name = true${p.options}))`);
   return selects.length ? selects.join(' UNION ALL ') : emptyOf(columns);
 }
 

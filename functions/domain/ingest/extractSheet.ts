@@ -301,6 +301,7 @@ export class SheetExtractor {
       note: result.note ?? (result.kind === 'withdrawn' ? 'rút / withdrawn' : null),
       source_sheet: this.sheet,
       source_row: row.number,
+      source_column: column,
     }, column);
   }
 }

@@ -222,7 +222,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
       return c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', 'unit, period, indicator'), 400);
     }
     const table = await deps.runner.runSql(
-      `SELECT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.submitted_at, s.submitted_by
+      `SELECT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
        FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id
        WHERE s.status = 'accepted' AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
        ORDER BY v.submitted_at DESC, v.submission_id DESC`,
@@ -232,12 +232,12 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     const rows = toRows(table).filter((r, i, all) => all.findIndex((x) => x.submission_id === r.submission_id) === i);
     const shown = (r: (typeof rows)[number]) => r.value === null ? (lang === 'vi' ? 'rút (không còn báo cáo)' : 'withdrawn') : `${formatNumber(Number(r.value), lang)}${r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : ''}`;
     const W = lang === 'vi'
-      ? { title: 'Nguồn gốc số liệu', value: 'Giá trị', file: 'Tệp', where: 'Trang, dòng', by: 'Người gửi', at: 'Thời điểm gửi', state: 'Trạng thái', current: 'Đang dùng', replaced: 'Đã được thay', withdrawn: 'Đã rút', none: 'Chưa có giá trị nào được báo cáo.' }
-      : { title: 'Where this number came from', value: 'Value', file: 'File', where: 'Sheet, row', by: 'Sent by', at: 'Sent at', state: 'State', current: 'Current', replaced: 'Replaced', withdrawn: 'Withdrawn', none: 'No value has been reported.' };
+      ? { title: 'Nguồn gốc số liệu', value: 'Giá trị', file: 'Tệp', where: 'Trang, dòng, cột', by: 'Người gửi', at: 'Thời điểm gửi', state: 'Trạng thái', current: 'Đang dùng', replaced: 'Đã được thay', withdrawn: 'Đã rút', none: 'Chưa có giá trị nào được báo cáo.' }
+      : { title: 'Where this number came from', value: 'Value', file: 'File', where: 'Sheet, row, column', by: 'Sent by', at: 'Sent at', state: 'State', current: 'Current', replaced: 'Replaced', withdrawn: 'Withdrawn', none: 'No value has been reported.' };
     return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/provenance?${new URLSearchParams({ unit: unit.code, period, indicator: indicator.code, lang: lang === 'vi' ? 'en' : 'vi' })}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1><p class="meta">${lang === 'vi' ? unit.nameVi : unit.nameEn || unit.nameVi} · ${period} · ${lang === 'vi' ? indicator.nameVi : indicator.nameEn}</p>
 ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll"><table class="provenance"><thead><tr><th>${W.state}</th><th class="num">${W.value}</th><th>${W.file}</th><th>${W.where}</th><th>${W.by}</th><th>${W.at}</th></tr></thead>
-<tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td>${r.source_file}</td><td>${r.source_sheet}, ${r.source_row}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td></tr>`)}</tbody></table></div>`}`));
+<tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td>${r.source_file}</td><td>${r.source_sheet}, ${r.source_row}${r.source_column ? html`, ${r.source_column}` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td></tr>`)}</tbody></table></div>`}`));
   });
 
   app.get('/q/:name', async (c) => {
