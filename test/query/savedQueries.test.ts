@@ -61,6 +61,19 @@ describe('saved queries on the demo lake (expected values computed from the demo
     expect(history).toEqual([{ n: 16 }]);
   });
 
+  it('renders JSON from the Arrow columns exactly as JSON.stringify of the rows would, for every saved query', async () => {
+    const { toJsonText } = await import('../../functions/http/tableRows.ts');
+    const params: Record<string, Record<string, string>> = {
+      district_scorecard: { period: '2024-Q4' }, district_trend: { from: '2023-Q1', to: '2024-Q4' }, indicator_trend: { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' },
+      missing_submissions: { period: '2024-Q4' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
+      unit_ranking: { period: '2024-Q4' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
+    };
+    for (const name of queries.keys()) {
+      const table = await engine.run(queries.get(name)!.sql, params[name]!);
+      expect(toJsonText(table), name).toBe(JSON.stringify(toRows(table)));
+    }
+  });
+
   it('indicator_trend: the ratio of summed counts per quarter, never a mean of shares', async () => {
     const rows = await run('indicator_trend', { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' });
     expect(rows.map((r) => r.period)).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
