@@ -1,3 +1,7 @@
+/** A submission id: its arrival to the millisecond (UTC), then a random part: "20241005T031500123Z-1a2b3c4d". */
+export const SUBMISSION_ID = /\d{8}T\d{9}Z-[0-9a-f]{8}/;
+export const isSubmissionId = (text: string) => new RegExp(`^${SUBMISSION_ID.source}$`).test(text);
+
 /** Where things live in the object store; the same keys locally and in the buckets. */
 export const lakeKeys = {
   kpiValuesPrefix: 'lake/kpi_values/',

@@ -171,7 +171,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     ingest: services.ingest,
     now: services.clock.now,
     today: services.clock.today,
-    publicOrigin: options.publicOrigin ?? (() => process.env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined),
+    publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
   });
   return { ...services, queries, engine, runner, app, close: () => engine.close() };
 }

@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 interface Common {
   /** Vietnam keeps UTC+7 all year; a province elsewhere would set its own. */
   utcOffsetHours: number;
+  /** Where leaders open links (CHISO_PUBLIC_URL); unset: the server's own address. */
+  publicUrl?: string;
 }
+
+const publicUrlOf = (env: NodeJS.ProcessEnv) => env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
 
 /** chiso on a laptop or a server: a data folder and embedded DuckDB. */
 export interface LocalDeployment extends Common {
@@ -35,6 +39,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     dataDir: resolve(overrides.dataDir ?? env.CHISO_DATA_DIR ?? '.chiso'),
     port: overrides.port ?? Number(env.PORT ?? 8787),
     utcOffsetHours: overrides.utcOffsetHours ?? Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
+    publicUrl: overrides.publicUrl ?? publicUrlOf(env),
   };
 }
 
@@ -54,5 +59,6 @@ export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsDeployme
     s3Endpoint: env.CHISO_S3_ENDPOINT || undefined,
     compactFromObjects: Number(env.CHISO_COMPACT_FROM_OBJECTS ?? 16),
     utcOffsetHours: Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
+    publicUrl: publicUrlOf(env),
   };
 }

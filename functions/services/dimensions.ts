@@ -23,14 +23,23 @@ export function dimensionRows(catalog: Catalog): Record<DimensionTable, { column
   };
 }
 
-/** Writes the units, indicators, periods and lineage tables into the lake, unconditionally. */
-export async function writeDimensions(store: ObjectStore, catalog: Catalog): Promise<string> {
-  const tables = dimensionRows(catalog);
-  const hash = createHash('sha256').update(JSON.stringify(tables)).digest('hex');
-  for (const [table, { columns, rows }] of Object.entries(tables) as [DimensionTable, (typeof tables)[DimensionTable]][]) {
+type DimensionTables = ReturnType<typeof dimensionRows>;
+
+const hashOf = (tables: DimensionTables) => createHash('sha256').update(JSON.stringify(tables)).digest('hex');
+
+/** The tables, then the marker naming their hash (last: if it is there, so are they). */
+async function writeTables(store: ObjectStore, tables: DimensionTables, hash: string): Promise<void> {
+  for (const [table, { columns, rows }] of Object.entries(tables) as [DimensionTable, DimensionTables[DimensionTable]][]) {
     await store.put(lakeKeys.dimension(table), writeParquetTable(columns, toColumns(columns, rows)));
   }
   await store.put(lakeKeys.dimensionsHash, JSON.stringify({ sha256: hash, written_at: new Date().toISOString() }));
+}
+
+/** Writes the units, indicators, periods and lineage tables into the lake, unconditionally. */
+export async function writeDimensions(store: ObjectStore, catalog: Catalog): Promise<string> {
+  const tables = dimensionRows(catalog);
+  const hash = hashOf(tables);
+  await writeTables(store, tables, hash);
   return hash;
 }
 
@@ -41,13 +50,14 @@ export async function writeDimensions(store: ObjectStore, catalog: Catalog): Pro
  * it. The hash compares the rows, not the file bytes: the same rows are never rewritten.
  */
 export async function ensureDimensions(store: ObjectStore, catalog: Catalog): Promise<'written' | 'current'> {
-  const hash = createHash('sha256').update(JSON.stringify(dimensionRows(catalog))).digest('hex');
+  const tables = dimensionRows(catalog);
+  const hash = hashOf(tables);
   const kept = await store.get(lakeKeys.dimensionsHash);
   if (kept && (JSON.parse(Buffer.from(kept).toString('utf8')) as { sha256?: string }).sha256 === hash) {
     // The marker is written last: if it is there, so are the tables (unless removed by hand).
     const present = await store.get(lakeKeys.dimension('units'));
     if (present) return 'current';
   }
-  await writeDimensions(store, catalog);
+  await writeTables(store, tables, hash);
   return 'written';
 }

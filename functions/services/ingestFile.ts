@@ -12,7 +12,7 @@ import { readCsv } from '../adapters/readers/readCsv.ts';
 import { readXlsx } from '../adapters/readers/readXlsx.ts';
 import { sniffFormat, type FileFormat } from '../adapters/readers/sniffFile.ts';
 import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
-import { lakeKeys } from '../domain/lakeKeys.ts';
+import { isSubmissionId, lakeKeys } from '../domain/lakeKeys.ts';
 
 export interface IngestInput {
   bytes: Uint8Array;
@@ -142,6 +142,12 @@ function report(errors: IngestError[]): ReportedError[] {
  * Partition files are written first and the submission record last: the record is the commit,
  * so a reader that joins on accepted submissions never sees half a file.
  */
+/** The answer a submitter got, as kept (state/submissions/<id>.json); null for no such submission. */
+export async function storedResult(store: ObjectStore, id: string): Promise<IngestResult | null> {
+  const kept = isSubmissionId(id) ? await store.get(lakeKeys.submissionResult(id)) : null;
+  return kept ? (JSON.parse(Buffer.from(kept).toString('utf8')) as IngestResult) : null;
+}
+
 /** Why a name given for a file cannot be one (null when it can): for the HTTP layer's 400. */
 export function fileNameProblem(name: string): { vi: string; en: string } | null {
   const base = basename(name.replace(/\\/g, '/'));

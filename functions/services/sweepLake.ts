@@ -1,8 +1,6 @@
-import { lakeKeys } from '../domain/lakeKeys.ts';
+import { lakeKeys, SUBMISSION_ID } from '../domain/lakeKeys.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
 
-/** A submission id as keys carry it: "20241005T031500123Z-1a2b3c4d". */
-const ID = /(\d{8}T\d{9}Z-[0-9a-f]{8})/;
 
 /**
  * Removes what an ingest that died before its commit left in the lake, on any store (the lake
@@ -14,13 +12,13 @@ export async function sweepUncommitted(store: ObjectStore, options: { graceMs?: 
   const cutoff = (options.now ?? new Date()).getTime() - (options.graceMs ?? 60 * 60_000);
   const committed = new Set<string>();
   for await (const o of store.list(lakeKeys.submissionsPrefix)) {
-    const id = ID.exec(o.key)?.[1];
+    const id = SUBMISSION_ID.exec(o.key)?.[0];
     if (id) committed.add(id);
   }
   let removed = 0;
   for (const prefix of [lakeKeys.kpiValuesPrefix, 'originals/']) {
     for await (const o of store.list(prefix)) {
-      const id = ID.exec(o.key.slice(prefix.length))?.[1];
+      const id = SUBMISSION_ID.exec(o.key.slice(prefix.length))?.[0];
       if (!id || committed.has(id)) continue;
       if (!o.modified || o.modified.getTime() > cutoff) continue;
       await store.delete(o.key);

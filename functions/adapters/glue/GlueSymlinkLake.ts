@@ -8,6 +8,15 @@ import { readParquetRows } from '../parquet/readParquet.ts';
 import { toColumns, writeParquetTable } from '../parquet/writeParquet.ts';
 
 /**
+ * Whether a table or partition is worth folding: what a reader opens for it (its manifests and the
+ * files they name) is more than one manifest naming one file, and at least `minFiles`.
+ */
+function worthFolding(manifests: { files: string[] }[], minFiles: number): boolean {
+  const objects = manifests.length + manifests.reduce((n, m) => n + m.files.length, 0);
+  return objects > 2 && objects >= minFiles;
+}
+
+/**
  * The lake as Athena reads it. kpi_values and submissions are Glue symlink tables: their
  * locations hold small text manifests naming the Parquet files to read. Each submission adds its
  * own manifests (one per period it covers, one for its record), so it is readable at once with no
@@ -105,15 +114,13 @@ export class GlueSymlinkLake implements LakeCatalog {
     let folded = 0;
     for (const period of periods) {
       const manifests = await this.manifests(lakeKeys.kpiManifestPrefix(period));
-      // What a reader opens for this period: its manifests and the files they name.
-      const objects = manifests.length + manifests.reduce((n, m) => n + m.files.length, 0);
-      if (objects <= 2 || objects < minFiles) continue; // one manifest naming one file: already folded
+      if (!worthFolding(manifests, minFiles)) continue;
 
       await this.fold(manifests, KPI_VALUES_FILE_COLUMNS, { data: lakeKeys.compactedKpi(period, generation), manifest: lakeKeys.kpiManifest(period, generation) });
       folded++;
     }
     const records = await this.manifests(TABLE_LOCATIONS.submissions);
-    if (records.length * 2 > 2 && records.length * 2 >= minFiles) {
+    if (worthFolding(records, minFiles)) {
       await this.fold(records, SUBMISSIONS_COLUMNS, { data: lakeKeys.compactedSubmissions(generation), manifest: lakeKeys.submissionManifest(generation) });
     }
     return { periods: folded };

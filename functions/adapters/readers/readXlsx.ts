@@ -13,6 +13,7 @@ import type { SheetSource } from '../../domain/ingest/extractSubmission.ts';
 import type { CellValue, SheetRow } from '../../domain/types.ts';
 import { inspectXlsxZip } from './inspectZip.ts';
 import { LIMITS } from '../../domain/limits.ts';
+import { UNCOMPUTED_FORMULA } from '../../domain/ingest/validateObservation.ts';
 
 /** A number format that shows a fraction as a percent: "0.0%", but not a literal "\%" or "%" in quotes. */
 function isPercentFormat(numFmt: string | undefined): boolean {
@@ -31,7 +32,7 @@ function convertValue(raw: unknown): Converted {
   if ('richText' in v && Array.isArray(v.richText)) return { value: v.richText.map((r: { text?: string }) => r.text ?? '').join('') };
   if ('formula' in v || 'sharedFormula' in v) {
     // The value Excel or LibreOffice last computed and saved; a formula saved without one cannot be trusted.
-    if (!('result' in v) || v.result === undefined) return { value: '(công thức chưa tính / formula not calculated)', error: true };
+    if (!('result' in v) || v.result === undefined) return { value: UNCOMPUTED_FORMULA, error: true };
     const result = v.result as unknown;
     if (result && typeof result === 'object' && 'error' in result) return { value: String((result as { error: unknown }).error), error: true };
     return convertValue(result);

@@ -20,7 +20,7 @@ export type ObservationResult =
   | { kind: 'errors'; errors: IngestError[] };
 
 /** How the readers spell a formula saved without its computed value (see adapters/readers/readXlsx.ts). */
-export const UNCOMPUTED_FORMULA = '(công thức chưa tính';
+export const UNCOMPUTED_FORMULA = '(công thức chưa tính / formula not calculated)';
 
 /** The words a clerk writes to withdraw a value stated earlier for the same unit and period. */
 const WITHDRAW = /^(rut|rut so lieu|rut gia tri|huy|huy so lieu|withdraw|withdrawn)$/;
@@ -51,7 +51,7 @@ export function validateObservation(
   // Excel or LibreOffice) is not needed when both counts are there: the share is computed from them.
   const countsGiven = [columns.numerator, columns.denominator].every((c) => c !== undefined && cellText(row.cells[c]) !== '');
   const uncomputedShare = countsGiven && columns.value !== undefined && row.errorColumns?.includes(columns.value)
-    && cellText(row.cells[columns.value]).startsWith(UNCOMPUTED_FORMULA);
+    && cellText(row.cells[columns.value]) === UNCOMPUTED_FORMULA;
   if (uncomputedShare) row = { ...row, cells: row.cells.map((v, i) => (i === columns.value ? null : v)), errorColumns: row.errorColumns!.filter((c) => c !== columns.value) };
   const formulaError = [columns.value, columns.numerator, columns.denominator].find(
     (c) => c !== undefined && row.errorColumns?.includes(c),

@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { lakeKeys } from '../../domain/lakeKeys.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
-import { fileNameProblem, type IngestResult } from '../../services/ingestFile.ts';
+import { fileNameProblem, storedResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
@@ -33,9 +32,7 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
   });
 
   app.get('/api/submissions/:id', async (c) => {
-    const id = c.req.param('id');
-    const body = /^[0-9TZ]+-[0-9a-f]{8}$/.test(id) ? await deps.store.get(lakeKeys.submissionResult(id)) : null;
-    const result = body ? (JSON.parse(Buffer.from(body).toString('utf8')) as IngestResult & { submitted_by?: string | null }) : null;
+    const result = await storedResult(deps.store, c.req.param('id'));
     const principal = c.get('principal');
     if (!result || (principal.role !== 'analyst' && result.submitted_by !== principal.id)) {
       return problem(c, { status: 404, code: 'SUBMISSION_NOT_FOUND', vi: 'Không có lần gửi này', en: 'No such submission' });

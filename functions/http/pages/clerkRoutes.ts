@@ -2,11 +2,12 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { Principal } from '../../domain/access/tokens.ts';
+import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
 import { lakeKeys } from '../../domain/lakeKeys.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
-import { fileNameProblem, type IngestResult } from '../../services/ingestFile.ts';
+import { fileNameProblem, storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
@@ -70,12 +71,13 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const params: Record<string, string> = { pattern: `%"${unit}"%` };
     staff.forEach((t, i) => { params[`by${i}`] = t.id; });
     const table = await deps.runner.runSql(
-      `SELECT submission_id, source_file, status, periods, row_count, error_count, submitted_by, submitted_at
+      // DISTINCT: while Athena's compaction swaps manifests a record may be listed twice.
+      `SELECT DISTINCT submission_id, source_file, status, periods, row_count, error_count, submitted_by, submitted_at
        FROM submissions WHERE units LIKE :pattern${staff.map((_, i) => ` OR submitted_by = :by${i}`).join('')}
        ORDER BY submitted_at DESC, submission_id DESC LIMIT 200`,
       params,
     );
-    const rows = toRows(table).filter((r, i, all) => all.findIndex((x) => x.submission_id === r.submission_id) === i);
+    const rows = toRows(table);
     const w = W[lang];
     return html`<h2>${w.history}</h2>${rows.length === 0 ? html`<p class="meta">${w.none}</p>` : html`<div class="scroll"><table class="history"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.by}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
@@ -159,8 +161,7 @@ ${await answer(result, lang)}<p><a href="/nop">${W[lang].back}</a></p>`), result
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const id = c.req.param('id');
-    const kept = /^[0-9TZ]+-[0-9a-f]{8}$/.test(id) ? await deps.store.get(lakeKeys.submissionResult(id)) : null;
-    const result = kept ? (JSON.parse(Buffer.from(kept).toString('utf8')) as IngestResult) : null;
+    const result = await storedResult(deps.store, id);
     const tokens = await deps.tokens();
     const ours = result && (result.partitions.some((p) => p.unit === r.unit.code) || tokens.some((t) => t.id === result.submitted_by && t.unit === r.unit.code));
     const bytes = ours ? await deps.store.get(lakeKeys.original(id, result!.file)) : null;
@@ -174,7 +175,7 @@ ${await answer(result, lang)}<p><a href="/nop">${W[lang].back}</a></p>`), result
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const period = c.req.query('period') ?? '';
-    if (!/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/.test(period)) return c.html(renderNotice(langOf(c), W[langOf(c)].template, 'period: 2025-Q1, 2025-H1, 2025-03, 2025'), 400);
+    if (!CANONICAL_PERIOD.test(period)) return c.html(renderNotice(langOf(c), W[langOf(c)].template, 'period: 2025-Q1, 2025-H1, 2025-03, 2025'), 400);
     const indicators = deps.catalog.catalog.indicators.filter((i) => i.reportedBy.includes(r.unit.type));
     const bytes = await (await lazy.template()).reportTemplate(r.unit, period, indicators);
     const name = `mau-bao-cao-${r.unit.code}-${period}.xlsx`;

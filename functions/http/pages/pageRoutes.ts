@@ -4,7 +4,7 @@ import { renderSVG } from 'uqr';
 import { readFileSync } from 'node:fs';
 import { assetPath } from '../../adapters/files/assets.ts';
 import { verifyLink, type LinkGrant } from '../../domain/access/signedLinks.ts';
-import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
+import { CANONICAL_PERIOD, shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
 import { InvalidParamsError, resolveParams, type ParamValue } from '../../domain/queries/resolveParams.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import { pageAnalyst, registerLoginRoutes } from '../auth.ts';
@@ -218,18 +218,18 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     const unit = deps.catalog.catalog.units.find((u) => u.code === c.req.query('unit'));
     const indicator = deps.catalog.catalog.indicators.find((x) => x.code === c.req.query('indicator'));
     const period = c.req.query('period') ?? '';
-    if (!unit || !indicator || !/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/.test(period)) {
+    if (!unit || !indicator || !CANONICAL_PERIOD.test(period)) {
       return c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', 'unit, period, indicator'), 400);
     }
     const table = await deps.runner.runSql(
-      `SELECT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
+      `SELECT DISTINCT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
        FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id
        WHERE s.status = 'accepted' AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
        ORDER BY v.submitted_at DESC, v.submission_id DESC`,
       { unit: unit.code, period, indicator: indicator.code },
     );
     const names = new Map((await deps.tokens()).map((t) => [t.id, t.name]));
-    const rows = toRows(table).filter((r, i, all) => all.findIndex((x) => x.submission_id === r.submission_id) === i);
+    const rows = toRows(table);
     const shown = (r: (typeof rows)[number]) => r.value === null ? (lang === 'vi' ? 'rút (không còn báo cáo)' : 'withdrawn') : `${formatNumber(Number(r.value), lang)}${r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : ''}`;
     const W = lang === 'vi'
       ? { title: 'Nguồn gốc số liệu', value: 'Giá trị', file: 'Tệp', where: 'Trang, dòng, cột', by: 'Người gửi', at: 'Thời điểm gửi', state: 'Trạng thái', current: 'Đang dùng', replaced: 'Đã được thay', withdrawn: 'Đã rút', none: 'Chưa có giá trị nào được báo cáo.' }

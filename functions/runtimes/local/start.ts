@@ -26,7 +26,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
     }, 1000);
   };
   await recoverAtStart(config.dataDir, env.CHISO_RECOVERY_GRACE_MS ? Number(env.CHISO_RECOVERY_GRACE_MS) : undefined);
-  let origin: string | undefined = env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
+  let origin = config.publicUrl;
   const services = await composeQuery(config, { afterIngest: scheduleCompaction, isolateIngest: true, publicOrigin: () => origin });
   const analystToken = await services.tokens.localAnalyst();
   if (env.CHISO_DEMO !== '0') {
