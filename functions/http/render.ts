@@ -1,6 +1,6 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { lazy } from './lazy.ts';
-import { toJsonText, toRows, type Plain } from './tableRows.ts';
+import { toJsonBytes, toRows, type Plain } from './tableRows.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 
 export type Format = 'json' | 'csv' | 'xlsx' | 'arrow';
@@ -41,7 +41,7 @@ export function toArrow(table: Table): Uint8Array {
 /** A result in one of the API's formats. */
 export async function renderFormat(format: Format, table: Table, query: SavedQuery, params: Record<string, unknown>): Promise<Uint8Array | string> {
   switch (format) {
-    case 'json': return toJsonText(table);
+    case 'json': return toJsonBytes(table);
     case 'csv': return toCsv(table);
     case 'xlsx': return new Uint8Array(await (await lazy.xlsx()).toXlsx(table, query, params));
     case 'arrow': return toArrow(table);

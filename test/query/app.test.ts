@@ -144,3 +144,41 @@ describe('the API through app.request()', () => {
     }
   });
 });
+
+describe('a large JSON answer, streamed the first time', () => {
+  it('equals the whole body sent from the cache afterwards, gzipped or not, and survives a client that leaves', async () => {
+    const { parseSavedQuery } = await import('../../functions/domain/queries/savedQueries.ts');
+    const text = `/*
+title: { vi: Nhiều dòng, en: Many rows }
+description: { vi: Kiểm thử, en: Test }
+params: []
+columns:
+  - { name: i, vi: Số, en: Number }
+  - { name: t, vi: Chữ, en: Text }
+*/
+SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'Xã "số" ' || i::VARCHAR || ' — Tiếng Việt' END AS t FROM range(30000) r(i) ORDER BY i`;
+    services.queries.set('many_rows', parseSavedQuery(text, 'sql/many_rows.sql'));
+    try {
+      // A client that stops reading after the first chunk leaves nothing half-cached behind.
+      const aborted = await app.request('/api/queries/many_rows', { headers: { ...auth(analyst), 'Accept-Encoding': 'gzip' } });
+      const reader = aborted.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      const { gunzipSync } = await import('node:zlib');
+      const first = await app.request('/api/queries/many_rows', { headers: { ...auth(analyst), 'Accept-Encoding': 'gzip' } });
+      expect(first.headers.get('content-encoding')).toBe('gzip');
+      const streamed = gunzipSync(Buffer.from(await first.arrayBuffer())).toString('utf8');
+      const rows = JSON.parse(streamed) as { i: number; t: string | null }[];
+      expect(rows).toHaveLength(30000);
+      expect(rows[7]).toEqual({ i: 7, t: null });
+      expect(rows[29999]).toEqual({ i: 29999, t: 'Xã "số" 29999 — Tiếng Việt' });
+      const cached = await app.request('/api/queries/many_rows', { headers: { ...auth(analyst), 'Accept-Encoding': 'gzip' } });
+      expect(gunzipSync(Buffer.from(await cached.arrayBuffer())).toString('utf8')).toBe(streamed);
+      const plain = await app.request('/api/queries/many_rows', { headers: auth(analyst) });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.text()).toBe(streamed);
+    } finally {
+      services.queries.delete('many_rows');
+    }
+  });
+});

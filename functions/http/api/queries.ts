@@ -1,12 +1,32 @@
 import type { Hono } from 'hono';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { Readable } from 'node:stream';
+import { createGzip, gzip as gzipCallback } from 'node:zlib';
+import type { CachedResult } from '../../services/savedQueryRunner.ts';
+import { jsonChunks } from '../tableRows.ts';
 import { resolveParams } from '../../domain/queries/resolveParams.ts';
 import { analystsOnly } from '../auth.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
 import { CONTENT_TYPES, FORMATS, renderFormat, type Format } from '../render.ts';
 
+const gzip = promisify(gzipCallback);
+
 /** Below this a response is sent as it is: compressing would cost more than it saves. */
 const COMPRESS_FROM = 1024;
+
+/** From this many rows a first JSON answer is streamed rather than built whole. */
+const STREAM_FROM_ROWS = 2000;
+
+/** JSON chunks (gzipped when asked) as a web stream; the whole body is cached once it is all sent. */
+function streamJson(entry: CachedResult, gzipped: boolean): ReadableStream<Uint8Array> {
+  const source = Readable.from(jsonChunks(entry.table), { objectMode: false });
+  const encoded = gzipped ? source.pipe(createGzip({ level: 1 })) : source;
+  const sent: Buffer[] = [];
+  encoded.on('data', (chunk: Buffer) => sent.push(chunk));
+  encoded.on('end', () => { entry.bodies[gzipped ? 'json.gz' : 'json'] = Buffer.concat(sent); });
+  source.on('error', (error) => encoded.destroy(error));
+  return Readable.toWeb(encoded) as ReadableStream<Uint8Array>;
+}
 
 function pickFormat(param: string | undefined, accept: string | undefined): Format | null {
   if (param) return (FORMATS as string[]).includes(param) ? (param as Format) : null;
@@ -41,11 +61,19 @@ export function registerQueryApi(app: Hono<Env>, deps: HttpDeps): void {
     c.header('Cache-Control', 'private, no-cache');
     c.header('Vary', 'Authorization, Accept');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    const body = (entry.bodies[format] ??= await renderFormat(format, entry.table, query, params));
     c.header('Content-Type', CONTENT_TYPES[format]);
+    const gzipped = format !== 'xlsx' && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    if (format === 'json' && !entry.bodies.json && !entry.bodies['json.gz'] && entry.table.numRows >= STREAM_FROM_ROWS) {
+      // A large JSON result the first time: written, compressed and sent in chunks at once, on
+      // three threads (rows here, gzip on the pool, the client reading), and kept when complete.
+      if (gzipped) c.header('Content-Encoding', 'gzip');
+      return c.body(streamJson(entry, gzipped));
+    }
+    const body = (entry.bodies[format] ??= await renderFormat(format, entry.table, query, params));
     // A scorecard of 300 units is a megabyte of JSON: compressed once, kept with the result.
-    if (format !== 'xlsx' && body.length >= COMPRESS_FROM && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
-      const gz = (entry.bodies[`${format}.gz`] ??= gzipSync(body, { level: 5 }));
+    if (gzipped && body.length >= COMPRESS_FROM) {
+      // On libuv's thread pool: the event loop answers other requests while a megabyte compresses.
+      const gz = (entry.bodies[`${format}.gz`] ??= await gzip(body, { level: 5 }));
       c.header('Content-Encoding', 'gzip');
       return c.body(gz as Uint8Array<ArrayBuffer>);
     }
