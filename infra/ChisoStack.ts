@@ -14,7 +14,7 @@ import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec } from '../schemas/records.ts';
+import { DIMENSION_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../schemas/records.ts';
 import { compilePlaceholders } from '../functions/domain/queries/savedQueries.ts';
 import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
 import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
@@ -114,10 +114,7 @@ export class ChisoStack extends Stack {
     const [unitColumn, periodKey] = [KPI_VALUES_PARTITIONS.find((c) => c.name === 'unit')!, KPI_VALUES_PARTITIONS.find((c) => c.name === 'period')!];
     table('kpi_values', [...KPI_VALUES_COLUMNS, unitColumn], [periodKey], SYMLINK_PARQUET);
     table('submissions', SUBMISSIONS_COLUMNS, [], SYMLINK_PARQUET);
-    table('units', UNITS_COLUMNS);
-    table('indicators', INDICATORS_COLUMNS);
-    table('periods', PERIODS_COLUMNS);
-    table('unit_lineage', UNIT_LINEAGE_COLUMNS);
+    for (const [name, columns] of Object.entries(DIMENSION_TABLES)) table(name as LakeTable, columns);
 
     const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: 'chiso',

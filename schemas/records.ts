@@ -65,8 +65,56 @@ export const UNITS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'code', type: 'string', nullable: false, doc: 'Unit code' },
   { name: 'name_vi', type: 'string', nullable: false, doc: 'Vietnamese name' },
   { name: 'name_en', type: 'string', nullable: false, doc: 'English name' },
-  { name: 'type', type: 'string', nullable: false, doc: 'department | police | commune' },
+  { name: 'type', type: 'string', nullable: false, doc: 'department | police | commune (report); district | province (parents)' },
   { name: 'sort_order', type: 'int32', nullable: false, doc: 'Order in the registry' },
+  { name: 'valid_from', type: 'string', nullable: false, doc: 'First day the unit exists, YYYY-MM-DD (0001-01-01: before the registry began)' },
+  { name: 'valid_to', type: 'string', nullable: false, doc: 'Last day it exists, YYYY-MM-DD (9999-12-31: still)' },
+  { name: 'parent', type: 'string', nullable: true, doc: 'The unit it belongs to, where the registry says' },
+  { name: 'verified', type: 'string', nullable: false, doc: 'yes, or no when an event that made, moved or ended it is not confirmed by its document' },
+  { name: 'status_vi', type: 'string', nullable: false, doc: 'What became of it: "Đang hoạt động", "Sáp nhập vào …", "Không ghi nhận đơn vị kế thừa"' },
+  { name: 'status_en', type: 'string', nullable: false, doc: 'The same in English' },
+];
+
+/** Every registry event, one row per unit it starts from, with its source document. */
+export const UNIT_EVENTS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'date', type: 'string', nullable: false, doc: 'Day it takes effect, YYYY-MM-DD' },
+  { name: 'kind', type: 'string', nullable: false, doc: 'rename | merge | split | reclassify | retire | reparent' },
+  { name: 'from_unit', type: 'string', nullable: false, doc: 'Unit it starts from' },
+  { name: 'to_unit', type: 'string', nullable: true, doc: 'Successor, or new parent; null for a retire without a recorded successor' },
+  { name: 'share', type: 'double', nullable: true, doc: 'Share of a split' },
+  { name: 'source', type: 'string', nullable: false, doc: 'Document the fact comes from' },
+  { name: 'verified', type: 'string', nullable: false, doc: 'yes: the document was read or the fact is settled; no: to be confirmed' },
+];
+
+/** Scoring framework versions: one row per component and unit type it applies to. */
+export const FRAMEWORKS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'framework', type: 'string', nullable: false, doc: 'Version name' },
+  { name: 'valid_from', type: 'string', nullable: false, doc: 'First day in force, YYYY-MM-DD' },
+  { name: 'valid_to', type: 'string', nullable: false, doc: 'Last day in force (9999-12-31: still)' },
+  { name: 'pillar', type: 'string', nullable: false, doc: 'Pillar code' },
+  { name: 'pillar_name_vi', type: 'string', nullable: false, doc: 'Pillar name' },
+  { name: 'indicator_code', type: 'string', nullable: false, doc: 'Component indicator' },
+  { name: 'max_points', type: 'double', nullable: false, doc: 'Maximum points' },
+  { name: 'rule', type: 'string', nullable: false, doc: 'ratio | boolean | steps' },
+  { name: 'steps', type: 'string', nullable: true, doc: 'Steps as written: "4:40;3:30"' },
+  { name: 'unit_type', type: 'string', nullable: false, doc: 'A unit type it applies to' },
+  { name: 'target', type: 'double', nullable: true, doc: 'Target while in force; null: the indicator\'s default' },
+  { name: 'sort_order', type: 'int32', nullable: false, doc: 'Order in the framework' },
+];
+
+/** The thresholds of `steps` components: a value at or above at_least earns points (the highest that applies). */
+export const FRAMEWORK_STEPS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'framework', type: 'string', nullable: false, doc: 'Version name' },
+  { name: 'indicator_code', type: 'string', nullable: false, doc: 'Component indicator' },
+  { name: 'at_least', type: 'double', nullable: false, doc: 'Threshold' },
+  { name: 'points', type: 'double', nullable: false, doc: 'Points from this threshold up' },
+];
+
+/** The registry the dimensions were written from: one row. */
+export const REGISTRY_VERSION_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'version', type: 'string', nullable: false, doc: 'Registry version (import time and content hash), or "default" for the shipped example' },
+  { name: 'imported_at', type: 'string', nullable: true, doc: 'When it was imported (ISO-8601, UTC)' },
+  { name: 'sha256', type: 'string', nullable: false, doc: 'Hash of its files' },
 ];
 
 export const INDICATORS_COLUMNS: readonly ColumnSpec[] = [
@@ -96,6 +144,19 @@ export const PERIODS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'kind', type: 'string', nullable: false, doc: 'year | half | quarter | month' },
   { name: 'year', type: 'int32', nullable: false, doc: 'Calendar year' },
   { name: 'start_date', type: 'string', nullable: false, doc: 'First day, YYYY-MM-DD' },
+  { name: 'end_date', type: 'string', nullable: false, doc: 'Last day, YYYY-MM-DD: the registry and framework of this day apply' },
   { name: 'previous_period', type: 'string', nullable: false, doc: 'The period of the same kind before it' },
   { name: 'label_vi', type: 'string', nullable: false, doc: 'As Vietnamese reports write it: Quý III/2024' },
 ];
+
+/** The dimension tables, in the order they are written; each is one Parquet file in its Glue table's folder. */
+export const DIMENSION_TABLES = {
+  units: UNITS_COLUMNS,
+  indicators: INDICATORS_COLUMNS,
+  periods: PERIODS_COLUMNS,
+  unit_lineage: UNIT_LINEAGE_COLUMNS,
+  unit_events: UNIT_EVENTS_COLUMNS,
+  frameworks: FRAMEWORKS_COLUMNS,
+  framework_steps: FRAMEWORK_STEPS_COLUMNS,
+  registry_version: REGISTRY_VERSION_COLUMNS,
+} as const;

@@ -1,10 +1,12 @@
 /**
  * Builds the example district's demo submissions (demo/), committed so that `npm start` loads
- * the same two years of reports on every machine: eight quarters (2023-Q1 … 2024-Q4), every unit,
- * through the real pipeline. Run: node --import tsx scripts/make-demo.ts
+ * the same reports on every machine: 2023-Q1 … 2026-Q3 through the real pipeline, in the units
+ * of the registry of each quarter (schemas/registry-events.csv): Tam Hồng a town from 2023-Q2,
+ * Hồng Phương gone from 2025, the district until 2025-Q2, its five new communes after.
+ * Run: node --import tsx scripts/make-demo.ts
  *
  * Per quarter: the communes' consolidated table (wide .xlsx, numerator and denominator under each
- * merged indicator name) and the offices' and police's long CSV. Then, on purpose: Xã Yên Phương
+ * merged indicator name) and, until the reform, the offices' and police's long CSV. Then, on purpose: Xã Yên Phương
  * does not report 2024-Q4; Xã Liên Châu corrects its 2024-Q4 report (supersedes); two files are
  * rejected (a share over 100%, a numerator above its denominator).
  */
@@ -15,7 +17,15 @@ import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts'
 
 const out = new URL('../demo/', import.meta.url);
 const catalog = loadDefaultCatalog();
-const QUARTERS = ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'];
+const QUARTERS = ['2023', '2024', '2025', '2026'].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`)).filter((p) => p <= '2026-Q3');
+/** The district level ends on this day: its offices stop reporting, five new communes begin. */
+const REFORM = '2025-07-01';
+const quarterEnd = (p: string) => new Date(Date.UTC(Number(p.slice(0, 4)), Number(p.slice(-1)) * 3, 0)).toISOString().slice(0, 10);
+/** Units of the registry on the quarter's last day: who reports it. */
+const unitsOf = (period: string, types: string[]) => catalog.units.filter((u) => types.includes(u.type)
+  && (!u.validFrom || u.validFrom <= quarterEnd(period)) && (!u.validTo || u.validTo >= quarterEnd(period)));
+/** The indicators a unit type reports (schemas/indicators.csv, reported_by). */
+const indicatorsOf = (type: string) => catalog.indicators.filter((i) => i.reportedBy.includes(type as never));
 const ROMAN = ['I', 'II', 'III', 'IV'];
 const DENOMINATORS: Record<string, [number, number]> = {
   DOC_ONLINE: [800, 3000], STAFF_DIGITAL_ID: [15, 60], ONLINE_MEETINGS: [20, 80], PROCEDURES_LEVEL34: [150, 250],
@@ -31,7 +41,7 @@ const size = new Map<string, number>();
 function share(unit: string, indicator: string, q: number): number {
   const key = `${unit}|${indicator}`;
   if (!level.has(key)) level.set(key, 45 + random() * 45);
-  return Math.min(100, level.get(key)! + q * (1.5 + random() * 2.5));
+  return Math.min(100, level.get(key)! + q * (0.6 + random() * 1.4));
 }
 
 function counts(unit: string, indicator: string, q: number): [number, number] {
@@ -48,12 +58,18 @@ const submittedAt = (p: string, extraDays = 0) => {
   return new Date(Date.UTC(y, q * 3, 8 + extraDays, 2, 0, 0)).toISOString();
 };
 
+/** Steering-committee meetings held so far in the year: a count, rising through the year. */
+function meetings(unit: string, q: number, period: string): number {
+  const quarterOfYear = Number(period.slice(-1));
+  return Math.min(6, Math.floor((quarterOfYear * share(unit, 'STEERING_MEETINGS', q)) / 70));
+}
+
 async function communesTable(period: string, q: number, skip: string[]): Promise<Buffer> {
-  const indicators = catalog.indicators.filter((i) => i.reportedBy.includes('commune'));
-  const units = catalog.units.filter((u) => u.type === 'commune' && !skip.includes(u.code));
+  const indicators = indicatorsOf('commune');
+  const units = unitsOf(period, ['commune']).filter((u) => !skip.includes(u.code));
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Tổng hợp');
-  ws.getCell('A1').value = 'UBND HUYỆN YÊN LẠC';
+  ws.getCell('A1').value = quarterEnd(period) < REFORM ? 'UBND HUYỆN YÊN LẠC' : 'SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH PHÚ THỌ';
   ws.getCell('A2').value = `BẢNG TỔNG HỢP KẾT QUẢ CHUYỂN ĐỔI SỐ CẤP XÃ ${quarterLabel(period).toUpperCase()}`;
   ws.getCell('A4').value = 'STT';
   ws.getCell('B4').value = 'Đơn vị';
@@ -84,6 +100,8 @@ async function communesTable(period: string, q: number, skip: string[]): Promise
         const [num, den] = counts(u.code, code, q);
         row.getCell(cols[0]!).value = num;
         row.getCell(cols[1]!).value = den;
+      } else if (code === 'STEERING_MEETINGS') {
+        row.getCell(cols[0]!).value = meetings(u.code, q, period);
       } else {
         row.getCell(cols[0]!).value = share(u.code, code, q) > 60 ? 'x' : 'Không';
       }
@@ -95,9 +113,11 @@ async function communesTable(period: string, q: number, skip: string[]): Promise
 
 function officesCsv(period: string, q: number): string {
   const lines = ['Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tử số,Mẫu số,Tỷ lệ (%)'];
-  for (const u of catalog.units.filter((x) => x.type !== 'commune')) {
-    for (const i of catalog.indicators.filter((x) => x.reportedBy.includes(u.type))) {
-      if (i.measure === 'boolean') {
+  for (const u of unitsOf(period, ['department', 'police'])) {
+    for (const i of indicatorsOf(u.type)) {
+      if (i.measure === 'count') {
+        lines.push(`${u.code},${quarterLabel(period)},${i.code},,,${meetings(u.code, q, period)}`);
+      } else if (i.measure === 'boolean') {
         lines.push(`${u.code},${quarterLabel(period)},${i.code},,,${share(u.code, i.code, q) > 50 ? 'Có' : 'Không'}`);
       } else {
         const [num, den] = counts(u.code, i.code, q);
@@ -131,16 +151,17 @@ await mkdir(out, { recursive: true });
 const manifest: { file: string; submitted_at: string; expect: 'accepted' | 'rejected' }[] = [];
 for (const [q, period] of QUARTERS.entries()) {
   const tag = `quy-${ROMAN[Number(period.slice(-1)) - 1]}-${period.slice(0, 4)}`;
-  const communes = `tong-hop-xa-thi-tran-${tag}.xlsx`;
+  const communes = quarterEnd(period) < REFORM ? `tong-hop-xa-thi-tran-${tag}.xlsx` : `tong-hop-xa-${tag}.xlsx`;
   await writeFile(new URL(communes, out), await communesTable(period, q, period === '2024-Q4' ? ['xa-yen-phuong'] : []));
   manifest.push({ file: communes, submitted_at: submittedAt(period), expect: 'accepted' });
+  if (quarterEnd(period) >= REFORM) continue; // no district offices or district police any more
   const offices = `phong-ban-cong-an-${tag}.csv`;
   await writeFile(new URL(offices, out), officesCsv(period, q));
   manifest.push({ file: offices, submitted_at: submittedAt(period, 1), expect: 'accepted' });
 }
 const [num, den] = counts('xa-lien-chau', 'DOC_ONLINE', 7);
 await writeFile(new URL('xa-lien-chau-quy-IV-2024-bo-sung.xlsx', out), await form('Xã Liên Châu', '2024-Q4', [
-  ['DIGITAL_SIGNATURE', null, null, 'x'], ['DOC_ONLINE', num + 20, den, null], ['OFFICIAL_EMAIL', 40, 40, null],
+  ['DIGITAL_SIGNATURE', null, null, 'x'], ['DOC_ONLINE', Math.min(den, num + 20), den, null], ['OFFICIAL_EMAIL', 40, 40, null],
 ]));
 manifest.push({ file: 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx', submitted_at: submittedAt('2024-Q4', 5), expect: 'accepted' });
 await writeFile(new URL('xa-dai-tu-quy-IV-2024-loi.xlsx', out), await form('Xã Đại Tự', '2024-Q4', [

@@ -3,8 +3,8 @@ title:
   vi: Bảng điểm chuyển đổi số toàn huyện
   en: District digital-transformation scorecard
 description:
-  vi: Mỗi đơn vị với từng chỉ số áp dụng cho loại đơn vị đó, so với chỉ tiêu, trong một kỳ báo cáo.
-  en: Every unit against each indicator that applies to its type, compared with the target, for one period.
+  vi: Mỗi đơn vị của danh mục tại ngày cuối kỳ với từng chỉ số áp dụng cho loại đơn vị đó, so với chỉ tiêu của kỳ, trong một kỳ báo cáo.
+  en: Every unit of the registry on the period's last day against each indicator that applies to its type, compared with that period's target.
 params:
   - name: period
     type: period
@@ -25,6 +25,7 @@ chart: { type: heatmap, x: indicator_code, y: unit_name, value: value }
 page:
   sections:
     - { query: district_trend, params: { from: "{period-7}", to: "{period}" } }
+    - { query: dti_ranking, params: { period: "{period}" } }
     - { query: unit_ranking, params: { period: "{period}" } }
     - { query: missing_submissions, params: { period: "{period}" } }
 */
@@ -38,11 +39,17 @@ SELECT
   i.short_name_en AS indicator_short_en,
   i.measure,
   k.value,
-  i.target,
+  coalesce(f.target, i.target) AS target,
   k.met
-FROM units u
+FROM periods p
+JOIN units u ON p.end_date BETWEEN u.valid_from AND u.valid_to
 CROSS JOIN indicators i
+LEFT JOIN frameworks f
+  ON f.indicator_code = i.code AND f.unit_type = u.type AND p.end_date BETWEEN f.valid_from AND f.valid_to
 LEFT JOIN kpi_scored k
   ON k.unit = u.code AND k.indicator_code = i.code AND k.period = :period
-WHERE strpos(i.reported_by, u.type) > 0
+-- The units of the registry on the period's last day, each with the indicators its type reports;
+-- the target is the one of the framework in force then, else the indicator's default.
+WHERE p.period = :period
+  AND strpos(i.reported_by, u.type) > 0
 ORDER BY u.sort_order, i.sort_order

@@ -18,7 +18,7 @@ columns:
 chart: { type: table }
 */
 WITH asked AS (
-  SELECT kind, start_date FROM periods WHERE period = :period
+  SELECT kind, start_date, end_date FROM periods WHERE period = :period
 ),
 reported_now AS (
   SELECT DISTINCT unit FROM kpi_current WHERE period = :period
@@ -30,10 +30,13 @@ reported_before AS (
   JOIN asked a ON a.kind = p.kind AND p.start_date < a.start_date
   GROUP BY k.unit, a.kind
 ),
+-- The last report before the asked period (a later one does not answer for it).
 last_submission AS (
-  SELECT unit, max(submitted_at) AS last_submitted_at
-  FROM kpi_current
-  GROUP BY unit
+  SELECT k.unit, max(k.submitted_at) AS last_submitted_at
+  FROM kpi_current k
+  JOIN periods p ON p.period = k.period
+  JOIN asked a ON p.start_date < a.start_date
+  GROUP BY k.unit
 )
 SELECT
   u.code AS unit,
@@ -42,6 +45,11 @@ SELECT
   lp.period AS last_period_reported,
   ls.last_submitted_at
 FROM units u
+-- Units of the registry on the period's last day, of a type that reports (not parents).
+JOIN asked a ON a.end_date BETWEEN u.valid_from AND u.valid_to
+JOIN (
+  SELECT DISTINCT t.type FROM units t JOIN indicators i ON strpos(i.reported_by, t.type) > 0
+) reporting ON reporting.type = u.type
 LEFT JOIN reported_now n ON n.unit = u.code
 LEFT JOIN reported_before b ON b.unit = u.code
 LEFT JOIN periods lp ON lp.start_date = b.last_start AND lp.kind = b.kind

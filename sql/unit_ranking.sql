@@ -29,11 +29,15 @@ WITH scored AS (
     count(*) AS indicators_applicable,
     count(k.value) AS indicators_reported,
     sum(CASE WHEN k.met THEN 1 ELSE 0 END) AS indicators_met
-  FROM units u
+  FROM periods p
+  JOIN units u ON p.end_date BETWEEN u.valid_from AND u.valid_to
   CROSS JOIN indicators i
+  LEFT JOIN frameworks f
+    ON f.indicator_code = i.code AND f.unit_type = u.type AND p.end_date BETWEEN f.valid_from AND f.valid_to
   LEFT JOIN kpi_scored k
     ON k.unit = u.code AND k.indicator_code = i.code AND k.period = :period
-  WHERE strpos(i.reported_by, u.type) > 0
+  WHERE p.period = :period
+    AND strpos(i.reported_by, u.type) > 0
   GROUP BY u.code, u.name_vi, u.type, u.sort_order
 )
 SELECT

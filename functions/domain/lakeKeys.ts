@@ -1,3 +1,4 @@
+import type { DIMENSION_TABLES } from '../../schemas/records.ts';
 /** A submission id: its arrival to the millisecond (UTC), then a random part: "20241005T031500123Z-1a2b3c4d". */
 export const SUBMISSION_ID = /\d{8}T\d{9}Z-[0-9a-f]{8}/;
 export const isSubmissionId = (text: string) => new RegExp(`^${SUBMISSION_ID.source}$`).test(text);
@@ -31,11 +32,16 @@ export const lakeKeys = {
   /** A period's rows of every submission in one file (and the submission records in one), written by compaction. */
   compactedKpi: (period: string, name: string) => `lake/compacted/kpi_values/period=${period}/${name}.parquet`,
   compactedSubmissions: (name: string) => `lake/compacted/submissions/${name}.parquet`,
+  /** The registry in force (units, events, indicators, frameworks): names its version. Written last on import. */
+  registryCurrent: 'registry/current.json',
+  /** Every imported registry, kept whole: its files as the province gave them. */
+  registryFile: (version: string, file: string) => `registry/versions/${version}/${file}`,
+  registryVersionsPrefix: 'registry/versions/',
   /** One file per dimension table, in its table's folder. */
   dimension: (table: DimensionTable) => `${TABLE_LOCATIONS[table]}${table}.parquet`,
 };
 
-export type DimensionTable = 'units' | 'indicators' | 'periods' | 'unit_lineage';
+export type DimensionTable = keyof typeof DIMENSION_TABLES;
 export type LakeTable = 'kpi_values' | 'submissions' | DimensionTable;
 
 /**
@@ -51,4 +57,8 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   indicators: 'lake/dim/indicators/',
   periods: 'lake/dim/periods/',
   unit_lineage: 'lake/dim/unit_lineage/',
+  unit_events: 'lake/dim/unit_events/',
+  frameworks: 'lake/dim/frameworks/',
+  framework_steps: 'lake/dim/framework_steps/',
+  registry_version: 'lake/dim/registry_version/',
 };

@@ -1,7 +1,8 @@
 /** Shared shapes of the pure core. Nothing here touches files, clocks or the environment. */
 
-export type Measure = 'percent' | 'boolean';
-export type UnitType = 'department' | 'police' | 'commune';
+export type Measure = 'percent' | 'boolean' | 'count';
+/** Reporting units are departments, police and communes; provinces and districts are parents only. */
+export type UnitType = 'department' | 'police' | 'commune' | 'district' | 'province';
 
 export interface Indicator {
   code: string;
@@ -32,14 +33,44 @@ export interface Unit {
   parent?: string | null;
 }
 
-/** A change in the registry: renamed, merged (several into one), split (one into several), moved. */
+export type UnitEventKind = 'rename' | 'merge' | 'split' | 'reparent' | 'retire' | 'reclassify';
+
+/**
+ * A change in the registry, one row per unit it starts from: renamed, merged (several into one),
+ * split (one into several), reclassified (a commune becoming a town: a new code and type),
+ * retired (ceased; `to` null when no successor is recorded) or moved under another parent.
+ * Every event keeps the document it comes from and whether that was checked.
+ */
 export interface UnitEvent {
   date: string;
-  kind: 'rename' | 'merge' | 'split' | 'reparent';
+  kind: UnitEventKind;
   from: string;
-  to: string;
+  to: string | null;
   /** For a split: the share of `from` that went to `to`. */
   share: number | null;
+  source?: string;
+  verified?: boolean;
+}
+
+/** How a scoring framework turns a value into points. */
+export type ScoringRule = 'ratio' | 'boolean' | 'steps';
+
+/** One component of a scoring framework version (a DTI set): an indicator, its pillar and points. */
+export interface FrameworkComponent {
+  framework: string;
+  validFrom: string;
+  /** Null: still in force. */
+  validTo: string | null;
+  pillar: string;
+  pillarNameVi: string;
+  indicatorCode: string;
+  maxPoints: number;
+  rule: ScoringRule;
+  /** For `steps`: points for a value at or above each threshold, highest threshold first. */
+  steps: { atLeast: number; points: number }[];
+  appliesTo: UnitType[];
+  /** The target of this indicator while the version is in force; null: the indicator's default. */
+  target: number | null;
 }
 
 export interface Catalog {
@@ -47,6 +78,8 @@ export interface Catalog {
   units: Unit[];
   /** Unit history; empty when the registry never changed. */
   events?: UnitEvent[];
+  /** Scoring framework versions; empty when the deployment scores nothing. */
+  frameworks?: FrameworkComponent[];
 }
 
 /** A cell as a reader hands it over: typed where the file kept a type. */

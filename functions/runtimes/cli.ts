@@ -7,6 +7,10 @@ import { InvalidParamsError, resolveParams } from '../domain/queries/resolvePara
 import { lazy } from '../http/lazy.ts';
 import { FORMATS, toArrow, toCsv, toRows, type Format } from '../http/render.ts';
 import type { IngestResult } from '../services/ingestFile.ts';
+import { readRegistryFolder } from '../adapters/files/catalogFiles.ts';
+import { checkRegistry, type RegistryFiles } from '../domain/registry/catalog.ts';
+import { describeProblem } from '../domain/registry/problems.ts';
+import { importRegistry, registryVersions } from '../services/registry.ts';
 import { composeIngest, composeQuery } from './compose.ts';
 import { readLocalConfig, type Deployment } from './config.ts';
 
@@ -15,6 +19,9 @@ const USAGE = `Cách dùng / usage:
   chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
   chiso query --list
   chiso token create --role analyst|staff --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
+  chiso registry check <thư mục / folder>
+  chiso registry import <thư mục / folder> [--data-dir D | --bucket <lake bucket>]
+  chiso registry versions [--data-dir D | --bucket <lake bucket>]
 `;
 
 interface Io {
@@ -34,6 +41,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   if (command === 'ingest') return ingestCommand(rest, io);
   if (command === 'query') return queryCommand(rest, io);
   if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
+  if (command === 'registry' && ['check', 'import', 'versions'].includes(rest[0] ?? '')) return registryCommand(rest[0] as 'check' | 'import' | 'versions', rest.slice(1), io);
   io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
   return command && command !== '--help' ? 2 : 0;
 }
@@ -219,11 +227,7 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     io.err(`--role analyst|staff và --name; staff cần --unit / staff needs --unit\n${USAGE}`);
     return 2;
   }
-  // The lake bucket on AWS (the Glue database and the rest are not needed to keep a token).
-  const deployment: Deployment = bucket
-    ? { kind: 'aws', lakeBucket: bucket, database: 'chiso', workGroup: '', linkSecretArn: '', s3Endpoint: process.env.CHISO_S3_ENDPOINT || undefined, compactFromObjects: 16, utcOffsetHours: 7 }
-    : readLocalConfig(process.env, { dataDir: args.values['data-dir'] });
-  const services = await composeIngest(deployment);
+  const services = await composeIngest(storeDeployment(bucket, args.values['data-dir']));
   if (unit && !services.catalog.catalog.units.some((u) => u.code === unit)) {
     io.err(`Không có đơn vị / no unit "${unit}"\n`);
     return 2;
@@ -231,5 +235,65 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
   const token = await services.tokens.issue({ name, role, unit: unit ?? null });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
+  return 0;
+}
+
+/** The lake bucket on AWS (the Glue database and the rest are not needed to keep tokens or a registry), else the data folder. */
+function storeDeployment(bucket: string | undefined, dataDir: string | undefined): Deployment {
+  return bucket
+    ? { kind: 'aws', lakeBucket: bucket, database: 'chiso', workGroup: '', linkSecretArn: '', s3Endpoint: process.env.CHISO_S3_ENDPOINT || undefined, compactFromObjects: 16, utcOffsetHours: 7 }
+    : readLocalConfig(process.env, { dataDir });
+}
+
+/**
+ * registry check: reads a province's folder and lists every problem, writing nothing.
+ * registry import: the same check, then the folder becomes the registry in force (a new version;
+ * the previous ones are kept). registry versions: what was imported, and which is in force.
+ */
+async function registryCommand(action: 'check' | 'import' | 'versions', argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { bucket, 'data-dir': dataDir } = args.values;
+  if (action === 'versions') {
+    const services = await composeIngest(storeDeployment(bucket, dataDir));
+    const versions = await registryVersions(services.store);
+    if (!versions.length) io.out('Chưa nhập danh mục nào: đang dùng danh mục mẫu / no registry imported: the shipped example is in force\n');
+    for (const v of versions) io.out(`${v.current ? '* ' : '  '}${v.version}${v.current ? '  (đang dùng / in force)' : ''}\n`);
+    return 0;
+  }
+  const folder = args.positionals[0];
+  if (!folder) {
+    io.err(`Chưa có thư mục / no folder given.\n${USAGE}`);
+    return 2;
+  }
+  let files: RegistryFiles;
+  try {
+    files = readRegistryFolder(folder);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n`);
+    return 1;
+  }
+  const checked = checkRegistry(files);
+  if (!checked.catalog) {
+    io.err(`✗ Danh mục có ${checked.problems.length} lỗi, không thay đổi gì / the registry has ${checked.problems.length} problems; nothing was changed:\n`);
+    for (const p of checked.problems) io.err(`  ${describeProblem(p)}\n`);
+    return 1;
+  }
+  const c = checked.catalog;
+  const unverified = (c.events ?? []).filter((e) => e.verified === false).length;
+  const versions = new Set((c.frameworks ?? []).map((f) => f.framework));
+  io.out(`✓ ${c.units.length} đơn vị / units, ${(c.events ?? []).length} sự kiện / events (${unverified} chưa xác minh / unverified), ${c.indicators.length} chỉ số / indicators, ${versions.size} phiên bản khung điểm / framework versions${versions.size ? ` (${[...versions].join(', ')})` : ''}\n`);
+  if (action === 'check') return 0;
+  const services = await composeIngest(storeDeployment(bucket, dataDir));
+  const result = await importRegistry(services.store, files, services.clock.now());
+  if (result.status === 'refused') return 1; // checked above: cannot happen
+  io.out(result.status === 'unchanged'
+    ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`
+    : `✓ Đã nhập phiên bản ${result.version.version}; danh mục trước vẫn được lưu / imported as ${result.version.version}; earlier versions are kept\n`);
   return 0;
 }

@@ -11,7 +11,8 @@ import type { S3Event } from 'aws-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AthenaEngine } from '../adapters/athena/AthenaEngine.ts';
 import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
-import { loadDefaultCatalog } from '../adapters/files/catalogFiles.ts';
+import { defaultRegistryFiles } from '../adapters/files/catalogFiles.ts';
+import { openRegistry, type LiveRegistry } from '../services/registry.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { compactLake } from '../adapters/duckdb/compactLake.ts';
 import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
@@ -53,6 +54,7 @@ export interface IngestServices {
   clock: Clock;
   store: ObjectStore;
   catalog: CatalogIndex;
+  registry: LiveRegistry;
   /** What the engine is told of new submissions, and compaction. */
   lake: LakeCatalog;
   /** One file: validated, written whole or not at all, its partitions made queryable. */
@@ -98,8 +100,9 @@ function lakeCatalogFor(d: Deployment, store: ObjectStore): LakeCatalog {
 export async function composeIngest(deployment: Deployment, options: ComposeOptions = {}): Promise<IngestServices> {
   const clock = createClock(deployment.utcOffsetHours, options.now);
   const store = storeFor(deployment);
-  const catalog = indexCatalog(loadDefaultCatalog());
-  await ensureDimensions(store, catalog.catalog);
+  // The imported registry (or the shipped example); its dimension tables are written if they changed.
+  const registry = await openRegistry(store, defaultRegistryFiles);
+  const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
   const deps = { store, catalog, clock };
@@ -109,8 +112,9 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   // Bounded: one file read at a time, a known number waiting; a burst past it gets "retry later".
   const queue = createIngestQueue(runOne);
   return {
-    deployment, clock, store, catalog, lake, tokens,
+    deployment, clock, store, catalog, registry, lake, tokens,
     async ingest(input) {
+      await registry.refresh(); // another process may have imported a new registry
       const result = await queue.ingest(input);
       await lake.publish(result);
       options.afterIngest?.(result);
@@ -159,7 +163,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
   const services = await composeIngest(deployment, options);
   const queries = loadSavedQueries(SQL_DIR);
   const engine = await engineFor(deployment);
-  const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults });
+  const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults, onNewVersion: () => services.registry.refresh() });
   const app = createApp({
     runner,
     store: services.store,

@@ -40,7 +40,7 @@ const VERSION_TTL_MS = 250;
  * Runs saved queries over the engine with a cache keyed by query, parameters and lake version.
  * A new submission changes the version: the engine re-reads the lake and the cache empties.
  */
-export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStore; cacheResults?: boolean }): QueryRunner {
+export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStore; cacheResults?: boolean; onNewVersion?: () => Promise<unknown> }): QueryRunner {
   const cache = new Map<string, CachedResult>();
   let engineVersion: string | null = null;
   let catchingUp: Promise<void> | null = null;
@@ -54,7 +54,8 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
     }
     const version = versionRead.version;
     if (version !== engineVersion) {
-      catchingUp ??= deps.engine.refresh().then(() => {
+      // A new version may come with a new registry (units, frameworks): read it with the lake.
+      catchingUp ??= (deps.onNewVersion?.() ?? Promise.resolve()).then(() => deps.engine.refresh()).then(() => {
         engineVersion = version;
         cache.clear();
       }).catch((error) => console.error('engine refresh:', error)).finally(() => { catchingUp = null; });

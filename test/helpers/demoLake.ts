@@ -15,7 +15,7 @@ export async function buildDemoLake(): Promise<string> {
   const store = new FsObjectStore(dir);
   const catalog = indexCatalog(loadDefaultCatalog());
   await writeDimensions(store, catalog.catalog);
-  const deps = { store, catalog, clock: createClock(7, () => new Date('2025-02-01T00:00:00Z')) };
+  const deps = { store, catalog, clock: createClock(7, () => new Date('2026-11-01T00:00:00Z')) };
   const results = await loadDemoOnce(store, (input) => ingestFile(input, deps));
   const rejected = results!.filter((r) => r.status === 'rejected').map((r) => r.file);
   if (rejected.length !== 2) throw new Error(`demo: expected 2 rejected files, got ${rejected.join(', ')}`);

@@ -12,7 +12,10 @@ export interface SourceValue { unit: string; period: string; indicator: string; 
 const catalog = loadDefaultCatalog();
 const demo = (f: string) => new URL(`../../demo/${f}`, import.meta.url);
 const byName = new Map(catalog.indicators.map((i) => [i.nameVi, i.code]));
-const unitByName = new Map(catalog.units.map((u) => [u.nameVi, u.code]));
+const quarterEnd = (p: string) => new Date(Date.UTC(Number(p.slice(0, 4)), Number(p.slice(-1)) * 3, 0)).toISOString().slice(0, 10);
+/** Names repeat across the 2025 reform (the old and the new Xã Liên Châu): the unit of that name on the quarter's last day. */
+const unitByName = (name: string, period: string) => catalog.units.find((u) => u.nameVi === name
+  && (!u.validFrom || u.validFrom <= quarterEnd(period)) && (!u.validTo || u.validTo >= quarterEnd(period)))?.code;
 const QUARTER: Record<string, string> = { I: 'Q1', II: 'Q2', III: 'Q3', IV: 'Q4' };
 
 async function communes(file: string, period: string): Promise<SourceValue[]> {
@@ -27,7 +30,7 @@ async function communes(file: string, period: string): Promise<SourceValue[]> {
     if (code && !columns.some((c) => c.code === code)) columns.push({ code, col, counts: ws.getRow(5).getCell(col).value === 'Tử số' });
   });
   for (let r = 6; r <= ws.rowCount; r++) {
-    const unit = unitByName.get(String(ws.getRow(r).getCell(2).value));
+    const unit = unitByName(String(ws.getRow(r).getCell(2).value), period);
     if (!unit) continue;
     for (const { code, col, counts } of columns) {
       const cell = ws.getRow(r).getCell(col).value;
@@ -36,7 +39,8 @@ async function communes(file: string, period: string): Promise<SourceValue[]> {
         const den = Number(ws.getRow(r).getCell(col + 1).value);
         out.push({ unit, period, indicator: code, value: (num / den) * 100, numerator: num, denominator: den });
       } else {
-        out.push({ unit, period, indicator: code, value: cell === 'x' ? 1 : 0, numerator: null, denominator: null });
+        // A count (meetings) is its number; a yes/no is "x" or "Không".
+        out.push({ unit, period, indicator: code, value: typeof cell === 'number' ? cell : cell === 'x' ? 1 : 0, numerator: null, denominator: null });
       }
     }
   }
@@ -48,7 +52,8 @@ function offices(file: string, period: string): SourceValue[] {
   return rows.map((r) => {
     const num = r['Tử số'] ? Number(r['Tử số']) : null;
     const den = r['Mẫu số'] ? Number(r['Mẫu số']) : null;
-    const value = num !== null && den !== null ? (num / den) * 100 : r['Tỷ lệ (%)'] === 'Có' ? 1 : 0;
+    const stated = r['Tỷ lệ (%)'] ?? '';
+    const value = num !== null && den !== null ? (num / den) * 100 : /^\d+$/.test(stated) ? Number(stated) : stated === 'Có' ? 1 : 0;
     return { unit: r['Mã đơn vị']!, period, indicator: r['Mã chỉ số']!, value, numerator: num, denominator: den };
   });
 }

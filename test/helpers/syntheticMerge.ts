@@ -13,12 +13,12 @@ xa-thu-c,Xã Thử C,Test C,commune,,,2025-06-30,
 xa-thu-d,Xã Thử D,Test D,commune,,2025-07-01,,
 xa-thu-e,Xã Thử E,Test E,commune,,2025-07-01,,
 `;
-export const SYNTHETIC_EVENTS = `date,kind,from,to,share
-2025-07-01,merge,xa-thu-a,xa-thu-moi,
-2025-07-01,merge,xa-thu-b,xa-thu-moi,
-2025-07-01,split,xa-thu-c,xa-thu-d,0.6
-2025-07-01,split,xa-thu-c,xa-thu-e,0.4
+export const SYNTHETIC_EVENTS = `date,kind,from,to,share,source,verified
+2025-07-01,merge,xa-thu-a,xa-thu-moi,,Synthetic test resolution 1,yes
+2025-07-01,merge,xa-thu-b,xa-thu-moi,,Synthetic test resolution 1,yes
+2025-07-01,split,xa-thu-c,xa-thu-d,0.6,Synthetic test resolution 2,no
+2025-07-01,split,xa-thu-c,xa-thu-e,0.4,Synthetic test resolution 2,no
 `;
 export const EXAMPLE_INDICATORS = readFileSync(new URL('../../schemas/indicators.csv', import.meta.url), 'utf8');
 
-export const syntheticCatalog = () => parseCatalog({ units: SYNTHETIC_UNITS, indicators: EXAMPLE_INDICATORS, events: SYNTHETIC_EVENTS });
+export const syntheticCatalog = () => parseCatalog({ 'units.csv': SYNTHETIC_UNITS, 'indicators.csv': EXAMPLE_INDICATORS, 'registry-events.csv': SYNTHETIC_EVENTS });

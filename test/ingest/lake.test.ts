@@ -99,7 +99,7 @@ describe('a write that fails half-way', () => {
         },
       }),
     });
-    const wide = csvBytes('Kỳ báo cáo: Quý III/2024\nĐơn vị,DOC_ONLINE\nXã Liên Châu,90\nXã Đại Tự,70\nXã Tam Hồng,60\n');
+    const wide = csvBytes('Kỳ báo cáo: Quý III/2024\nĐơn vị,DOC_ONLINE\nXã Liên Châu,90\nXã Đại Tự,70\nThị trấn Tam Hồng,60\n');
     const result = await lake.ingest(wide, 'district.csv');
     expect(result.status).toBe('rejected');
     expect(result.errors.map((e) => e.code)).toEqual(['WRITE_FAILED']);

@@ -40,7 +40,7 @@ describe('the API through app.request()', () => {
   it('lists the saved queries with their parameters', async () => {
     const res = await app.request('/api/queries', { headers: auth(analyst) });
     const list = (await res.json()) as { name: string; params: { name: string; type: string }[] }[];
-    expect(list.map((q) => q.name)).toEqual(['district_scorecard', 'district_trend', 'indicator_trend', 'missing_submissions', 'province_scorecard', 'submission_log', 'unit_ranking', 'unit_report', 'unit_trend']);
+    expect(list.map((q) => q.name)).toEqual(['district_scorecard', 'district_trend', 'dti_ranking', 'dti_trend', 'indicator_trend', 'missing_submissions', 'province_scorecard', 'submission_log', 'unit_ranking', 'unit_report', 'unit_scorecard', 'unit_trend']);
     expect(list.find((q) => q.name === 'unit_report')!.params.map((p) => [p.name, p.type])).toEqual([['unit', 'unit'], ['period', 'period']]);
   });
 
@@ -61,7 +61,7 @@ describe('the API through app.request()', () => {
   it('serves JSON, CSV that Excel opens, XLSX and Arrow of the same rows', async () => {
     const url = '/api/queries/unit_report?unit=xa-lien-chau&period=2024-Q4';
     const json = (await (await app.request(url, { headers: auth(analyst) })).json()) as Record<string, unknown>[];
-    expect(json).toHaveLength(13);
+    expect(json).toHaveLength(15);
     const csvRes = await app.request(`${url}&format=csv`, { headers: auth(analyst) });
     expect(csvRes.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csvRes.headers.get('content-disposition')).toContain('unit_report_xa-lien-chau_2024-Q4.csv');
@@ -72,10 +72,10 @@ describe('the API through app.request()', () => {
     await xlsx.xlsx.load(await (await app.request(`${url}&format=xlsx`, { headers: auth(analyst) })).arrayBuffer());
     const sheet = xlsx.getWorksheet('unit_report')!;
     expect(sheet.getRow(1).getCell(1).value).toBe('Mã chỉ số');
-    expect(sheet.rowCount).toBe(14);
+    expect(sheet.rowCount).toBe(16);
     expect(sheet.getRow(3).getCell(4).value).toBeCloseTo(json[1]!.value as number, 9);
     const arrow = tableFromIPC(new Uint8Array(await (await app.request(`${url}&format=arrow`, { headers: auth(analyst) })).arrayBuffer()));
-    expect(arrow.numRows).toBe(13);
+    expect(arrow.numRows).toBe(15);
     expect(arrow.getChild('value')!.get(1)).toBeCloseTo(json[1]!.value as number, 9);
     expect(String(arrow.schema.fields.find((f) => f.name === 'numerator')!.type)).toBe('Int64');
   });

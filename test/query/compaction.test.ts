@@ -42,10 +42,10 @@ describe('compaction', () => {
   it('gives every saved query the same answer as the raw files, from one file per period', async () => {
     const before = await answers();
     const { periods } = await compactLake(dir);
-    expect(periods).toBe(8);
+    expect(periods).toBe(15);
     const plan = planReads(await scanRawLake(dir), await readManifest(dir), dir);
     expect(plan.rawKpi).toEqual([]);
-    expect(plan.compactedKpi).toHaveLength(8);
+    expect(plan.compactedKpi).toHaveLength(15);
     expect(plan.rawSubmissions).toEqual([]);
     expect(await answers()).toEqual(before);
     expect((await compactLake(dir)).periods).toBe(0);

@@ -15,12 +15,14 @@ afterAll(async () => { await engine.close(); });
 
 const run = async (name: string, params: Record<string, string>) => toRows(await engine.run(queries.get(name)!.sql, params));
 const close = (a: unknown, b: number | null) => (b === null ? expect(a).toBeNull() : expect(a as number).toBeCloseTo(b, 6));
+/** Units of the registry on a day (the 2025 reform ends some and begins others). */
+const unitsOn = (day: string) => demoCatalog.units.filter((u) => u.type !== 'province' && (!u.validFrom || u.validFrom <= day) && (!u.validTo || u.validTo >= day));
 const sourceOf = (unit: string, period: string, indicator: string) => source.find((v) => v.unit === unit && v.period === period && v.indicator === indicator);
 
 describe('saved queries on the demo lake (expected values computed from the demo files themselves)', () => {
   it('district_scorecard: every unit × applicable indicator, values, targets and attainment', async () => {
     const rows = await run('district_scorecard', { period: '2024-Q4' });
-    const applicable = demoCatalog.units.reduce((n, u) => n + demoCatalog.indicators.filter((i) => i.reportedBy.includes(u.type)).length, 0);
+    const applicable = unitsOn('2024-12-31').reduce((n, u) => n + demoCatalog.indicators.filter((i) => i.reportedBy.includes(u.type)).length, 0);
     expect(rows).toHaveLength(applicable);
     for (const row of rows) {
       const expected = sourceOf(row.unit as string, '2024-Q4', row.indicator_code as string);
@@ -30,7 +32,9 @@ describe('saved queries on the demo lake (expected values computed from the demo
     }
     // The unit that did not report has a row per indicator, all empty.
     const yenPhuong = rows.filter((r) => r.unit === 'xa-yen-phuong');
-    expect(yenPhuong).toHaveLength(13);
+    expect(yenPhuong).toHaveLength(15);
+    // Units of other registry dates are not listed: Tam Hồng as a commune (until 2023), the new communes (2025).
+    expect(rows.some((r) => r.unit === 'xa-tam-hong' || r.unit === 'xa-lien-chau-2025')).toBe(false);
     expect(yenPhuong.every((r) => r.value === null && r.met === null)).toBe(true);
     // The police report only their three indicators.
     expect(rows.filter((r) => r.unit === 'cong-an-huyen').map((r) => r.indicator_code)).toEqual(['DIGITAL_SIGNATURE', 'DOC_ONLINE', 'STAFF_DIGITAL_ID', 'OFFICIAL_EMAIL', 'POPULATION_DB_LINK', 'CHIP_ID_CARDS', 'VNEID_ACCOUNTS']);
@@ -38,7 +42,7 @@ describe('saved queries on the demo lake (expected values computed from the demo
 
   it('unit_report: a correction replaces what it states and keeps the rest; previous_value is the quarter before', async () => {
     const rows = await run('unit_report', { unit: 'xa-lien-chau', period: '2024-Q4' });
-    expect(rows).toHaveLength(13);
+    expect(rows).toHaveLength(15);
     const doc = rows.find((r) => r.indicator_code === 'DOC_ONLINE')!;
     const corrected = sourceOf('xa-lien-chau', '2024-Q4', 'DOC_ONLINE')!;
     const q3 = sourceOf('xa-lien-chau', '2024-Q3', 'DOC_ONLINE')!;
@@ -51,14 +55,14 @@ describe('saved queries on the demo lake (expected values computed from the demo
     const staff = rows.find((r) => r.indicator_code === 'STAFF_DIGITAL_ID')!;
     close(staff.value, sourceOf('xa-lien-chau', '2024-Q4', 'STAFF_DIGITAL_ID')!.value);
     close(staff.previous_value, sourceOf('xa-lien-chau', '2024-Q3', 'STAFF_DIGITAL_ID')!.value);
-    expect(rows.filter((r) => r.value !== null)).toHaveLength(13);
+    expect(rows.filter((r) => r.value !== null)).toHaveLength(15);
   });
 
-  it('the Liên Châu correction changed three values and left ten; the history keeps all sixteen', async () => {
+  it('the Liên Châu correction changed three values and left twelve; the history keeps all eighteen', async () => {
     const current = toRows(await engine.run(`SELECT source_file, count(*) AS n FROM kpi_current WHERE unit = 'xa-lien-chau' AND period = '2024-Q4' GROUP BY source_file ORDER BY source_file`, {}));
-    expect(current).toEqual([{ source_file: 'tong-hop-xa-thi-tran-quy-IV-2024.xlsx', n: 10 }, { source_file: 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx', n: 3 }]);
+    expect(current).toEqual([{ source_file: 'tong-hop-xa-thi-tran-quy-IV-2024.xlsx', n: 12 }, { source_file: 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx', n: 3 }]);
     const history = toRows(await engine.run(`SELECT count(*) AS n FROM kpi_values WHERE unit = 'xa-lien-chau' AND period = '2024-Q4'`, {}));
-    expect(history).toEqual([{ n: 16 }]);
+    expect(history).toEqual([{ n: 18 }]);
   });
 
   it('renders JSON from the Arrow columns exactly as JSON.stringify of the rows would, for every saved query', async () => {
@@ -66,7 +70,8 @@ describe('saved queries on the demo lake (expected values computed from the demo
     const params: Record<string, Record<string, string>> = {
       district_scorecard: { period: '2024-Q4' }, district_trend: { from: '2023-Q1', to: '2024-Q4' }, indicator_trend: { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' },
       missing_submissions: { period: '2024-Q4' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
-      unit_ranking: { period: '2024-Q4' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
+      unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
+      dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
     };
     for (const name of queries.keys()) {
       const table = await engine.run(queries.get(name)!.sql, params[name]!);
@@ -98,7 +103,7 @@ describe('saved queries on the demo lake (expected values computed from the demo
 
   it('unit_ranking: share of applicable indicators met, ranked with ties', async () => {
     const rows = await run('unit_ranking', { period: '2024-Q4' });
-    expect(rows).toHaveLength(demoCatalog.units.length);
+    expect(rows).toHaveLength(unitsOn('2024-12-31').length);
     for (const row of rows) {
       const unit = demoCatalog.units.find((u) => u.code === row.unit)!;
       const applicable = demoCatalog.indicators.filter((i) => i.reportedBy.includes(unit.type));
@@ -120,12 +125,14 @@ describe('saved queries on the demo lake (expected values computed from the demo
       { unit: 'xa-yen-phuong', unit_name: 'Xã Yên Phương', unit_type: 'commune', last_period_reported: '2024-Q3', last_submitted_at: '2024-10-08T02:00:00.000Z' },
     ]);
     expect(await run('missing_submissions', { period: '2024-Q3' })).toEqual([]);
-    expect(await run('missing_submissions', { period: '2025-Q1' })).toHaveLength(demoCatalog.units.length);
+    // 2027-Q1: nobody has reported; the units are those of that day's registry, parents left out.
+    expect((await run('missing_submissions', { period: '2027-Q1' })).map((r) => r.unit)).toEqual(unitsOn('2027-03-31').map((u) => u.code));
+    expect(unitsOn('2027-03-31').map((u) => u.code)).toEqual(['xa-yen-lac', 'xa-te-lo-2025', 'xa-lien-chau-2025', 'xa-tam-hong-2025', 'xa-nguyet-duc-2025']);
   });
 
   it('submission_log: every file in the date range, accepted and rejected, newest first', async () => {
     const all = await run('submission_log', { from: '2023-01-01', to: '2025-12-31' });
-    expect(all).toHaveLength(19);
+    expect(all).toHaveLength(24);
     expect(all.filter((r) => r.status === 'rejected').map((r) => [r.source_file, JSON.parse(r.errors as string)[0].code])).toEqual([
       ['xa-te-lo-quy-IV-2024.csv', 'NUMERATOR_ABOVE_DENOMINATOR'],
       ['xa-dai-tu-quy-IV-2024-loi.xlsx', 'PERCENT_OUT_OF_RANGE'],

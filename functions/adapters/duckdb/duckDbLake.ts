@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadDuckDb } from './loadDuckDb.ts';
 import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
-import { INDICATORS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, PERIODS_COLUMNS, SUBMISSIONS_COLUMNS, UNIT_LINEAGE_COLUMNS, UNITS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
+import { DIMENSION_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
+import { TABLE_LOCATIONS, type DimensionTable } from '../../domain/lakeKeys.ts';
 import { lakeViews } from '../files/sqlFiles.ts';
 
 const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
@@ -21,12 +22,8 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
   return Number(reader.getRowObjects()[0]!.n) > 0;
 }
 
-const DIMENSIONS: { name: string; glob: string; columns: readonly ColumnSpec[] }[] = [
-  { name: 'units', glob: 'lake/dim/units/*.parquet', columns: UNITS_COLUMNS },
-  { name: 'indicators', glob: 'lake/dim/indicators/*.parquet', columns: INDICATORS_COLUMNS },
-  { name: 'periods', glob: 'lake/dim/periods/*.parquet', columns: PERIODS_COLUMNS },
-  { name: 'unit_lineage', glob: 'lake/dim/unit_lineage/*.parquet', columns: UNIT_LINEAGE_COLUMNS },
-];
+const DIMENSIONS = (Object.entries(DIMENSION_TABLES) as [DimensionTable, readonly ColumnSpec[]][])
+  .map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns }));
 
 const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
 const fileList = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
@@ -66,13 +63,16 @@ export async function defineLakeViews(connection: DuckDBConnection, dataDir: str
 }
 
 /**
- * The server's variant: kpi_current computed once per lake version into a table (the same SQL),
+ * The server's variant: kpi_current and kpi_points computed once per lake version into tables (the same SQL),
  * so each query joins a few thousand rows instead of re-ranking every submission.
  */
 export async function defineLakeTables(connection: DuckDBConnection, dataDir: string): Promise<void> {
   await defineLakeViews(connection, dataDir);
   await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${lakeViews().kpi_current}`);
   await connection.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
+  // Points likewise: rankings and trends join them for every unit and period.
+  await connection.run(`CREATE OR REPLACE TABLE kpi_points_table AS SELECT * FROM kpi_points`);
+  await connection.run('CREATE OR REPLACE VIEW kpi_points AS SELECT * FROM kpi_points_table');
 }
 
 /** DuckDB in-process over a local lake, for one-off use (tests, scripts). */

@@ -2,7 +2,7 @@ import type { SubmissionBuilder } from './buildSubmission.ts';
 import { columnLetter } from './columnLetter.ts';
 import { detectTable, isNumberingRow, type DetectedTable, type Role, type TableColumn } from './detectTable.ts';
 import { ingestError } from './errors.ts';
-import { describeEntry, type CatalogIndex } from './ingestContext.ts';
+import { describeEntry, unitOfPeriod, type CatalogIndex } from './ingestContext.ts';
 import type { MatchResult } from './matchName.ts';
 import { isRomanNumeral, normalizeKey } from './normalizeText.ts';
 import { parsePeriod, periodEnd, periodStart } from './parsePeriod.ts';
@@ -171,7 +171,7 @@ export class SheetExtractor {
     this.emit(row, indicator, columns, this.context.unit, this.context.period);
   }
 
-  private rowUnit(row: SheetRow, hasValues: boolean): Unit | null | 'skip' {
+  private rowUnit(row: SheetRow, hasValues: boolean, period: string | null): Unit | null | 'skip' {
     const c = this.column('unit')!;
     const text = cellText(row.cells[c]);
     const where = { sheet: this.sheet, row: row.number, column: columnLetter(c) };
@@ -179,7 +179,7 @@ export class SheetExtractor {
       if (hasValues) this.out.addError(ingestError('UNIT_MISSING', where));
       return 'skip';
     }
-    const match = this.index.units.match(text);
+    const match = unitOfPeriod(this.index.units.match(text), period);
     if (match.kind === 'match') return match.entry;
     if (TOTAL_ROW.test(normalizeKey(text))) return 'skip';
     if (!hasValues) return 'skip';
@@ -211,10 +211,10 @@ export class SheetExtractor {
   private processLongRow(row: SheetRow): void {
     const columns = this.valueColumns();
     const hasValues = this.holdsValues(row, [columns.value, columns.numerator, columns.denominator]);
-    const unit = this.rowUnit(row, hasValues);
+    const period = this.rowPeriod(row);
+    const unit = this.rowUnit(row, hasValues, period);
     if (unit === 'skip') return;
     const indicator = this.matchIndicator(row, columns);
-    const period = this.rowPeriod(row);
     if (!indicator) return;
     this.emit(row, indicator, columns, unit, period);
   }
@@ -222,7 +222,8 @@ export class SheetExtractor {
   private processWideRow(row: SheetRow): void {
     const valueCells = this.groups.flatMap((g) => [g.columns.value, g.columns.numerator, g.columns.denominator]);
     const hasValues = this.holdsValues(row, valueCells);
-    const unit = this.rowUnit(row, hasValues);
+    const period = this.rowPeriod(row);
+    const unit = this.rowUnit(row, hasValues, period);
     if (unit === 'skip') return;
     for (const column of this.unknownColumns) {
       if (this.reportedUnknownColumns.has(column.index) || cellNumber(row, column.index).kind !== 'number') continue;
@@ -233,7 +234,6 @@ export class SheetExtractor {
         value: column.header, suggest: suggestions.map(describeEntry).join(', '),
       }));
     }
-    const period = this.rowPeriod(row);
     for (const group of this.groups) this.emit(row, group.indicator, group.columns, unit, period);
   }
 

@@ -1,3 +1,5 @@
+import type { MatchResult } from './matchName.ts';
+import { periodEnd, periodStart } from './parsePeriod.ts';
 import { NameMatcher } from './matchName.ts';
 import type { Catalog, Indicator, Unit } from '../types.ts';
 
@@ -28,4 +30,18 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
 /** Names an entry for a suggestion: "Xã Liên Châu (xa-lien-chau)". */
 export function describeEntry(entry: Unit | Indicator): string {
   return `${entry.nameVi} (${entry.code})`;
+}
+
+/**
+ * Two units may share a name across a reform (the old Xã Liên Châu and the new one): the registry
+ * of the report's period tells them apart. An ambiguous match keeps only the units that exist in
+ * the period; if one is left, it is the unit (a fact of the registry, not a guess).
+ */
+export function unitOfPeriod(match: MatchResult<Unit>, period: string | null): MatchResult<Unit> {
+  if (match.kind !== 'ambiguous' || !period) return match;
+  const start = periodStart(period);
+  const end = periodEnd(period);
+  const living = match.candidates.filter((u) => (!u.validFrom || u.validFrom <= end) && (!u.validTo || u.validTo >= start));
+  if (living.length === 1) return { kind: 'match', entry: living[0]!, fuzzy: false };
+  return living.length > 1 ? { kind: 'ambiguous', candidates: living } : match;
 }

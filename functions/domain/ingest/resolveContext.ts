@@ -1,7 +1,7 @@
 import { columnLetter } from './columnLetter.ts';
 import { ingestError } from './errors.ts';
 import type { CatalogIndex } from './ingestContext.ts';
-import { describeEntry } from './ingestContext.ts';
+import { describeEntry, unitOfPeriod } from './ingestContext.ts';
 import { normalizeKey } from './normalizeText.ts';
 import { findPeriods, parsePeriod } from './parsePeriod.ts';
 import { cellText } from './readCell.ts';
@@ -135,7 +135,7 @@ export function resolveSheetContext(
     const unitLabel = findLabel(preamble, UNIT_LABELS);
     let stated: Unit | null = null;
     if (unitLabel) {
-      const match = index.units.match(unitLabel.text);
+      const match = unitOfPeriod(index.units.match(unitLabel.text), period);
       if (match.kind === 'match') stated = match.entry;
       else if (match.kind === 'ambiguous') {
         errors.push(ingestError('UNIT_AMBIGUOUS', where(unitLabel), { value: unitLabel.text, suggest: match.candidates.map(describeEntry).join(', ') }));

@@ -74,6 +74,17 @@ export function validateObservation(
     return { kind: 'ok', value: answer, numerator: null, denominator: null, note };
   }
 
+  if (indicator.measure === 'count') {
+    // A count (meetings held in the year): a whole number, no share, no denominator.
+    const column = columns.value ?? columns.numerator;
+    const cell = readNumber(row, column, sheet, errors);
+    if (errors.length) return { kind: 'errors', errors };
+    if (!cell) return { kind: 'blank' };
+    if (cell.value < 0) return { kind: 'errors', errors: [ingestError('NEGATIVE_COUNT', at(column!), { value: cell.value })] };
+    if (!Number.isInteger(cell.value)) return { kind: 'errors', errors: [ingestError('NON_INTEGER_COUNT', at(column!), { value: cell.value })] };
+    return { kind: 'ok', value: cell.value, numerator: null, denominator: null, note };
+  }
+
   const valueCell = readNumber(row, columns.value, sheet, errors);
   const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
   const denominatorCell = readNumber(row, columns.denominator, sheet, errors);

@@ -21,10 +21,11 @@ const dayBefore = (date: string) => {
 /** Where a unit's values belong in the registry of date `asOf`: its successors, with split shares multiplied. */
 function successorsAt(unit: string, asOf: string, events: readonly UnitEvent[], share = 1, seen = new Set<string>()): [string, number][] {
   if (seen.has(unit)) return [];
-  const next = events.filter((e) => e.from === unit && e.kind !== 'reparent' && e.date <= asOf);
+  // A unit retired without a successor keeps its values under its own code: never guessed onward.
+  const next = events.filter((e) => e.from === unit && e.to && e.to !== unit && e.kind !== 'reparent' && e.date <= asOf);
   if (next.length === 0) return [[unit, share]];
   seen.add(unit);
-  return next.flatMap((e) => successorsAt(e.to, asOf, events, share * (e.kind === 'split' ? e.share ?? 0 : 1), seen));
+  return next.flatMap((e) => successorsAt(e.to!, asOf, events, share * (e.kind === 'split' ? e.share ?? 0 : 1), seen));
 }
 
 /**

@@ -1,0 +1,123 @@
+/*
+title:
+  vi: Xếp hạng chỉ số chuyển đổi số (DTI)
+  en: Digital-transformation index (DTI) ranking
+description:
+  vi: >-
+    Các đơn vị của danh mục tại ngày cuối kỳ, xếp theo tổng điểm trên thang 1.000 của bộ chỉ số
+    có hiệu lực trong kỳ: điểm đạt trên tổng điểm tối đa các chỉ số áp dụng cho loại đơn vị, quy về
+    1.000. Điểm tính từ số liệu đã báo cáo (tử số, mẫu số), không từ trung bình các tỷ lệ. Thay đổi
+    hạng so với kỳ trước tính trên cùng danh mục đơn vị (kỳ trước được quy đổi theo đơn vị kế thừa).
+  en: >-
+    The units of the registry on the period's last day, ranked by total points out of 1,000 under
+    the framework in force: points earned over the maximum of the components that apply to the
+    unit's type, scaled to 1,000, computed from the reported counts (never a mean of shares). The
+    rank change compares with the previous period restated in the same units (through lineage).
+params:
+  - name: period
+    type: period
+    description: { vi: Kỳ báo cáo, en: Reporting period }
+columns:
+  - { name: rank, vi: Hạng, en: Rank }
+  - { name: unit, vi: Mã đơn vị, en: Unit code }
+  - { name: unit_name, vi: Đơn vị, en: Unit }
+  - { name: total_points, vi: Tổng điểm (/1.000), en: Total points (of 1,000) }
+  - { name: pillars, vi: Điểm theo trụ cột, en: Points by pillar }
+  - { name: rank_change, vi: Thay đổi hạng so với kỳ trước, en: Rank change since the previous period }
+  - { name: previous_points, vi: Tổng điểm kỳ trước, en: Previous period's points }
+  - { name: components_reported, vi: Số chỉ số có số liệu, en: Components reported }
+  - { name: components, vi: Số chỉ số áp dụng, en: Components applicable }
+  - { name: framework, vi: Bộ chỉ số, en: Framework }
+  - { name: registry_status, vi: Tình trạng trong danh mục, en: Registry status }
+chart: { type: bar, x: unit_name, y: total_points }
+*/
+WITH cur AS (
+  SELECT period, end_date, previous_period FROM periods WHERE period = :period
+),
+prev AS (
+  SELECT p.period, p.end_date FROM periods p JOIN cur ON p.period = cur.previous_period
+),
+-- The units of the registry on the period's last day that the framework in force scores.
+components AS (
+  SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order, u.status_vi, u.type, f.framework, f.pillar, f.pillar_name_vi, f.indicator_code, f.max_points, f.sort_order AS pillar_order
+  FROM cur
+  JOIN units u ON cur.end_date BETWEEN u.valid_from AND u.valid_to
+  JOIN frameworks f ON f.unit_type = u.type AND cur.end_date BETWEEN f.valid_from AND f.valid_to
+),
+earned AS (
+  SELECT c.unit, c.pillar, c.pillar_name_vi, c.pillar_order, c.max_points, k.points
+  FROM components c
+  CROSS JOIN cur
+  LEFT JOIN kpi_points k
+    ON k.unit = c.unit AND k.indicator_code = c.indicator_code AND k.period = cur.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
+),
+pillar_totals AS (
+  SELECT unit, pillar, max(pillar_name_vi) AS pillar_name_vi, min(pillar_order) AS pillar_order,
+         sum(coalesce(points, 0)) AS points, sum(max_points) AS max_points
+  FROM earned
+  GROUP BY unit, pillar
+),
+pillar_slots AS (
+  SELECT unit, pillar_name_vi, points, max_points, row_number() OVER (PARTITION BY unit ORDER BY pillar_order) AS slot
+  FROM pillar_totals
+),
+pillar_text AS (
+  SELECT unit, max(CASE WHEN slot = 1 THEN label END) AS p1, max(CASE WHEN slot = 2 THEN label END) AS p2,
+         max(CASE WHEN slot = 3 THEN label END) AS p3, max(CASE WHEN slot = 4 THEN label END) AS p4
+  FROM (
+    SELECT unit, slot, pillar_name_vi || ' ' || CAST(CAST(round(points, 1) AS DECIMAL(9, 1)) AS VARCHAR) || '/' || CAST(CAST(round(max_points, 1) AS DECIMAL(9, 1)) AS VARCHAR) AS label
+    FROM pillar_slots
+  ) labelled
+  GROUP BY unit
+),
+totals AS (
+  SELECT c.unit, max(c.unit_name) AS unit_name, min(c.sort_order) AS sort_order, max(c.status_vi) AS status_vi, max(c.framework) AS framework,
+         sum(c.max_points) AS max_points, count(*) AS components
+  FROM components c
+  GROUP BY c.unit
+),
+reported AS (
+  SELECT unit, count(points) AS components_reported, sum(coalesce(points, 0)) AS points FROM earned GROUP BY unit
+),
+-- The previous period in the same units: values restated through lineage to this period's
+-- last day, scored under the framework in force then (for the unit's type of today).
+previous AS (
+  SELECT c.unit, round(1000.0 * sum(coalesce(k.points, 0)) / sum(f.max_points), 1) AS total_points, count(k.points) AS reported
+  FROM (SELECT DISTINCT unit, type FROM components) c
+  CROSS JOIN cur
+  CROSS JOIN prev
+  JOIN frameworks f ON f.unit_type = c.type AND prev.end_date BETWEEN f.valid_from AND f.valid_to
+  LEFT JOIN kpi_points k
+    ON k.unit = c.unit AND k.indicator_code = f.indicator_code AND k.period = prev.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
+  GROUP BY c.unit
+),
+previous_ranked AS (
+  SELECT unit, total_points, rank() OVER (ORDER BY total_points DESC) AS previous_rank
+  FROM previous
+  WHERE reported > 0
+),
+scaled AS (
+  SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, rp.components_reported,
+         round(1000.0 * rp.points / t.max_points, 1) AS total_points
+  FROM totals t
+  JOIN reported rp ON rp.unit = t.unit
+),
+ranked AS (
+  SELECT s.*, rank() OVER (ORDER BY s.total_points DESC) AS rank FROM scaled s
+)
+SELECT
+  r.rank,
+  r.unit,
+  r.unit_name,
+  r.total_points,
+  coalesce(pt.p1, '') || coalesce(' · ' || pt.p2, '') || coalesce(' · ' || pt.p3, '') || coalesce(' · ' || pt.p4, '') AS pillars,
+  pr.previous_rank - r.rank AS rank_change,
+  pr.total_points AS previous_points,
+  r.components_reported,
+  r.components,
+  r.framework,
+  r.status_vi AS registry_status
+FROM ranked r
+LEFT JOIN pillar_text pt ON pt.unit = r.unit
+LEFT JOIN previous_ranked pr ON pr.unit = r.unit
+ORDER BY r.rank, r.sort_order
