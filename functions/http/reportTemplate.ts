@@ -48,6 +48,12 @@ export async function reportTemplate(unit: Unit, period: string, indicators: Ind
       result.protection = open;
       result.dataValidation = { type: 'list', allowBlank: true, formulae: ['"Có,Không"'], showErrorMessage: true, errorTitle: 'Có / Không', error: 'Chọn Có hoặc Không (hoặc Rút để rút giá trị đã báo cáo).' };
       for (const c of [num, den]) c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEEEEE' } };
+    } else if (indicator.measure === 'count') {
+      // A count (meetings in the year): one whole number in the result column.
+      result.protection = open;
+      result.numFmt = '#,##0';
+      result.dataValidation = { type: 'whole', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, errorTitle: 'Số nguyên', error: 'Nhập số lần (số nguyên không âm).' };
+      for (const c of [num, den]) c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEEEEE' } };
     } else {
       for (const c of [num, den]) {
         c.protection = open;

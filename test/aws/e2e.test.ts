@@ -11,7 +11,7 @@ describe('the AWS path end to end (bundled functions, s3rver, Athena SQL on the 
     expect(report.total).toBeGreaterThanOrEqual(9);
     // Every Glue table has objects at its location; every kpi partition was registered.
     for (const n of Object.values(report.objectsPerTable)) expect(n).toBeGreaterThan(0);
-    expect(report.partitionsRegistered).toBe(8); // the demo's eight quarters
+    expect(report.partitionsRegistered).toBe(15); // the demo's quarters, 2023-Q1 … 2026-Q3
     // Compaction leaves one manifest and one file per period (and for the submission records).
     expect(report.objectsPerTable.kpi_values).toBe(2 * report.partitionsRegistered);
     expect(report.objectsPerTable.submissions).toBe(2);

@@ -97,13 +97,12 @@ describe('LibreOffice-made reports', () => {
       ['NEGATIVE_COUNT', 'C8'],
       ['VALUE_DISAGREES', 'E9'],
       ['BOOLEAN_INVALID', 'E10'],
-      ['INDICATOR_NOT_FOR_UNIT_TYPE', 'E11'],
       ['DUPLICATE_CONFLICT', 'E13'],
     ]);
     expect(result.errors[0]).toMatchObject({ sheet: 'Biểu 01', message_vi: 'Tỷ lệ 125% vượt quá 100%.', message_en: '125% is above 100%.' });
     expect(await lake.files('lake/kpi_values/')).toEqual([]);
     const [logged] = await lake.query(`SELECT status, error_count, row_count FROM submissions WHERE submission_id = '${result.submission_id}'`);
-    expect(logged).toEqual({ status: 'rejected', error_count: 8, row_count: 0 });
+    expect(logged).toEqual({ status: 'rejected', error_count: 7, row_count: 0 });
   });
 
   it.each([

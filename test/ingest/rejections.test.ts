@@ -130,9 +130,18 @@ describe('what the report says about itself is checked', () => {
 
   it('unit and period taken from the file name when the sheet does not say', async () => {
     const bytes = csvBytes('STT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,3,4\n');
-    const result = await lake.ingest(bytes, 'BC_Q2-2024_xa-tam-hong.csv');
+    const result = await lake.ingest(bytes, 'BC_Q2-2024_tt-tam-hong.csv');
     expect(result.errors).toEqual([]);
-    expect(result.partitions).toEqual([{ unit: 'xa-tam-hong', period: '2024-Q2' }]);
+    expect(result.partitions).toEqual([{ unit: 'tt-tam-hong', period: '2024-Q2' }]);
+  });
+
+  it('refuses an indicator the unit\'s type does not report, and a unit that had ceased by the period', async () => {
+    const police = await lake.ingest(csvBytes('Đơn vị: Công an huyện\nKỳ báo cáo: Quý II/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,COMMUNITY_TECH_TEAMS,3,4\n'), 'ca.csv');
+    expect(police.errors.map((e) => [e.code, `${e.column}${e.row}`])).toEqual([['INDICATOR_NOT_FOR_UNIT_TYPE', 'C4']]);
+    // Tam Hồng became a town on 2023-04-10: a 2024 report in the commune's name is refused, naming the town.
+    const old = await lake.ingest(csvBytes('Đơn vị: Xã Tam Hồng\nKỳ báo cáo: Quý II/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,3,4\n'), 'th.csv');
+    expect(old.errors.map((e) => e.code)).toEqual(['UNIT_RETIRED']);
+    expect(old.errors[0]!.message_vi).toContain('Thị trấn Tam Hồng (tt-tam-hong)');
   });
 
   it('a wide table with a column that is no indicator', async () => {

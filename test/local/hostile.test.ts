@@ -241,7 +241,7 @@ describe('crashes', () => {
   /** A long report of many partitions: 26 units × 72 months of one indicator, slow enough to kill mid-write. */
   const bigReport = () => {
     const rows = ['Đơn vị,Kỳ báo cáo,Chỉ tiêu,Tử số,Mẫu số'];
-    const units = ['Xã Liên Châu', 'Xã Đại Tự', 'Xã Tam Hồng', 'Xã Yên Phương', 'Xã Hồng Châu', 'Xã Tề Lỗ'];
+    const units = ['Xã Liên Châu', 'Xã Đại Tự', 'Xã Trung Hà', 'Xã Yên Phương', 'Xã Hồng Châu', 'Xã Tề Lỗ'];
     for (let y = 2019; y <= 2024; y++) for (let m = 1; m <= 12; m++) for (const u of units) rows.push(`${u},Tháng ${m}/${y},DOC_ONLINE,${m},20`);
     return csvBytes(`${rows.join('\n')}\n`);
   };

@@ -56,7 +56,7 @@ describe('a leader opens a signed link in a real browser', () => {
       }
     }
     // The commune that did not report is there, empty, in the "not reported" colour.
-    await expect.poll(() => page.locator('tr[data-unit="xa-yen-phuong"] td.none').count()).toBe(13);
+    await expect.poll(() => page.locator('tr[data-unit="xa-yen-phuong"] td.none').count()).toBe(15);
     expect(await page.locator('section[data-section="missing_submissions"] td[data-col="unit_name"]').allTextContents()).toEqual(['Xã Yên Phương']);
     expect(violations).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}scorecard-desktop.png`, fullPage: true });
@@ -67,7 +67,7 @@ describe('a leader opens a signed link in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(scorecardUrl);
     const charts = page.locator('figure.chart img');
-    expect(await charts.count()).toBe(2);
+    expect(await charts.count()).toBe(3); // the trend, the DTI ranking and the ranking by targets met
     for (let i = 0; i < 2; i++) {
       const loaded = await charts.nth(i).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
       expect(loaded).toBe(true);
@@ -227,7 +227,9 @@ describe('a commune clerk submits without a terminal', () => {
     }
     return Buffer.from(await book.xlsx.writeBuffer());
   }
-  const isYesNo = (row: number, book: ExcelJS.Worksheet) => !(book.getCell(row, 5).value as { formula?: string })?.formula;
+  const isYesNo = (row: number, book: ExcelJS.Worksheet) => book.getCell(row, 5).dataValidation?.type === 'list';
+  /** A count (steering-committee meetings): one whole number in the result column. */
+  const isCount = (row: number, book: ExcelJS.Worksheet) => book.getCell(row, 5).dataValidation?.type === 'whole';
 
   it('signs in, downloads the template, sends it filled and sees the values as read, then a broken one and its errors', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -248,6 +250,7 @@ describe('a commune clerk submits without a terminal', () => {
     const counts = new Map<number, [number, number]>();
     const good = await fill(template, (row) => {
       if (isYesNo(row, ws)) return [null, null, 'Có'];
+      if (isCount(row, ws)) return [null, null, 3];
       const pair: [number, number] = [row * 3, row * 4 + 5];
       counts.set(row, pair);
       return [pair[0], pair[1], null];
@@ -257,13 +260,13 @@ describe('a commune clerk submits without a terminal', () => {
     await page.waitForLoadState('networkidle');
     expect(await page.locator('h1').textContent()).toBe('Đã nhận: Liên Châu Quý I 2025.xlsx');
     const read = await page.locator('table.values tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(read).toHaveLength(13);
+    expect(read).toHaveLength(15);
     // Every count as typed, every row where it was typed.
     expect(read.filter((r) => r[2]).map((r) => [Number(r[2]), Number(r[3]), Number(r[5]!.split(', ')[1])]).sort((a, b) => a[2]! - b[2]!))
       .toEqual([...counts.entries()].map(([row, [n, d]]) => [n, d, row]).sort((a, b) => a[2]! - b[2]!));
     await page.screenshot({ path: `${SCREENSHOTS}clerk-accepted.png`, fullPage: true });
     // A broken report: a count above its total, and a word where a number goes.
-    const broken = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, 'Có'] : row === 9 ? [50, 40, null] : row === 10 ? ['mười', 40, null] : [1, 2, null]));
+    const broken = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, 'Có'] : isCount(row, ws) ? [null, null, 2] : row === 9 ? [50, 40, null] : row === 10 ? ['mười', 40, null] : [1, 2, null]));
     await page.goto(`${t.base}/nop`);
     await page.setInputFiles('input[name=file]', { name: 'Liên Châu lỗi.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: broken });
     await page.click('form[action="/nop"] button');
@@ -276,7 +279,7 @@ describe('a commune clerk submits without a terminal', () => {
     // Her unit's reports, each downloadable again.
     await page.goto(`${t.base}/nop`);
     const history = await page.locator('table.history tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
-    expect(history.some((h) => /Liên Châu Quý I 2025\.xlsx.*Đã nhận \(13\)/.test(h!))).toBe(true);
+    expect(history.some((h) => /Liên Châu Quý I 2025\.xlsx.*Đã nhận \(15\)/.test(h!))).toBe(true);
     expect(history.some((h) => /Liên Châu lỗi\.xlsx.*Bị từ chối/.test(h!))).toBe(true);
     const href = await page.locator('table.history a', { hasText: 'Liên Châu Quý I 2025.xlsx' }).getAttribute('href');
     const again = await page.request.get(`${t.base}${href}`);
@@ -287,7 +290,7 @@ describe('a commune clerk submits without a terminal', () => {
   it('makes a template every unit type can send back filled (also after LibreOffice saved it), accepted with every value exact', async () => {
     const store = new FsObjectStore(t.dir);
     const tokens = createTokenStore(store);
-    for (const unit of ['phong-noi-vu', 'cong-an-huyen', 'xa-tam-hong']) {
+    for (const unit of ['phong-noi-vu', 'cong-an-huyen', 'tt-tam-hong']) {
       const token = await tokens.issue({ name: `clerk ${unit}`, role: 'staff', unit });
       await new Promise((r) => setTimeout(r, 1100)); // the app re-reads token records at most every second
       const res = await fetch(`${t.base}/nop/mau?period=2025-Q1`, { headers: t.auth(token) });
@@ -296,8 +299,8 @@ describe('a commune clerk submits without a terminal', () => {
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(template as never);
       const ws = book.getWorksheet('Báo cáo')!;
-      let filled: Buffer = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, row % 2 ? 'Có' : 'Không'] : [row, row + 11, null]));
-      if (unit === 'xa-tam-hong') filled = roundTripThroughLibreOffice(filled); // saved again by LibreOffice Calc, as a clerk might
+      let filled: Buffer = await fill(template, (row) => (isYesNo(row, ws) ? [null, null, row % 2 ? 'Có' : 'Không'] : isCount(row, ws) ? [null, null, row % 5] : [row, row + 11, null]));
+      if (unit === 'tt-tam-hong') filled = roundTripThroughLibreOffice(filled); // saved again by LibreOffice Calc, as a clerk might
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(filled)]), `${unit}.xlsx`);
       const sent = await fetch(`${t.base}/nop`, { method: 'POST', headers: t.auth(token), body: form });

@@ -254,10 +254,11 @@ export class SheetExtractor {
     const where = { sheet: this.sheet, row: row.number, column };
     if (retired) {
       const events = this.index.catalog.events ?? [];
-      const successors = successorsOf(unit.code, events)
+      // The successors of the report's period (Tam Hồng's 2024 successor is the town, not the 2025 commune).
+      const successors = successorsOf(unit.code, events, new Set(), end)
         .map((code) => this.index.catalog.units.find((u) => u.code === code))
         .filter((u): u is Unit => Boolean(u) && u!.code !== unit.code)
-        .map(describeEntry).join(', ') || '—';
+        .map(describeEntry).join(', ') || '— (không ghi nhận đơn vị kế thừa / no successor recorded)';
       const after = new Date(`${unit.validTo}T00:00:00Z`);
       after.setUTCDate(after.getUTCDate() + 1);
       this.out.addError(ingestError('UNIT_RETIRED', where, { unit: describeEntry(unit), until: unit.validTo!, after: after.toISOString().slice(0, 10), period, successors }));

@@ -43,5 +43,12 @@ export function unitOfPeriod(match: MatchResult<Unit>, period: string | null): M
   const end = periodEnd(period);
   const living = match.candidates.filter((u) => (!u.validFrom || u.validFrom <= end) && (!u.validTo || u.validTo >= start));
   if (living.length === 1) return { kind: 'match', entry: living[0]!, fuzzy: false };
-  return living.length > 1 ? { kind: 'ambiguous', candidates: living } : match;
+  if (living.length > 1) return { kind: 'ambiguous', candidates: living };
+  // None existed then: the one that had just ceased (refused later naming its successor), or
+  // the one not yet begun (refused as too early), when that is a single unit.
+  const ceased = match.candidates.filter((u) => u.validTo && u.validTo < start).sort((a, b) => b.validTo!.localeCompare(a.validTo!));
+  if (ceased.length === 1 || (ceased.length > 1 && ceased[0]!.validTo !== ceased[1]!.validTo)) return { kind: 'match', entry: ceased[0]!, fuzzy: false };
+  const early = match.candidates.filter((u) => u.validFrom && u.validFrom > end);
+  if (ceased.length === 0 && early.length === 1) return { kind: 'match', entry: early[0]!, fuzzy: false };
+  return match;
 }
