@@ -65,14 +65,14 @@ export function parseFramework(text: string, indicators: readonly Indicator[], p
     }
     const target = r.target ? Number(r.target) : null;
     if (target !== null && !Number.isFinite(target)) at('target', `chỉ tiêu "${r.target}" không phải là số`, `target "${r.target}" is not a number`);
-    if (problems.count > before) continue;
+    // A version's validity is the one its first line gives; every other line must repeat it.
     const version = versions.get(framework);
     const validTo = r.valid_to || null;
-    if (!version) versions.set(framework, { validFrom: r.valid_from!, validTo, line: r.__line });
-    else if (version.validFrom !== r.valid_from || version.validTo !== validTo) {
+    if (!version && isDate(r.valid_from ?? '')) versions.set(framework, { validFrom: r.valid_from!, validTo, line: r.__line });
+    else if (version && (version.validFrom !== r.valid_from || version.validTo !== validTo)) {
       at('valid_from', `mọi dòng của ${framework} phải có cùng thời gian hiệu lực (dòng ${version.line}: ${version.validFrom} – ${version.validTo ?? '…'})`, `every line of ${framework} must have the same validity (line ${version.line}: ${version.validFrom} – ${version.validTo ?? '…'})`);
-      continue;
     }
+    if (problems.count > before) continue;
     components.push({
       framework, validFrom: r.valid_from!, validTo, pillar: r.pillar!, pillarNameVi: r.pillar_name_vi || r.pillar!,
       indicatorCode: r.code!, maxPoints, rule, steps, appliesTo, target,
