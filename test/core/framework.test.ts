@@ -44,6 +44,8 @@ describe('scoring frameworks as data', () => {
       '7 target: target "x" is not a number',
       '8 code: indicator "NOPE" is not in indicators.csv',
       '8 max_points: max_points "0" must be a positive number',
+      '7 valid_from: v2 begins 2024-06-01 while v1 is in force (until 2024-12-31): one version a day',
+      '8 valid_from: v3 begins 2025-01-01 while v2 is in force (until open-ended): one version a day',
     ]);
     expect(problemsOf('v1,2024-01-01,,CQS,Chính quyền số,DOC,80,ratio,,commune,\nv2,2025-01-01,,CQS,Chính quyền số,DOC,80,ratio,,commune,\n'))
       .toEqual(['3 valid_from: v2 begins 2025-01-01 while v1 is in force (until open-ended): one version a day']);
