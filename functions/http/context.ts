@@ -23,6 +23,8 @@ export interface HttpDeps {
   today: () => string;
   /** Where leaders open links (https://chiso.example.gov.vn); undefined: the request's own origin. */
   publicOrigin?: () => string | undefined;
+  /** The registry version in force (imported, or "default"): answers and pages say which they used. */
+  registryVersion?: () => string;
 }
 
 export type Env = { Variables: { principal: Principal } };

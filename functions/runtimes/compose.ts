@@ -176,6 +176,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     now: services.clock.now,
     today: services.clock.today,
     publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
+    registryVersion: () => services.registry.version.version,
   });
   return { ...services, queries, engine, runner, app, close: () => engine.close() };
 }

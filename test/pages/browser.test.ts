@@ -208,7 +208,7 @@ function roundTripThroughLibreOffice(bytes: Buffer): Buffer {
 
 describe('a commune clerk submits without a terminal', () => {
   /** What a clerk does in Excel: counts in the open cells, Có for yes/no; Excel saves each share's computed value. */
-  async function fill(template: Buffer, change: (row: number, indicator: string) => [number | string | null, number | string | null, string | null]) {
+  async function fill(template: Buffer, change: (row: number, indicator: string) => [number | string | null, number | string | null, string | number | null]) {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(template as never);
     const sheet = book.getWorksheet('Báo cáo')!;
@@ -311,4 +311,52 @@ describe('a commune clerk submits without a terminal', () => {
       for (const r of reported.filter((x) => x.numerator !== null)) expect(r.denominator! - r.numerator!).toBe(11);
     }
   }, 120_000);
+});
+
+describe('a leader follows the DTI ranking and a new commune across the 2025 reform', () => {
+  const linkFor = async (query: string, params: Record<string, string>) => {
+    const res = await fetch(`${t.base}/api/links`, {
+      method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query, params, expires_in: 7 * 86400 }),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { url: string }).url;
+  };
+
+  it('reads the ranking on a 360 px phone: every total the API gives, in view, the unverified registry said', async () => {
+    const api = (await (await fetch(`${t.base}/api/queries/dti_ranking?period=2026-Q3`, { headers: t.auth(t.analyst) })).json()) as { unit_name: string; total_points: number; pillars: string }[];
+    expect(api.map((r) => r.unit_name).sort()).toEqual(['Xã Liên Châu', 'Xã Nguyệt Đức', 'Xã Tam Hồng', 'Xã Tề Lỗ', 'Xã Yên Lạc']);
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
+    await page.goto(await linkFor('dti_ranking', { period: '2026-Q3' }));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const cells = page.locator('section[data-section="dti_ranking"] td[data-col="total_points"]');
+    expect(await cells.allTextContents()).toEqual(api.map((r) => formatNumber(r.total_points, 'vi')));
+    for (const box of await cells.evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(360);
+    expect(await page.locator('section[data-section="dti_ranking"] td[data-col="pillars"]').first().textContent()).toContain('Chính quyền số');
+    expect(await page.locator('section[data-section="dti_ranking"] .registry-note').textContent()).toContain('chưa được xác minh');
+    expect(await page.locator('footer .registry-version').textContent()).toBe('Danh mục đơn vị: default');
+    await page.screenshot({ path: `${SCREENSHOTS}dti-ranking-phone-360.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('shows a new commune\'s points from 2023, its predecessors named and the merger marked unverified', async () => {
+    const params = { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' };
+    const api = (await (await fetch(`${t.base}/api/queries/dti_trend?${new URLSearchParams(params)}`, { headers: t.auth(t.analyst) })).json()) as { period: string; total_points: number | null; framework: string; units_reported: number }[];
+    expect(api).toHaveLength(15);
+    expect(api.every((r) => r.total_points !== null)).toBe(true);
+    // Before the reform: three predecessors under the district framework; after: the commune itself under the new one.
+    expect(api.filter((r) => r.period < '2025-Q3').every((r) => r.framework === 'huyen-2022' && r.units_reported === 3)).toBe(true);
+    expect(api.filter((r) => r.period >= '2025-Q3').every((r) => r.framework === 'xa-2025' && r.units_reported === 1)).toBe(true);
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+    await page.goto(await linkFor('dti_trend', params));
+    const note = await page.locator('section[data-section="dti_trend"] .registry-note').first().textContent();
+    expect(note).toContain('Xã Đại Tự, Xã Hồng Châu, Xã Liên Châu');
+    expect(note).toContain('chưa được xác minh văn bản (nguồn: Nghị quyết 1676/NQ-UBTVQH15');
+    expect(await page.locator('figure.chart img').count()).toBe(1);
+    expect(await page.locator('section[data-section="dti_trend"] td[data-col="total_points"]').allTextContents())
+      .toEqual(api.map((r) => formatNumber(r.total_points!, 'vi')));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${SCREENSHOTS}dti-trend-lineage-phone.png`, fullPage: true });
+    await page.close();
+  });
 });

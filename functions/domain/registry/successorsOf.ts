@@ -8,3 +8,22 @@ export function successorsOf(code: string, events: readonly UnitEvent[], seen = 
   if (direct.length === 0) return [code];
   return [...new Set(direct.flatMap((c) => successorsOf(c, events, seen, onOrBefore)))];
 }
+
+/** The units whose values count toward a unit (its predecessors, through every change), with the events that made it so. */
+export function predecessorsOf(code: string, events: readonly UnitEvent[]): { units: string[]; events: UnitEvent[] } {
+  const units: string[] = [];
+  const used: UnitEvent[] = [];
+  const stack = [code];
+  const seen = new Set<string>([code]);
+  while (stack.length) {
+    const current = stack.pop()!;
+    for (const e of events) {
+      if (e.to !== current || e.from === current || e.kind === 'reparent' || seen.has(e.from)) continue;
+      seen.add(e.from);
+      units.push(e.from);
+      used.push(e);
+      stack.push(e.from);
+    }
+  }
+  return { units, events: used };
+}

@@ -60,6 +60,7 @@ export function registerQueryApi(app: Hono<Env>, deps: HttpDeps): void {
     c.header('ETag', etag);
     c.header('Cache-Control', 'private, no-cache');
     c.header('Vary', 'Authorization, Accept');
+    if (deps.registryVersion) c.header('X-Chiso-Registry-Version', deps.registryVersion());
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     c.header('Content-Type', CONTENT_TYPES[format]);
     const gzipped = format !== 'xlsx' && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { registryNotes } from '../../domain/registry/registryNotes.ts';
 import { html, raw } from 'hono/html';
 import { renderSVG } from 'uqr';
 import { readFileSync } from 'node:fs';
@@ -65,7 +66,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
   });
 
   /** The sections of a page: the query itself, then those its metadata lists. */
-  async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }): Promise<PageSection[]> {
+  async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }, lang: Lang): Promise<PageSection[]> {
     const specs = [{ query, params }, ...query.page.sections.map((s) => {
       const q = deps.queries.get(s.query)!;
       return { query: q, params: resolveParams(q, deriveParams(s.params, params), deps.catalog, deps.today()) };
@@ -76,6 +77,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
       table: (await deps.runner.run(s.query, s.params)).table,
       chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
       downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
+      notes: typeof s.params.unit === 'string' ? registryNotes(s.params.unit, deps.catalog.catalog, lang) : [],
     })));
   }
 
@@ -140,12 +142,12 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const lang = langOf(c);
     const base = `/l/${c.req.param('token')}`;
     const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
-    const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }));
+    const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang);
     const until = new Date(grant.exp * 1000).toISOString().slice(0, 10);
     c.header('Cache-Control', 'private, no-store');
     c.header('Referrer-Policy', 'no-referrer');
     return c.html(renderPage(
-      { lang, title: query.title[lang], otherLangUrl: `${base}?lang=${lang === 'vi' ? 'en' : 'vi'}`, footer: `${lang === 'vi' ? 'Liên kết có hiệu lực đến' : 'Link valid until'} ${until} · ${grant.by_name}` },
+      { lang, title: query.title[lang], otherLangUrl: `${base}?lang=${lang === 'vi' ? 'en' : 'vi'}`, footer: `${lang === 'vi' ? 'Liên kết có hiệu lực đến' : 'Link valid until'} ${until} · ${grant.by_name} · `, registryVersion: deps.registryVersion?.() },
       html`${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}`,
     ));
   });
@@ -246,10 +248,10 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const lang = langOf(c);
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
-    const sections = (await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') })))
+    const sections = (await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang))
       .map((s) => ({ ...s, provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}` }));
     return c.html(renderPage(
-      { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}` },
+      { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },
       html`${linksNav(lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}`, lang)}`,
     ));
   });

@@ -18,11 +18,13 @@ export interface PageSection {
   downloads: { csv: string; xlsx: string };
   /** Analysts' pages: where a value's provenance is shown (leaders' pages have none). */
   provenanceUrl?: (unit: string, period: string, indicator: string) => string;
+  /** What the registry says behind these numbers (predecessors, unverified events), shown above them. */
+  notes?: string[];
 }
 
 const WORDS = {
-  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang' },
-  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print' },
+  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang', unverified: 'Một số số liệu dựa vào sự kiện danh mục đơn vị chưa được xác minh văn bản (đánh dấu "chưa xác minh").' },
+  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print', unverified: 'Some figures rest on registry events not yet verified against their documents (marked "not verified").' },
 };
 
 export const formatNumber = (value: number, lang: Lang) =>
@@ -65,9 +67,9 @@ function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
   // analysts and print; a phone shows the names only.
   const codes = new Set(names.filter((n) => CODE_COLUMNS[n] && names.includes(CODE_COLUMNS[n]!)));
   const cls = (n: string) => [numeric.has(n) ? 'num' : '', codes.has(n) ? 'code' : ''].filter(Boolean).join(' ');
-  return html`<div class="scroll"><table data-query="${section.query.name}">
+  return html`<div class="scroll cards"><table class="cards" data-query="${section.query.name}">
 <thead><tr>${names.map((n) => html`<th scope="col" class="${cls(n)}">${label(section.query, n, lang)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
 </table></div>`;
 }
 
@@ -121,7 +123,10 @@ export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 
   const body = q.chart.type === 'heatmap'
     ? heatTable(section, rows, lang)
     : html`${section.chartUrl && rows.length ? chartFigure(section.chartUrl, `${WORDS[lang].chartAlt}: ${q.title[lang]}`) : ''}${dataTable(section, rows, lang)}`;
-  return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${body}
+  // Numbers resting on a registry event nobody has checked against its document say so.
+  const unverified = rows.some((r) => r.verified === 'no' || String(r.registry_status ?? '').includes('chưa xác minh'));
+  const notes = [...(section.notes ?? []), ...(unverified && !(section.notes ?? []).length ? [WORDS[lang].unverified] : [])];
+  return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}
 <p class="downloads"><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel</a></p></section>`;
 }
 
@@ -131,6 +136,8 @@ export interface PageFrame {
   /** The same page in the other language. */
   otherLangUrl: string;
   footer?: string;
+  /** The registry version the numbers were read with. */
+  registryVersion?: string;
 }
 
 export function renderPage(frame: PageFrame, content: Html): Html {
@@ -147,7 +154,7 @@ export function renderPage(frame: PageFrame, content: Html): Html {
 <body>
 <header class="top"><a class="brand" href="#">chiso · chỉ số chuyển đổi số</a><nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a></nav></header>
 <main>${content}</main>
-<footer>${frame.footer ?? ''}</footer>
+<footer>${frame.footer ?? ''}${frame.registryVersion ? html`<span class="registry-version">${frame.lang === 'vi' ? 'Danh mục đơn vị' : 'Registry'}: ${frame.registryVersion}</span>` : ''}</footer>
 </body>
 </html>`;
 }
