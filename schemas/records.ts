@@ -25,6 +25,7 @@ export const KPI_VALUES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'submitted_at', type: 'timestamp', nullable: false, doc: 'When the file arrived (UTC)' },
   { name: 'ingested_at', type: 'timestamp', nullable: false, doc: 'When it was validated and written (UTC)' },
   { name: 'source_column', type: 'string', nullable: true, doc: 'Column letter of the value in its sheet (null in files written before it was kept)' },
+  { name: 'assessment', type: 'string', nullable: true, doc: 'null: a reported value; self or appraised: points a unit gave itself or the province gave it (value holds the points)' },
 ];
 
 /** Hive partition columns of kpi_values, in path order: unit=<code>/period=<period>. */

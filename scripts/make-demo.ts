@@ -2,7 +2,8 @@
  * Builds the example district's demo submissions (demo/), committed so that `npm start` loads
  * the same reports on every machine: 2023-Q1 … 2026-Q3 through the real pipeline, in the units
  * of the registry of each quarter (schemas/registry-events.csv): Tam Hồng a town from 2023-Q2,
- * Hồng Phương gone from 2025, the district until 2025-Q2, its five new communes after.
+ * Hồng Phương gone from 2025, the district until 2025-Q2, its five new communes after; and a
+ * DTI self-assessment of the new Xã Liên Châu for 2026-Q3 with the province's appraisal of it.
  * Run: node --import tsx scripts/make-demo.ts
  *
  * Per quarter: the communes' consolidated table (wide .xlsx, numerator and denominator under each
@@ -170,5 +171,45 @@ await writeFile(new URL('xa-dai-tu-quy-IV-2024-loi.xlsx', out), await form('Xã 
 manifest.push({ file: 'xa-dai-tu-quy-IV-2024-loi.xlsx', submitted_at: submittedAt('2024-Q4', 6), expect: 'rejected' });
 await writeFile(new URL('xa-te-lo-quy-IV-2024.csv', out), '\ufeffĐơn vị: Xã Tề Lỗ\r\nKỳ báo cáo: Quý IV/2024\r\nSTT,Chỉ tiêu,Tử số,Mẫu số\r\n1,OFFICIAL_EMAIL,45,40\r\n2,VNEID_ACCOUNTS,9000,12000\r\n');
 manifest.push({ file: 'xa-te-lo-quy-IV-2024.csv', submitted_at: submittedAt('2024-Q4', 7), expect: 'rejected' });
+// The DTI self-assessment of the new Xã Liên Châu for 2026-Q3 in the form units use, then the
+// province's appraisal of it (the same form, appraised points written where it disagrees): both
+// are kept, the appraised points are published where given, the gap is shown.
+const framework = (catalog.frameworks ?? []).filter((c) => c.framework === 'xa-2025' && c.appliesTo.includes('commune'));
+const CLAIMS: Record<string, [number | null, string]> = {
+  DOSSIERS_ONLINE: [120, 'Hồ sơ tiếp nhận trực tuyến trên Cổng DVC: 92% (báo cáo số 45/BC-UBND)'],
+  STEERING_MEETINGS: [22.5, 'Mới có 3 biên bản họp Ban chỉ đạo có chữ ký'],
+  COMMUNITY_TECH_TEAMS: [60, 'Hai thôn chưa có quyết định thành lập tổ công nghệ số'],
+};
+async function assessment(appraised: boolean): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(appraised ? 'Thẩm định' : 'Tự chấm điểm');
+  ws.getCell('A1').value = appraised ? 'SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH PHÚ THỌ' : 'UBND XÃ LIÊN CHÂU';
+  ws.getCell('A3').value = appraised ? 'KẾT QUẢ THẨM ĐỊNH CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ' : 'BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ';
+  ws.getCell('A4').value = 'Đơn vị: Xã Liên Châu';
+  ws.getCell('A5').value = 'Kỳ báo cáo: Quý III/2026';
+  ws.getRow(7).values = ['STT', 'Chỉ số / chỉ số thành phần', 'Điểm tối đa', 'Cách xác định', 'Điểm tự chấm', ...(appraised ? ['Điểm thẩm định'] : []), 'Giải trình / tài liệu kiểm chứng'];
+  let r = 8;
+  let pillar = '';
+  let n = 0;
+  const roman = ['I', 'II', 'III', 'IV'];
+  for (const c of framework) {
+    if (c.pillar !== pillar) {
+      pillar = c.pillar;
+      ws.getRow(r++).values = [roman[new Set(framework.slice(0, framework.indexOf(c) + 1).map((x) => x.pillar)).size - 1], c.pillarNameVi.toUpperCase(), null];
+    }
+    const indicator = catalog.indicators.find((i) => i.code === c.indicatorCode)!;
+    const method = c.rule === 'ratio' ? 'Tử số / mẫu số × điểm tối đa' : c.rule === 'boolean' ? 'Có: điểm tối đa' : `Theo bậc: ${c.steps.map((x) => `${x.atLeast}+ → ${x.points}`).join('; ')}`;
+    const claim = c.maxPoints; // the commune gives itself the maximum everywhere
+    // The province writes appraised points only where it disagrees; elsewhere the values' points stand.
+    const [given, why] = CLAIMS[c.indicatorCode] ?? [null, ''];
+    const evidence = appraised ? why : `Theo báo cáo quý III/2026`;
+    ws.getRow(r++).values = [++n, indicator.nameVi, c.maxPoints, method, claim, ...(appraised ? [given] : []), evidence];
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+await writeFile(new URL('tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx', out), await assessment(false));
+manifest.push({ file: 'tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx', submitted_at: submittedAt('2026-Q3', 2), expect: 'accepted' });
+await writeFile(new URL('tham-dinh-xa-lien-chau-quy-III-2026.xlsx', out), await assessment(true));
+manifest.push({ file: 'tham-dinh-xa-lien-chau-quy-III-2026.xlsx', submitted_at: submittedAt('2026-Q3', 12), expect: 'accepted' });
 await writeFile(new URL('manifest.json', out), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`${manifest.length} demo files in demo/`);

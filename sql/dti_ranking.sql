@@ -6,12 +6,15 @@ description:
   vi: >-
     Các đơn vị của danh mục tại ngày cuối kỳ, xếp theo tổng điểm trên thang 1.000 của bộ chỉ số
     có hiệu lực trong kỳ: điểm đạt trên tổng điểm tối đa các chỉ số áp dụng cho loại đơn vị, quy về
-    1.000. Điểm tính từ số liệu đã báo cáo (tử số, mẫu số), không từ trung bình các tỷ lệ. Thay đổi
+    1.000. Điểm tính từ số liệu đã báo cáo (tử số, mẫu số), không từ trung bình các tỷ lệ; điểm
+    thẩm định của tỉnh thay cho điểm tính khi có, và điểm tự chấm của đơn vị được đặt bên cạnh. Thay đổi
     hạng so với kỳ trước tính trên cùng danh mục đơn vị (kỳ trước được quy đổi theo đơn vị kế thừa).
   en: >-
     The units of the registry on the period's last day, ranked by total points out of 1,000 under
     the framework in force: points earned over the maximum of the components that apply to the
-    unit's type, scaled to 1,000, computed from the reported counts (never a mean of shares). The
+    unit's type, scaled to 1,000, computed from the reported counts (never a mean of shares); the
+    province's appraised points replace the computed ones where given, the unit's self-assessed
+    total stands beside. The
     rank change compares with the previous period restated in the same units (through lineage).
 params:
   - name: period
@@ -23,6 +26,9 @@ columns:
   - { name: unit_name, vi: Đơn vị, en: Unit }
   - { name: total_points, vi: Tổng điểm (/1.000), en: Total points (of 1,000) }
   - { name: pillars, vi: Điểm theo trụ cột, en: Points by pillar }
+  - { name: self_total_points, vi: Tổng điểm tự chấm (/1.000), en: Self-assessed total (of 1,000) }
+  - { name: gap, vi: Chênh lệch tự chấm − công bố, en: Self-assessed minus published }
+  - { name: appraised_components, vi: Số chỉ số đã thẩm định, en: Components appraised }
   - { name: rank_change, vi: Thay đổi hạng so với kỳ trước, en: Rank change since the previous period }
   - { name: previous_points, vi: Tổng điểm kỳ trước, en: Previous period's points }
   - { name: components_reported, vi: Số chỉ số có số liệu, en: Components reported }
@@ -44,12 +50,18 @@ components AS (
   JOIN units u ON cur.end_date BETWEEN u.valid_from AND u.valid_to
   JOIN frameworks f ON f.unit_type = u.type AND cur.end_date BETWEEN f.valid_from AND f.valid_to
 ),
+-- Published points: the province's appraisal where there is one, else the points of the values.
 earned AS (
-  SELECT c.unit, c.pillar, c.pillar_name_vi, c.pillar_order, c.max_points, k.points
+  SELECT c.unit, c.pillar, c.pillar_name_vi, c.pillar_order, c.max_points,
+         coalesce(ap.points, k.points) AS points, sp.points AS self_points, ap.points AS appraised_points
   FROM components c
   CROSS JOIN cur
   LEFT JOIN kpi_points k
     ON k.unit = c.unit AND k.indicator_code = c.indicator_code AND k.period = cur.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
+  LEFT JOIN kpi_assessed sp
+    ON sp.unit = c.unit AND sp.period = cur.period AND sp.indicator_code = c.indicator_code AND sp.assessment = 'self'
+  LEFT JOIN kpi_assessed ap
+    ON ap.unit = c.unit AND ap.period = cur.period AND ap.indicator_code = c.indicator_code AND ap.assessment = 'appraised'
 ),
 pillar_totals AS (
   SELECT unit, pillar, max(pillar_name_vi) AS pillar_name_vi, min(pillar_order) AS pillar_order,
@@ -77,7 +89,10 @@ totals AS (
   GROUP BY c.unit
 ),
 reported AS (
-  SELECT unit, count(points) AS components_reported, sum(coalesce(points, 0)) AS points FROM earned GROUP BY unit
+  SELECT unit, count(points) AS components_reported, sum(coalesce(points, 0)) AS points,
+         count(self_points) AS self_components, sum(coalesce(self_points, 0)) AS self_points, count(appraised_points) AS appraised_components
+  FROM earned
+  GROUP BY unit
 ),
 -- The previous period in the same units: values restated through lineage to this period's
 -- last day, scored under the framework in force then (for the unit's type of today).
@@ -97,8 +112,9 @@ previous_ranked AS (
   WHERE reported > 0
 ),
 scaled AS (
-  SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, rp.components_reported,
-         round(1000.0 * rp.points / t.max_points, 1) AS total_points
+  SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, rp.components_reported, rp.appraised_components,
+         round(1000.0 * rp.points / t.max_points, 1) AS total_points,
+         CASE WHEN rp.self_components > 0 THEN round(1000.0 * rp.self_points / t.max_points, 1) END AS self_total_points
   FROM totals t
   JOIN reported rp ON rp.unit = t.unit
 ),
@@ -111,6 +127,9 @@ SELECT
   r.unit_name,
   r.total_points,
   coalesce(pt.p1, '') || coalesce(' · ' || pt.p2, '') || coalesce(' · ' || pt.p3, '') || coalesce(' · ' || pt.p4, '') AS pillars,
+  r.self_total_points,
+  round(r.self_total_points - r.total_points, 1) AS gap,
+  r.appraised_components,
   pr.previous_rank - r.rank AS rank_change,
   pr.total_points AS previous_points,
   r.components_reported,

@@ -5,10 +5,14 @@ title:
 description:
   vi: >-
     Mỗi chỉ số thành phần của bộ chỉ số có hiệu lực trong kỳ áp dụng cho đơn vị: giá trị đã báo
-    cáo, cách tính, điểm đạt trên điểm tối đa, điểm quy về thang 1.000, ghi chú và tệp nguồn.
+    cáo, cách tính, điểm tính từ số liệu, điểm tự chấm và điểm thẩm định (điểm công bố là điểm
+    thẩm định nếu có, nếu không là điểm tính từ số liệu), chênh lệch giữa tự chấm và công bố, điểm
+    quy về thang 1.000, giải trình / tài liệu kiểm chứng và tệp nguồn.
   en: >-
     Every component of the framework in force for the unit's type: the value reported, the rule,
-    points earned of the maximum, the points on the 1,000 scale, the note and the source file.
+    the points it earns, the unit's self-assessed and the province's appraised points (published:
+    the appraised where there are any, else those of the values), the gap between self-assessed and
+    published, the points on the 1,000 scale, the evidence note and the source file.
 params:
   - name: unit
     type: unit
@@ -24,7 +28,11 @@ columns:
   - { name: value, vi: Giá trị, en: Value }
   - { name: numerator, vi: Tử số, en: Numerator }
   - { name: denominator, vi: Mẫu số, en: Denominator }
-  - { name: points, vi: Điểm đạt, en: Points }
+  - { name: points, vi: Điểm (công bố), en: Points (published) }
+  - { name: computed_points, vi: Điểm tính từ số liệu, en: Points from the values }
+  - { name: self_points, vi: Điểm tự chấm, en: Self-assessed points }
+  - { name: appraised_points, vi: Điểm thẩm định, en: Appraised points }
+  - { name: gap, vi: Chênh lệch tự chấm − công bố, en: Self-assessed minus published }
   - { name: max_points, vi: Điểm tối đa, en: Maximum points }
   - { name: points_1000, vi: Điểm trên thang 1.000, en: Points on the 1,000 scale }
   - { name: evidence, vi: Ghi chú / tài liệu kiểm chứng, en: Note / evidence }
@@ -49,15 +57,23 @@ SELECT
   round(k.value, 2) AS value,
   k.numerator,
   k.denominator,
-  round(coalesce(k.points, 0), 2) AS points,
+  round(coalesce(ap.points, k.points, 0), 2) AS points,
+  round(k.points, 2) AS computed_points,
+  sp.points AS self_points,
+  ap.points AS appraised_points,
+  round(sp.points - coalesce(ap.points, k.points, 0), 2) AS gap,
   c.max_points,
-  round(1000.0 * coalesce(k.points, 0) / sum(c.max_points) OVER (), 2) AS points_1000,
-  k.note AS evidence,
-  k.source_file,
+  round(1000.0 * coalesce(ap.points, k.points, 0) / sum(c.max_points) OVER (), 2) AS points_1000,
+  coalesce(ap.note, sp.note, k.note) AS evidence,
+  coalesce(k.source_file, sp.source_file) AS source_file,
   c.framework
 FROM components c
 JOIN indicators i ON i.code = c.indicator_code
 CROSS JOIN cur
 LEFT JOIN kpi_points k
   ON k.unit = :unit AND k.indicator_code = c.indicator_code AND k.period = cur.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
+LEFT JOIN kpi_assessed sp
+  ON sp.unit = :unit AND sp.period = cur.period AND sp.indicator_code = c.indicator_code AND sp.assessment = 'self'
+LEFT JOIN kpi_assessed ap
+  ON ap.unit = :unit AND ap.period = cur.period AND ap.indicator_code = c.indicator_code AND ap.assessment = 'appraised'
 ORDER BY c.sort_order

@@ -126,6 +126,9 @@ export interface KpiRecord {
   source_row: number;
   /** Column letter of the cell the value was read from. */
   source_column?: string | null;
+  /** Points rather than a value: a unit's self-assessment or the province's appraisal of it. */
+  assessment?: 'self' | 'appraised' | null;
 }
 
-export type Layout = 'form' | 'long' | 'wide';
+/** `assessment`: a self-assessment or appraisal of points (STT | Chỉ số | Điểm tối đa | … | Điểm tự chấm | Giải trình). */
+export type Layout = 'form' | 'long' | 'wide' | 'assessment';

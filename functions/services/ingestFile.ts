@@ -183,6 +183,11 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   const extraction = await extract(input.bytes, fileName, format, deps, today);
   let errors = extraction.errors;
   if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits);
+  // A unit scores itself; only the province (an analyst, the CLI, the upload bucket) appraises.
+  if (input.allowedUnits && errors.length === 0) {
+    const appraisal = extraction.records.find((r) => r.assessment === 'appraised');
+    if (appraisal) errors = [ingestError('APPRAISAL_BY_PROVINCE_ONLY', { sheet: appraisal.source_sheet, row: appraisal.source_row, column: appraisal.source_column ?? null })];
+  }
 
   const sourceKey = input.source?.key ?? lakeKeys.original(submissionId, fileName);
   if (!input.source) await deps.store.put(sourceKey, input.bytes, { ifAbsent: true });
@@ -308,7 +313,8 @@ export function kpiValuesFile(
   records: KpiRecord[],
   meta: { submissionId: string; fileName: string; submittedAt: Date; ingestedAt: Date },
 ): Uint8Array {
-  const sorted = [...records].sort((a, b) => (a.indicator_code < b.indicator_code ? -1 : a.indicator_code > b.indicator_code ? 1 : 0));
+  const key = (r: KpiRecord) => `${r.indicator_code}|${r.assessment ?? ''}`;
+  const sorted = [...records].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const n = sorted.length;
   return writeParquetTable(KPI_VALUES_FILE_COLUMNS, {
     indicator_code: sorted.map((r) => r.indicator_code),
@@ -323,6 +329,7 @@ export function kpiValuesFile(
     submitted_at: new Array(n).fill(meta.submittedAt),
     ingested_at: new Array(n).fill(meta.ingestedAt),
     source_column: sorted.map((r) => r.source_column ?? null),
+    assessment: sorted.map((r) => r.assessment ?? null),
     unit: sorted.map((r) => r.unit),
     period: sorted.map((r) => r.period),
   });

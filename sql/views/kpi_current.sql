@@ -2,7 +2,8 @@
 -- that states it. A correction replaces what it states and keeps what it leaves blank; a value
 -- withdrawn explicitly ("rút" / "withdraw" in its cell, stored as a null value) leaves the
 -- indicator not reported. Every row keeps its submission, file, sheet and row; earlier values stay
--- in kpi_values (audit history). Written once, in SQL that DuckDB and Athena (Trino) both run.
+-- in kpi_values (audit history). Points of self-assessments and appraisals are kpi_assessed's.
+-- Written once, in SQL that DuckDB and Athena (Trino) both run.
 WITH accepted AS (
   SELECT DISTINCT submission_id
   FROM submissions
@@ -17,6 +18,7 @@ ranked AS (
          ) AS rn
   FROM kpi_values v
   JOIN accepted a ON a.submission_id = v.submission_id
+  WHERE v.assessment IS NULL
 )
 SELECT indicator_code, value, numerator, denominator, note, submission_id, source_file,
        source_sheet, source_row, submitted_at, ingested_at, source_column, unit, period

@@ -84,7 +84,7 @@ describe('the CDK stack', () => {
     expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['period']);
     expect(kpi.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`)).toEqual([
       'indicator_code:string', 'value:double', 'numerator:bigint', 'denominator:bigint', 'note:string', 'submission_id:string',
-      'source_file:string', 'source_sheet:string', 'source_row:int', 'submitted_at:timestamp', 'ingested_at:timestamp', 'source_column:string', 'unit:string',
+      'source_file:string', 'source_sheet:string', 'source_row:int', 'submitted_at:timestamp', 'ingested_at:timestamp', 'source_column:string', 'assessment:string', 'unit:string',
     ]);
     expect(kpi.StorageDescriptor.SerdeInfo.SerializationLibrary).toContain('ParquetHiveSerDe');
     for (const name of ['kpi_values', 'submissions']) {

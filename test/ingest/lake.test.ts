@@ -22,7 +22,7 @@ describe('the lake', () => {
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toEqual({
       indicator_code: 'VARCHAR', value: 'DOUBLE', numerator: 'BIGINT', denominator: 'BIGINT', note: 'VARCHAR',
       submission_id: 'VARCHAR', source_file: 'VARCHAR', source_sheet: 'VARCHAR', source_row: 'INTEGER',
-      submitted_at: 'TIMESTAMP', ingested_at: 'TIMESTAMP', source_column: 'VARCHAR', unit: 'VARCHAR', period: 'VARCHAR',
+      submitted_at: 'TIMESTAMP', ingested_at: 'TIMESTAMP', source_column: 'VARCHAR', assessment: 'VARCHAR', unit: 'VARCHAR', period: 'VARCHAR',
     });
     const meta = await lake.query(`SELECT path_in_schema, compression, stats_min_value, stats_max_value
       FROM parquet_metadata('${lake.dir}/${file}') ORDER BY column_id`);

@@ -72,7 +72,7 @@ describe('a lake written before a column was added', () => {
     // An older file of another unit: same rows, no source_column; its record from a real ingest, then replaced.
     const old = await ingestFile({ bytes: csvBytes('Đơn vị: Xã Đại Tự\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,3,10\n'), fileName: 'old.csv' }, deps);
     const key = `lake/kpi_values/unit=xa-dai-tu/period=2024-Q4/${old.submission_id}.parquet`;
-    const columns = [...KPI_VALUES_COLUMNS.filter((c) => c.name !== 'source_column'), ...KPI_VALUES_PARTITIONS];
+    const columns = [...KPI_VALUES_COLUMNS.filter((c) => c.name !== 'source_column' && c.name !== 'assessment'), ...KPI_VALUES_PARTITIONS];
     const at = new Date('2025-01-10T00:00:00Z');
     await rm(join(dir, key));
     await store.put(key, writeParquetTable(columns, {

@@ -26,9 +26,11 @@ export class SubmissionBuilder {
     if (!byPeriod) this.seen.set(record.unit, (byPeriod = new Map()));
     let byIndicator = byPeriod.get(record.period);
     if (!byIndicator) byPeriod.set(record.period, (byIndicator = new Map()));
-    const earlier = byIndicator.get(record.indicator_code);
+    // A value and the points given for it are different things: each is checked against its kind.
+    const key = record.assessment ? `${record.indicator_code}|${record.assessment}` : record.indicator_code;
+    const earlier = byIndicator.get(key);
     if (!earlier) {
-      byIndicator.set(record.indicator_code, record);
+      byIndicator.set(key, record);
       this.records.push(record);
       return;
     }

@@ -6,7 +6,8 @@ import type { Indicator, Layout, SheetRow } from '../types.ts';
 
 export type Role =
   | 'stt' | 'indicatorName' | 'indicatorCode' | 'unit' | 'period'
-  | 'numerator' | 'denominator' | 'value' | 'note' | 'ignored';
+  | 'numerator' | 'denominator' | 'value' | 'note' | 'ignored'
+  | 'maxPoints' | 'selfPoints' | 'appraisedPoints';
 
 export type ValuePart = 'numerator' | 'denominator' | 'value' | 'note';
 
@@ -35,7 +36,13 @@ const ROLE_PATTERNS: [Role, RegExp][] = [
   ['ignored', /^(dvt|don vi tinh|ke hoach|chi tieu ke hoach|muc tieu|chi tieu giao|nguoi bao cao|nguon|nguon so lieu)( \S+){0,3}$/],
   ['stt', /^(stt|tt|so tt|so thu tu|no)$/],
   ['indicatorCode', /^(ma chi so|ma chi tieu|ma so|ma|ma tieu chi|indicator code|indicator_code|code)$/],
-  ['indicatorName', /^(ten chi so|ten chi tieu|chi so|chi tieu|noi dung|noi dung chi tieu|tieu chi|ten tieu chi|indicator|indicator name)$/],
+  ['indicatorName', /^(ten chi so|ten chi tieu|chi so|chi tieu|noi dung|noi dung chi tieu|tieu chi|ten tieu chi|indicator|indicator name|chi so chi so thanh phan|chi so thanh phan|component)$/],
+  // The self-assessment form of a DTI: STT | Chỉ số / chỉ số thành phần | Điểm tối đa | Cách xác định | Điểm tự chấm | Giải trình / tài liệu kiểm chứng.
+  ['maxPoints', /^(diem toi da|diem chuan|thang diem|max points|maximum points)$/],
+  ['selfPoints', /^(diem tu cham|diem tu danh gia|tu cham diem|diem don vi tu cham|self assessed points|self assessment)$/],
+  ['appraisedPoints', /^(diem tham dinh|diem danh gia cua tinh|diem tinh cham|diem tham dinh cua tinh|appraised points|appraisal)$/],
+  ['ignored', /^(cach xac dinh|cach tinh|phuong phap tinh|phuong phap xac dinh|method)( \S+){0,3}$/],
+  ['note', /^(giai trinh|tai lieu kiem chung|giai trinh tai lieu kiem chung|giai trinh va tai lieu kiem chung|evidence)$/],
   ['unit', /^(don vi|ten don vi|ma don vi|don vi bao cao|co quan don vi|co quan|xa thi tran|ten xa thi tran|unit|unit code|unit name)$/],
   ['period', /^(ky bao cao|ky|thoi gian|thoi ky|thoi gian bao cao|period)$/],
   ['numerator', /^(tu so|so dat|so luong dat|numerator)( \S+){0,3}$/],
@@ -94,6 +101,7 @@ function layoutOf(columns: TableColumn[]): Layout | null {
   const indicatorsAcross = new Set(columns.filter((c) => c.indicator).map((c) => c.indicator!.code)).size;
   if (has('unit') && (indicatorsAcross >= 2 || (indicatorsAcross === 1 && !indicatorKey))) return 'wide';
   if (has('unit') && indicatorKey && valueColumn) return 'long';
+  if (indicatorKey && (has('selfPoints') || has('appraisedPoints'))) return 'assessment';
   if (indicatorKey && valueColumn) return 'form';
   return null;
 }

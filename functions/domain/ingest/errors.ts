@@ -160,6 +160,26 @@ export const ERROR_MESSAGES = {
     vi: (a) => `Tỷ lệ ${a.value}% không khớp với tử số/mẫu số ${a.numerator}/${a.denominator} = ${a.computed}%.`,
     en: (a) => `The share ${a.value}% does not match numerator/denominator ${a.numerator}/${a.denominator} = ${a.computed}%.`,
   },
+  APPRAISAL_BY_PROVINCE_ONLY: {
+    vi: () => 'Điểm thẩm định do tỉnh chấm: tài khoản của đơn vị chỉ gửi được điểm tự chấm. Hãy xóa cột "Điểm thẩm định" hoặc nhờ cán bộ của tỉnh gửi.',
+    en: () => 'Appraised points are given by the province: a unit\'s account may send its self-assessment only. Remove the appraisal column or ask the province to send it.',
+  },
+  POINTS_INVALID: {
+    vi: (a) => `Điểm "${a.value}" không phải là số không âm.`,
+    en: (a) => `Points "${a.value}" are not a number of zero or more.`,
+  },
+  POINTS_ABOVE_MAX: {
+    vi: (a) => `Điểm ${a.points} của ${a.indicator} vượt điểm tối đa ${a.max} của bộ chỉ số ${a.framework}.`,
+    en: (a) => `${a.points} points for ${a.indicator} are above its maximum of ${a.max} in framework ${a.framework}.`,
+  },
+  MAX_POINTS_DIFFER: {
+    vi: (a) => `Điểm tối đa ghi ${a.stated} cho ${a.indicator}, bộ chỉ số ${a.framework} có hiệu lực trong kỳ ghi ${a.max}: biểu mẫu có thể thuộc bộ chỉ số khác.`,
+    en: (a) => `The form gives ${a.indicator} a maximum of ${a.stated}; framework ${a.framework}, in force for the period, gives ${a.max}: the form may be of another framework.`,
+  },
+  INDICATOR_NOT_SCORED: {
+    vi: (a) => `Chỉ số ${a.indicator} không được chấm điểm cho ${a.unit} trong kỳ ${a.period} (không thuộc bộ chỉ số có hiệu lực cho loại đơn vị này).`,
+    en: (a) => `${a.indicator} is not scored for ${a.unit} in ${a.period} (not in the framework in force for its type).`,
+  },
   DUPLICATE_CONFLICT: {
     vi: (a) => `Chỉ số ${a.indicator} của ${a.unit} kỳ ${a.period} được ghi hai lần với giá trị khác nhau (${a.first} ở dòng ${a.firstRow} và ${a.second}).`,
     en: (a) => `Indicator ${a.indicator} for ${a.unit}, ${a.period} appears twice with different values (${a.first} at row ${a.firstRow} and ${a.second}).`,

@@ -74,7 +74,7 @@ export class SheetExtractor {
       if (column.role && !this.roleColumn.has(column.role)) this.roleColumn.set(column.role, column.index);
     }
     this.context = resolveSheetContext(asWritten.slice(0, table.headerStart), this.sheet, this.hints, this.index, {
-      unit: table.layout === 'form',
+      unit: table.layout === 'form' || table.layout === 'assessment',
     });
     for (const error of this.context.errors) this.out.addError(error);
     if (table.layout === 'wide') this.groupIndicatorColumns(table.columns);
@@ -114,6 +114,7 @@ export class SheetExtractor {
       case 'form': return this.processFormRow(row);
       case 'long': return this.processLongRow(row);
       case 'wide': return this.processWideRow(row);
+      case 'assessment': return this.processAssessmentRow(row);
     }
   }
 
@@ -266,6 +267,60 @@ export class SheetExtractor {
       this.out.addError(ingestError('UNIT_NOT_YET', where, { unit: describeEntry(unit), from: unit.validFrom!, period }));
     }
     return false;
+  }
+
+  /**
+   * A row of a self-assessment (or the province's appraisal): the points given to one component,
+   * checked against the framework in force for the unit's type on the period's last day.
+   */
+  private processAssessmentRow(row: SheetRow): void {
+    const kinds = ([['self', this.column('selfPoints')], ['appraised', this.column('appraisedPoints')]] as const)
+      .filter((k): k is readonly ['self' | 'appraised', number] => k[1] !== undefined);
+    const indicator = this.matchIndicator(row, { value: kinds[0]?.[1], numerator: kinds[1]?.[1] });
+    if (!indicator) return;
+    const stated = kinds.filter(([, c]) => cellNumber(row, c).kind !== 'blank' || cellText(row.cells[c]) !== '');
+    if (stated.length === 0) return;
+    const { unit, period } = this.context;
+    const firstColumn = columnLetter(stated[0]![1]);
+    if (!period) {
+      if (!this.context.errors.some((e) => e.code.startsWith('PERIOD')) && !this.reportedMissing.has('period')) {
+        this.reportedMissing.add('period');
+        this.out.addError(ingestError('PERIOD_MISSING', { sheet: this.sheet, row: row.number }));
+      }
+      return;
+    }
+    if (!unit || !this.unitExistsIn(unit, period, row, firstColumn)) return;
+    const day = periodEnd(period);
+    const component = (this.index.catalog.frameworks ?? []).find((c) => c.indicatorCode === indicator.code && c.appliesTo.includes(unit.type)
+      && c.validFrom <= day && (!c.validTo || c.validTo >= day));
+    const where = (column: string) => ({ sheet: this.sheet, row: row.number, column });
+    if (!component) {
+      this.out.addError(ingestError('INDICATOR_NOT_SCORED', where(firstColumn), { indicator: `${indicator.code} (${indicator.nameVi})`, unit: unit.nameVi, period }));
+      return;
+    }
+    const maxColumn = this.column('maxPoints');
+    const statedMax = maxColumn === undefined ? null : cellNumber(row, maxColumn);
+    if (statedMax?.kind === 'number' && Math.abs(statedMax.value - component.maxPoints) > 1e-9) {
+      this.out.addError(ingestError('MAX_POINTS_DIFFER', where(columnLetter(maxColumn!)), { indicator: indicator.code, stated: statedMax.value, max: component.maxPoints, framework: component.framework }));
+      return;
+    }
+    const evidence = this.text(row, 'note') || null;
+    for (const [kind, c] of stated) {
+      const parsed = cellNumber(row, c);
+      const letter = columnLetter(c);
+      if (parsed.kind !== 'number' || parsed.value < 0) {
+        this.out.addError(ingestError('POINTS_INVALID', where(letter), { value: cellText(row.cells[c]) }));
+        continue;
+      }
+      if (parsed.value > component.maxPoints + 1e-9) {
+        this.out.addError(ingestError('POINTS_ABOVE_MAX', where(letter), { indicator: indicator.code, points: parsed.value, max: component.maxPoints, framework: component.framework }));
+        continue;
+      }
+      this.out.addRecord({
+        unit: unit.code, period, indicator_code: indicator.code, value: parsed.value, numerator: null, denominator: null,
+        note: evidence, source_sheet: this.sheet, source_row: row.number, source_column: letter, assessment: kind,
+      }, letter);
+    }
   }
 
   /** Validates one indicator of one row and hands the record on, with the checks that need the unit. */

@@ -226,7 +226,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     const table = await deps.runner.runSql(
       `SELECT DISTINCT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
        FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id
-       WHERE s.status = 'accepted' AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
+       WHERE s.status = 'accepted' AND v.assessment IS NULL AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
        ORDER BY v.submitted_at DESC, v.submission_id DESC`,
       { unit: unit.code, period, indicator: indicator.code },
     );

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../functions/services/ingestFile.ts';
+import { tempLake, type TempLake } from '../helpers/lake.ts';
+import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
+import { toRows } from '../../functions/http/render.ts';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/openpyxl/${name}`, import.meta.url)));
+const demo = (name: string) => new Uint8Array(readFileSync(new URL(`../../demo/${name}`, import.meta.url)));
+
+let lake: TempLake;
+beforeAll(async () => { lake = await tempLake({ now: new Date('2026-11-01T00:00:00Z') }); });
+afterAll(async () => { await lake.cleanup(); });
+
+describe('self-assessed and appraised points', () => {
+  it('reads a self-assessment written by openpyxl: points per component, evidence, section rows skipped', async () => {
+    const result = await lake.ingest(fixture('tu-cham-diem-xa-yen-lac-2025.xlsx'), 'tu-cham-diem-xa-yen-lac-2025.xlsx');
+    expect(result.errors).toEqual([]);
+    expect(result.layout).toBe('assessment');
+    expect(result.partitions).toEqual([{ unit: 'xa-yen-lac', period: '2025' }]);
+    const rows = await lake.query(`SELECT indicator_code, value, note, assessment, source_column, source_row FROM kpi_values WHERE submission_id = '${result.submission_id}' ORDER BY source_row`);
+    expect(rows).toEqual([
+      { indicator_code: 'DIGITAL_SIGNATURE', value: 30, note: 'Quyết định 12/QĐ-UBND', assessment: 'self', source_column: 'E', source_row: 7 },
+      { indicator_code: 'DOC_ONLINE', value: 96.5, note: 'Báo cáo hệ thống QLVB', assessment: 'self', source_column: 'E', source_row: 8 },
+      { indicator_code: 'STEERING_MEETINGS', value: 22.5, note: 'Biên bản 3 cuộc họp', assessment: 'self', source_column: 'E', source_row: 9 },
+      { indicator_code: 'DOSSIERS_ONLINE', value: 131.2, note: 'Số liệu Cổng dịch vụ công', assessment: 'self', source_column: 'E', source_row: 11 },
+    ]);
+    // Points are not values: the values a leader sees are untouched.
+    expect(await lake.query(`SELECT count(*) AS n FROM kpi_values v WHERE v.unit = 'xa-yen-lac' AND v.assessment IS NULL`)).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses points above the maximum, a maximum of another framework and a component not scored, each where it is', async () => {
+    const result = await lake.ingest(fixture('tu-cham-diem-xa-yen-lac-2025-loi.xlsx'), 'loi.xlsx');
+    expect(result.status).toBe('rejected');
+    expect(result.errors.map((e) => [e.code, `${e.sheet}!${e.column}${e.row}`])).toEqual([
+      ['POINTS_ABOVE_MAX', 'Tự chấm điểm!E7'],
+      ['MAX_POINTS_DIFFER', 'Tự chấm điểm!C9'],
+      ['INDICATOR_NOT_SCORED', 'Tự chấm điểm!E12'],
+    ]);
+    expect(result.errors[0]!.message_vi).toBe('Điểm 31 của DIGITAL_SIGNATURE vượt điểm tối đa 30 của bộ chỉ số xa-2025.');
+  });
+
+  it('takes the appraisal from the province only; a unit\'s account may not send it', async () => {
+    const appraisal = demo('tham-dinh-xa-lien-chau-quy-III-2026.xlsx');
+    const clerk = await ingestFile({ bytes: appraisal, fileName: 'tham-dinh.xlsx', allowedUnits: ['xa-lien-chau-2025'] }, lake.deps);
+    expect(clerk.errors.map((e) => e.code)).toEqual(['APPRAISAL_BY_PROVINCE_ONLY']);
+    const own = await ingestFile({ bytes: demo('tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx'), fileName: 'tu-cham.xlsx', allowedUnits: ['xa-lien-chau-2025'] }, lake.deps);
+    expect(own.errors).toEqual([]);
+  });
+});
+
+describe('the published score: appraised where given, else the values\' points; the gap beside', () => {
+  it('on the demo lake, for the new Xã Liên Châu in 2026-Q3', async () => {
+    const { inject } = await import('vitest');
+    const engine = await DuckDbEngine.open(inject('demoLake'));
+    try {
+      const queries = loadSavedQueries(SQL_DIR);
+      const card = toRows(await engine.run(queries.get('unit_scorecard')!.sql, { unit: 'xa-lien-chau-2025', period: '2026-Q3' }));
+      const dossiers = card.find((r) => r.indicator_code === 'DOSSIERS_ONLINE')!;
+      expect(dossiers).toMatchObject({ appraised_points: 120, self_points: 150, points: 120, gap: 30 });
+      expect(dossiers.evidence).toContain('báo cáo số 45/BC-UBND');
+      const doc = card.find((r) => r.indicator_code === 'DOC_ONLINE')!;
+      expect(doc.appraised_points).toBeNull();
+      expect(doc.points).toBe(doc.computed_points);
+      expect(doc.gap).toBeCloseTo(100 - (doc.computed_points as number), 2);
+      const ranking = toRows(await engine.run(queries.get('dti_ranking')!.sql, { period: '2026-Q3' }));
+      const lc = ranking.find((r) => r.unit === 'xa-lien-chau-2025')!;
+      const published = card.reduce((s, r) => s + (r.points_1000 as number), 0);
+      expect(lc).toMatchObject({ self_total_points: 1000, appraised_components: 3 });
+      expect(Math.abs((lc.total_points as number) - published)).toBeLessThan(0.1);
+      expect(lc.gap).toBeCloseTo(1000 - (lc.total_points as number), 1);
+      expect(ranking.filter((r) => r.unit !== 'xa-lien-chau-2025').every((r) => r.self_total_points === null && r.appraised_components === 0)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+});
