@@ -112,6 +112,30 @@ describe('S3ObjectStore against s3rver', () => {
   });
 });
 
+describe('a registry kept in the lake bucket', () => {
+  it('imports a province\'s files into the bucket, writes its dimension tables there, and every face opens it', async () => {
+    const { importRegistry, openRegistry, registryVersions } = await import('../../functions/services/registry.ts');
+    const { defaultRegistryFiles } = await import('../../functions/adapters/files/catalogFiles.ts');
+    const { readParquetRows } = await import('../../functions/adapters/parquet/readParquet.ts');
+    const store = new S3ObjectStore(s3, 'chiso-lake');
+    const shipped = defaultRegistryFiles();
+    // Before any import, a cold start writes the shipped example's dimensions.
+    const first = await openRegistry(store, defaultRegistryFiles);
+    expect(first.version.version).toBe('default');
+    const province = { ...shipped, 'units.csv': `${shipped['units.csv'].trimEnd()}\nxa-moi-thu,Xã Mới Thử,New Test,commune,\n` };
+    const result = await importRegistry(store, province, new Date('2026-11-29T03:00:00Z'));
+    expect(result.status).toBe('imported');
+    const versions = await registryVersions(store);
+    expect(versions).toEqual([{ version: expect.stringMatching(/^20261129T030000Z-[0-9a-f]{8}$/), current: true }]);
+    const units = await readParquetRows(Buffer.from((await store.get('lake/dim/units/units.parquet'))!));
+    expect(units.some((u) => u.code === 'xa-moi-thu')).toBe(true);
+    // A warm function (an open registry) takes the new version at its next refresh; a cold one at start.
+    expect(await first.refresh()).toBe(true);
+    expect(first.index.catalog.units.some((u) => u.code === 'xa-moi-thu')).toBe(true);
+    expect((await openRegistry(store, defaultRegistryFiles)).version.version).toBe(versions[0]!.version);
+  });
+});
+
 describe('S3ObjectStore behaviour (aws-sdk-client-mock)', () => {
   it('lists across pages', async () => {
     const mock = mockClient(S3Client);
