@@ -47,11 +47,14 @@ describe('npm start', () => {
     expect(health.status).toBe(200);
     const rows = (await (await fetch(`${base}/api/queries/missing_submissions?period=2024-Q4`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { unit: string }[];
     expect(rows.map((r) => r.unit)).toEqual(['xa-yen-phuong']);
-    // The printed leader's link opens the scorecard page without any login.
-    const link = /liên kết cho lãnh đạo[^\n]*\n\s+(\S+)/.exec(output)![1]!;
+    // The printed leaders' links open the scorecard and the DTI ranking without any login.
+    const link = /district scorecard 2024-Q4: (\S+)/.exec(output)![1]!;
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Bảng điểm chuyển đổi số toàn huyện');
+    const ranking = await fetch(/DTI ranking 2026-Q3: (\S+)/.exec(output)![1]!);
+    expect(ranking.status).toBe(200);
+    expect(await ranking.text()).toContain('Xếp hạng chỉ số chuyển đổi số (DTI)');
     const tokenFile = await import('node:fs/promises').then((fs) => fs.stat(join(dataDir, 'state/tokens.json')));
     expect(tokenFile.mode & 0o077).toBe(0);
   });

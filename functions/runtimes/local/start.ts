@@ -59,8 +59,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   ${base}/q/district_scorecard?period=2024-Q4   (trang / page; đăng nhập / sign in at ${base}/login)
   ${base}/api/openapi.json
   thư mục nộp báo cáo / upload folder: ${uploads}
-leader link / liên kết cho lãnh đạo (district_scorecard, 2024-Q4, 30 ngày / days):
-  ${await leaderLink(base, services.store, services.tokens)}
+leader links / liên kết cho lãnh đạo (30 ngày / days):
+  bảng điểm huyện / district scorecard 2024-Q4: ${await leaderLink(base, services.store, services.tokens, 'district_scorecard', { period: '2024-Q4' })}
+  xếp hạng DTI / DTI ranking 2026-Q3: ${await leaderLink(base, services.store, services.tokens, 'dti_ranking', { period: '2026-Q3' })}
 analyst token: ${analystToken}`);
   const stop = async () => {
     clearTimeout(timer);
@@ -94,8 +95,8 @@ async function compactAtStart(dataDir: string): Promise<void> {
   }
 }
 
-/** A signed link to the demo scorecard, made like POST /api/links would, so a first look needs no curl. */
-async function leaderLink(base: string, store: ComposedStore, tokens: TokenStore): Promise<string> {
+/** A signed link to a demo page, made like POST /api/links would, so a first look needs no curl. */
+async function leaderLink(base: string, store: ComposedStore, tokens: TokenStore, query: string, params: Record<string, string>): Promise<string> {
   const secret = await storedLinkSecret(store);
   const links = new StoreLinkRegistry(store);
   const analyst = (await tokens.records()).find((r) => r.role === 'analyst')!;
@@ -103,10 +104,10 @@ async function leaderLink(base: string, store: ComposedStore, tokens: TokenStore
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const records = await links.list();
   // Reuse the demo link of an earlier start while it has a week left: restarts add no links.
-  const earlier = records.find((l) => l.by === analyst.id && l.query === 'district_scorecard' && l.params.period === '2024-Q4'
+  const earlier = records.find((l) => l.by === analyst.id && l.query === query && JSON.stringify(l.params) === JSON.stringify(params)
     && !l.revoked_at && l.exp > nowSeconds + 7 * 86400);
   if (earlier) return `${base}${new URL(earlier.url).pathname}`;
-  const { token, grant } = signLink({ query: 'district_scorecard', params: { period: '2024-Q4' }, exp: nowSeconds + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
+  const { token, grant } = signLink({ query, params, exp: nowSeconds + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
   const url = `${base}/l/${token}`;
   await links.save([...records, { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
   return url;
