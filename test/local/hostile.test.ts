@@ -186,7 +186,7 @@ describe('hostile input to a running server', () => {
     const lines = ['DIGITAL_SIGNATURE,x,,', 'DOC_ONLINE,,9,10', 'STAFF_DIGITAL_ID,,8,10', 'ONLINE_MEETINGS,,7,10', 'PUBLIC_SERVICE_SW,x,,', 'PROCEDURES_LEVEL34,,6,10',
       'DOSSIERS_ONLINE,,5,10', 'DOSSIERS_ONE_STOP,,4,10', 'OFFICIAL_EMAIL,,3,10', 'COMMUNITY_TECH_TEAMS,,2,10', 'CHIP_ID_CARDS,,1,10', 'VNEID_ACCOUNTS,,1,10'];
     const file = join(uploads, 'Tam Hồng Quý I 2025.csv');
-    await writeFile(file, '\ufeffĐơn vị: Xã Tam Hồng\nKỳ báo cáo: Quý I/2025\nChỉ tiêu,Kết quả,Tử số,Mẫu số\n');
+    await writeFile(file, '\ufeffĐơn vị: Thị trấn Tam Hồng\nKỳ báo cáo: Quý I/2025\nChỉ tiêu,Kết quả,Tử số,Mẫu số\n');
     for (const chunk of [lines.slice(0, 4), lines.slice(4, 8), lines.slice(8)]) {
       await sleep(1000);
       await appendFile(file, `${chunk.join('\n')}\n`);

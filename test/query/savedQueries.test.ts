@@ -71,7 +71,7 @@ describe('saved queries on the demo lake (expected values computed from the demo
       district_scorecard: { period: '2024-Q4' }, district_trend: { from: '2023-Q1', to: '2024-Q4' }, indicator_trend: { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' },
       missing_submissions: { period: '2024-Q4' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
       unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
-      dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
+      dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
     };
     for (const name of queries.keys()) {
       const table = await engine.run(queries.get(name)!.sql, params[name]!);
@@ -128,6 +128,19 @@ describe('saved queries on the demo lake (expected values computed from the demo
     // 2027-Q1: nobody has reported; the units are those of that day's registry, parents left out.
     expect((await run('missing_submissions', { period: '2027-Q1' })).map((r) => r.unit)).toEqual(unitsOn('2027-03-31').map((u) => u.code));
     expect(unitsOn('2027-03-31').map((u) => u.code)).toEqual(['xa-yen-lac', 'xa-te-lo-2025', 'xa-lien-chau-2025', 'xa-tam-hong-2025', 'xa-nguyet-duc-2025']);
+  });
+
+  it('unit_registry: today\'s units, and a unit retired without a successor kept and said so', async () => {
+    const today = await run('unit_registry', { as_of: '2026-11-01' });
+    expect(today.slice(0, 5).map((r) => r.unit)).toEqual(['xa-yen-lac', 'xa-te-lo-2025', 'xa-lien-chau-2025', 'xa-tam-hong-2025', 'xa-nguyet-duc-2025']);
+    // Then those that ceased with no successor recorded: the district's offices and police (2025-07-01), Hồng Phương.
+    expect(today.slice(5).map((r) => r.unit)).toEqual([...demoCatalog.units.filter((u) => u.type === 'department' || u.type === 'police').map((u) => u.code), 'xa-hong-phuong']);
+    expect(today.slice(5).every((r) => String(r.status).startsWith('Thôi hoạt động từ'))).toBe(true);
+    expect(today.at(-1)).toMatchObject({ unit_name: 'Xã Hồng Phương', valid_to: '2024-12-31', verified: 'no', status: 'Thôi hoạt động từ 2025-01-01: không ghi nhận đơn vị kế thừa (chưa xác minh văn bản)' });
+    expect(today[0]).toMatchObject({ parent: 'Tỉnh Phú Thọ', verified: 'no' });
+    const before = await run('unit_registry', { as_of: '2024-06-30' });
+    expect(before).toHaveLength(26);
+    expect(before.find((r) => r.unit === 'tt-tam-hong')).toMatchObject({ unit_type: 'commune', valid_from: '2023-04-10' });
   });
 
   it('submission_log: every file in the date range, accepted and rejected, newest first', async () => {
