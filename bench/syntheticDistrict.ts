@@ -1,7 +1,7 @@
 import type { Catalog, Unit } from '../functions/domain/types.ts';
 import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts';
 
-/** A made-up province for benchmarks: N communes, the real 14 indicators, reportable by all. */
+/** A made-up province for benchmarks: N communes, the real indicators, reportable by all, scored by the 2025 framework (in force since 2015 here). */
 export function syntheticCatalog(unitCount: number): Catalog {
   const base = loadDefaultCatalog();
   const units: Unit[] = Array.from({ length: unitCount }, (_, i) => {
@@ -11,6 +11,7 @@ export function syntheticCatalog(unitCount: number): Catalog {
   return {
     units,
     indicators: base.indicators.map((i) => ({ ...i, reportedBy: ['department', 'police', 'commune'] })),
+    frameworks: (base.frameworks ?? []).filter((c) => c.framework === 'xa-2025').map((c) => ({ ...c, validFrom: '2015-01-01' })),
   };
 }
 

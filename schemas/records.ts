@@ -111,6 +111,16 @@ export const FRAMEWORK_STEPS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'points', type: 'double', nullable: false, doc: 'Points from this threshold up' },
 ];
 
+/** When each period's reports are due (calendar.csv): one row per period of a frequency with a rule. */
+export const REPORTING_CALENDAR_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
+  { name: 'frequency', type: 'string', nullable: false, doc: 'month | quarter | half | year' },
+  { name: 'cutoff_date', type: 'string', nullable: true, doc: 'Data cut-off, YYYY-MM-DD (the 14th of the last month for quarters under Decree 09/2019)' },
+  { name: 'deadline', type: 'string', nullable: false, doc: 'Last day a report is on time, YYYY-MM-DD, where the units are' },
+  { name: 'deadline_end_utc', type: 'timestamp', nullable: false, doc: 'The instant that day ends, in UTC: a report arriving after it is late' },
+  { name: 'exception', type: 'string', nullable: false, doc: 'yes when the deadline was set for this period by hand' },
+];
+
 /** The registry the dimensions were written from: one row. */
 export const REGISTRY_VERSION_COLUMNS: readonly ColumnSpec[] = [
   { name: 'version', type: 'string', nullable: false, doc: 'Registry version (import time and content hash), or "default" for the shipped example' },
@@ -160,4 +170,5 @@ export const DIMENSION_TABLES = {
   frameworks: FRAMEWORKS_COLUMNS,
   framework_steps: FRAMEWORK_STEPS_COLUMNS,
   registry_version: REGISTRY_VERSION_COLUMNS,
+  reporting_calendar: REPORTING_CALENDAR_COLUMNS,
 } as const;

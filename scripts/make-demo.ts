@@ -4,6 +4,7 @@
  * of the registry of each quarter (schemas/registry-events.csv): Tam Hồng a town from 2023-Q2,
  * Hồng Phương gone from 2025, the district until 2025-Q2, its five new communes after; and a
  * DTI self-assessment of the new Xã Liên Châu for 2026-Q3 with the province's appraisal of it.
+ * In 2026-Q3 Xã Tam Hồng never reports and Xã Tề Lỗ reports late, with numbers worth a warning.
  * Run: node --import tsx scripts/make-demo.ts
  *
  * Per quarter: the communes' consolidated table (wide .xlsx, numerator and denominator under each
@@ -129,7 +130,7 @@ function officesCsv(period: string, q: number): string {
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
-async function form(unitName: string, period: string, rows: [string, number | string | null, number | null, string | null][]): Promise<Buffer> {
+async function form(unitName: string, period: string, rows: [string, number | string | null, number | null, string | number | null][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Biểu 01');
   ws.getCell('A1').value = `UBND ${unitName.toUpperCase()}`;
@@ -153,12 +154,29 @@ const manifest: { file: string; submitted_at: string; expect: 'accepted' | 'reje
 for (const [q, period] of QUARTERS.entries()) {
   const tag = `quy-${ROMAN[Number(period.slice(-1)) - 1]}-${period.slice(0, 4)}`;
   const communes = quarterEnd(period) < REFORM ? `tong-hop-xa-thi-tran-${tag}.xlsx` : `tong-hop-xa-${tag}.xlsx`;
-  await writeFile(new URL(communes, out), await communesTable(period, q, period === '2024-Q4' ? ['xa-yen-phuong'] : []));
+  // 2024-Q4: Yên Phương never reports. 2026-Q3: Tam Hồng never reports, Tề Lỗ reports late, on its own.
+  const skip = period === '2024-Q4' ? ['xa-yen-phuong'] : period === '2026-Q3' ? ['xa-tam-hong-2025', 'xa-te-lo-2025'] : [];
+  await writeFile(new URL(communes, out), await communesTable(period, q, skip));
   manifest.push({ file: communes, submitted_at: submittedAt(period), expect: 'accepted' });
   if (quarterEnd(period) >= REFORM) continue; // no district offices or district police any more
   const offices = `phong-ban-cong-an-${tag}.csv`;
   await writeFile(new URL(offices, out), officesCsv(period, q));
   manifest.push({ file: offices, submitted_at: submittedAt(period, 1), expect: 'accepted' });
+}
+// Tề Lỗ's 2026-Q3 form, fifteen days after the deadline, with numbers a reviewer should look at
+// twice: a dossier count half of last quarter's, official e-mail fallen from most staff to few.
+{
+  const q = QUARTERS.indexOf('2026-Q3');
+  const rows: [string, number | string | null, number | null, string | number | null][] = indicatorsOf('commune').map((i) => {
+    if (i.measure === 'boolean') return [i.code, null, null, share('xa-te-lo-2025', i.code, q) > 60 ? 'x' : 'Không'];
+    if (i.measure === 'count') return [i.code, null, null, meetings('xa-te-lo-2025', q, '2026-Q3')];
+    const [n, d] = counts('xa-te-lo-2025', i.code, q);
+    if (i.code === 'DOSSIERS_ONLINE') return [i.code, Math.round(n * 0.4), Math.round(d * 0.4), null];
+    if (i.code === 'OFFICIAL_EMAIL') return [i.code, Math.round(d * 0.15), d, null];
+    return [i.code, n, d, null];
+  });
+  await writeFile(new URL('xa-te-lo-quy-III-2026-nop-muon.xlsx', out), await form('Xã Tề Lỗ', '2026-Q3', rows));
+  manifest.push({ file: 'xa-te-lo-quy-III-2026-nop-muon.xlsx', submitted_at: new Date(Date.UTC(2026, 9, 25, 2)).toISOString(), expect: 'accepted' });
 }
 const [num, den] = counts('xa-lien-chau', 'DOC_ONLINE', 7);
 await writeFile(new URL('xa-lien-chau-quy-IV-2024-bo-sung.xlsx', out), await form('Xã Liên Châu', '2024-Q4', [

@@ -28,6 +28,8 @@ page:
     - { query: dti_ranking, params: { period: "{period}" } }
     - { query: unit_ranking, params: { period: "{period}" } }
     - { query: missing_submissions, params: { period: "{period}" } }
+    - { query: reporting_timeliness, params: { period: "{period}" } }
+    - { query: quality_warnings, params: { period: "{period}" } }
 */
 SELECT
   u.code AS unit,

@@ -61,4 +61,5 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   frameworks: 'lake/dim/frameworks/',
   framework_steps: 'lake/dim/framework_steps/',
   registry_version: 'lake/dim/registry_version/',
+  reporting_calendar: 'lake/dim/reporting_calendar/',
 };

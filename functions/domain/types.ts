@@ -1,3 +1,4 @@
+import type { CalendarRule } from './registry/calendar.ts';
 /** Shared shapes of the pure core. Nothing here touches files, clocks or the environment. */
 
 export type Measure = 'percent' | 'boolean' | 'count';
@@ -80,6 +81,8 @@ export interface Catalog {
   events?: UnitEvent[];
   /** Scoring framework versions; empty when the deployment scores nothing. */
   frameworks?: FrameworkComponent[];
+  /** When reports are due (calendar.csv); empty: no deadlines, no timeliness. */
+  calendar?: CalendarRule[];
 }
 
 /** A cell as a reader hands it over: typed where the file kept a type. */

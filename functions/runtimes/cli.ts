@@ -290,7 +290,7 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
   io.out(`✓ ${c.units.length} đơn vị / units, ${(c.events ?? []).length} sự kiện / events (${unverified} chưa xác minh / unverified), ${c.indicators.length} chỉ số / indicators, ${versions.size} phiên bản khung điểm / framework versions${versions.size ? ` (${[...versions].join(', ')})` : ''}\n`);
   if (action === 'check') return 0;
   const services = await composeIngest(storeDeployment(bucket, dataDir));
-  const result = await importRegistry(services.store, files, services.clock.now());
+  const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours);
   if (result.status === 'refused') return 1; // checked above: cannot happen
   io.out(result.status === 'unchanged'
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`

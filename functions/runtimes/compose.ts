@@ -101,7 +101,7 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const clock = createClock(deployment.utcOffsetHours, options.now);
   const store = storeFor(deployment);
   // The imported registry (or the shipped example); its dimension tables are written if they changed.
-  const registry = await openRegistry(store, defaultRegistryFiles);
+  const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours);
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });

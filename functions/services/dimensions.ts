@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DIMENSION_TABLES, type ColumnSpec } from '../../schemas/records.ts';
 import { lakeKeys, type DimensionTable } from '../domain/lakeKeys.ts';
+import { calendarRows } from '../domain/registry/calendar.ts';
 import { periodRows } from '../domain/registry/periods.ts';
 import { unitStatus } from '../domain/registry/unitStatus.ts';
 import { unitLineage } from '../domain/registry/unitLineage.ts';
@@ -20,9 +21,10 @@ const LAST_DAY = '9999-12-31';
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 /** The rows of every dimension table, from the catalog (units, indicators, history, frameworks). */
-export function dimensionRows(catalog: Catalog, registry: RegistryVersion): Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }> {
+export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOffsetHours = 7): Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }> {
   const events = catalog.events ?? [];
   const frameworks = catalog.frameworks ?? [];
+  const periods = periodRows();
   const rows: Record<DimensionTable, Record<string, unknown>[]> = {
     units: catalog.units.map((u, i) => ({
       code: u.code, name_vi: u.nameVi, name_en: u.nameEn, type: u.type, sort_order: i + 1,
@@ -33,7 +35,7 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion): Reco
       code: x.code, name_vi: x.nameVi, name_en: x.nameEn, short_name_vi: x.shortNameVi, short_name_en: x.shortNameEn, measure: x.measure, direction: x.direction,
       target: x.defaultTarget, reported_by: x.reportedBy.join(';'), sort_order: i + 1,
     })),
-    periods: periodRows(),
+    periods,
     unit_lineage: unitLineage(catalog.units, events) as unknown as Record<string, unknown>[],
     unit_events: events.map((e) => ({
       date: e.date, kind: e.kind, from_unit: e.from, to_unit: e.to, share: e.share, source: e.source ?? '', verified: yesNo(e.verified !== false),
@@ -45,6 +47,7 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion): Reco
     }))),
     framework_steps: frameworks.flatMap((c) => c.steps.map((s) => ({ framework: c.framework, indicator_code: c.indicatorCode, at_least: s.atLeast, points: s.points }))),
     registry_version: [{ ...registry }],
+    reporting_calendar: calendarRows(catalog.calendar ?? [], periods as { period: string; end_date: string }[], utcOffsetHours),
   };
   return Object.fromEntries((Object.keys(DIMENSION_TABLES) as DimensionTable[])
     .map((t) => [t, { columns: DIMENSION_TABLES[t], rows: rows[t] }])) as Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }>;
@@ -66,8 +69,8 @@ async function writeTables(store: ObjectStore, tables: DimensionTables, hash: st
 export const DEFAULT_REGISTRY: RegistryVersion = { version: 'default', imported_at: null, sha256: '' };
 
 /** Writes the dimension tables into the lake, unconditionally. */
-export async function writeDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY): Promise<string> {
-  const tables = dimensionRows(catalog, registry);
+export async function writeDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7): Promise<string> {
+  const tables = dimensionRows(catalog, registry, utcOffsetHours);
   const hash = hashOf(tables);
   await writeTables(store, tables, hash);
   return hash;
@@ -79,8 +82,8 @@ export async function writeDimensions(store: ObjectStore, catalog: Catalog, regi
  * received a report still lists every unit. The hash compares the rows, not the file bytes: the
  * same rows are never rewritten.
  */
-export async function ensureDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY): Promise<'written' | 'current'> {
-  const tables = dimensionRows(catalog, registry);
+export async function ensureDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7): Promise<'written' | 'current'> {
+  const tables = dimensionRows(catalog, registry, utcOffsetHours);
   const hash = hashOf(tables);
   const kept = await store.get(lakeKeys.dimensionsHash);
   if (kept && (JSON.parse(Buffer.from(kept).toString('utf8')) as { sha256?: string }).sha256 === hash) {

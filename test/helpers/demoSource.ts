@@ -69,20 +69,23 @@ export async function demoValues(): Promise<SourceValue[]> {
     const period = `${m[2]}-${QUARTER[m[1]!]}`;
     if (file.startsWith('tong-hop')) values.push(...(await communes(file, period)));
     else if (file.startsWith('phong-ban')) values.push(...offices(file, period));
-    else if (file === 'xa-lien-chau-quy-IV-2024-bo-sung.xlsx') {
+    else if (/^xa-.*\.xlsx$/.test(file)) {
+      // A unit's own form (the Liên Châu correction, Tề Lỗ's late report): "Đơn vị: …" in A5, rows from 9.
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(demo(file).pathname);
       const ws = wb.worksheets[0]!;
+      const unit = unitByName(String(ws.getCell('A5').value).replace(/^Đơn vị:\s*/, ''), period)!;
       for (let r = 9; r <= ws.rowCount; r++) {
         const row = ws.getRow(r);
         const code = byName.get(String(row.getCell(2).value));
         if (!code) continue;
         // A correction replaces, indicator by indicator, what it states.
-        values = values.filter((v) => !(v.unit === 'xa-lien-chau' && v.period === period && v.indicator === code));
+        values = values.filter((v) => !(v.unit === unit && v.period === period && v.indicator === code));
         const num = row.getCell(3).value as number | null;
         const den = row.getCell(4).value as number | null;
-        const value = num !== null && den !== null ? (num / den) * 100 : row.getCell(5).value === 'x' ? 1 : 0;
-        values.push({ unit: 'xa-lien-chau', period, indicator: code, value, numerator: num, denominator: den });
+        const stated = row.getCell(5).value;
+        const value = num !== null && den !== null ? (num / den) * 100 : typeof stated === 'number' ? stated : stated === 'x' ? 1 : 0;
+        values.push({ unit, period, indicator: code, value, numerator: num, denominator: den });
       }
     } else throw new Error(`demo file not understood by the test: ${file}`);
   }

@@ -339,6 +339,22 @@ describe('a leader follows the DTI ranking and a new commune across the 2025 ref
     await page.close();
   });
 
+  it('shows who reported late or not at all, and the figures worth a second look, on the leader\'s scorecard', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+    await page.goto(await linkFor('district_scorecard', { period: '2026-Q3' }));
+    const timeliness = await page.locator('section[data-section="reporting_timeliness"] tbody tr').evaluateAll((trs) => trs.map((tr) => [
+      tr.querySelector('td[data-col="unit_name"]')!.textContent, tr.querySelector('td[data-col="status"]')!.textContent, tr.querySelector('td[data-col="days_late"]')!.textContent,
+    ]));
+    // The test's clock is 2025-06-15: Tam Hồng's report is not due yet by it; Tề Lỗ's arrived 15 days after its deadline.
+    expect(timeliness.slice(0, 2)).toEqual([['Xã Tề Lỗ', 'Trễ hạn', '15'], ['Xã Tam Hồng', 'Chưa đến hạn', '0']]);
+    expect(timeliness.slice(2).every((r) => r[1] === 'Đúng hạn')).toBe(true);
+    const warnings = await page.locator('section[data-section="quality_warnings"] td[data-col="message"]').allTextContents();
+    expect(warnings).toEqual(['Mẫu số 178, kỳ trước 442', 'Thay đổi -46.2 điểm so với kỳ trước']);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${SCREENSHOTS}timeliness-warnings-phone.png`, fullPage: true });
+    await page.close();
+  });
+
   it('shows a new commune\'s points from 2023, its predecessors named and the merger marked unverified', async () => {
     const params = { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' };
     const api = (await (await fetch(`${t.base}/api/queries/dti_trend?${new URLSearchParams(params)}`, { headers: t.auth(t.analyst) })).json()) as { period: string; total_points: number | null; framework: string; units_reported: number }[];

@@ -18,7 +18,7 @@ const CASES: [string, Record<string, string>][] = [
   ['unit_report', { unit: 'xa-lien-chau', period: '2024-Q4' }],
   ['indicator_trend', { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' }],
   ['unit_ranking', { period: '2024-Q3' }],
-  ['missing_submissions', { period: '2024-Q4' }],
+  ['missing_submissions', { period: '2024-Q4', as_of: '2025-01-20' }],
   ['submission_log', { from: '2023-01-01', to: '2025-12-31' }],
 ];
 

@@ -69,7 +69,8 @@ describe('saved queries on the demo lake (expected values computed from the demo
     const { toJsonBytes } = await import('../../functions/http/tableRows.ts');
     const params: Record<string, Record<string, string>> = {
       district_scorecard: { period: '2024-Q4' }, district_trend: { from: '2023-Q1', to: '2024-Q4' }, indicator_trend: { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' },
-      missing_submissions: { period: '2024-Q4' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
+      missing_submissions: { period: '2024-Q4', as_of: '2025-01-20' }, reporting_timeliness: { period: '2026-Q3', as_of: '2026-11-01' },
+      timeliness_trend: { from: '2023-Q1', to: '2026-Q3' }, quality_warnings: { period: '2026-Q3' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
       unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
       dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
     };
@@ -121,12 +122,13 @@ describe('saved queries on the demo lake (expected values computed from the demo
   });
 
   it('missing_submissions: who has not reported, with the last quarter they did', async () => {
-    expect(await run('missing_submissions', { period: '2024-Q4' })).toEqual([
-      { unit: 'xa-yen-phuong', unit_name: 'Xã Yên Phương', unit_type: 'commune', last_period_reported: '2024-Q3', last_submitted_at: '2024-10-08T02:00:00.000Z' },
+    expect(await run('missing_submissions', { period: '2024-Q4', as_of: '2025-01-20' })).toEqual([
+      { unit: 'xa-yen-phuong', unit_name: 'Xã Yên Phương', unit_type: 'commune', last_period_reported: '2024-Q3', last_submitted_at: '2024-10-08T02:00:00.000Z', deadline: '2025-01-10', days_overdue: 10 },
     ]);
-    expect(await run('missing_submissions', { period: '2024-Q3' })).toEqual([]);
+    expect((await run('missing_submissions', { period: '2024-Q4', as_of: '2025-01-05' }))[0]!.days_overdue).toBe(0); // not yet due
+    expect(await run('missing_submissions', { period: '2024-Q3', as_of: '2025-01-20' })).toEqual([]);
     // 2027-Q1: nobody has reported; the units are those of that day's registry, parents left out.
-    expect((await run('missing_submissions', { period: '2027-Q1' })).map((r) => r.unit)).toEqual(unitsOn('2027-03-31').map((u) => u.code));
+    expect((await run('missing_submissions', { period: '2027-Q1', as_of: '2027-04-01' })).map((r) => r.unit)).toEqual(unitsOn('2027-03-31').map((u) => u.code));
     expect(unitsOn('2027-03-31').map((u) => u.code)).toEqual(['xa-yen-lac', 'xa-te-lo-2025', 'xa-lien-chau-2025', 'xa-tam-hong-2025', 'xa-nguyet-duc-2025']);
   });
 

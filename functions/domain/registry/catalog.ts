@@ -1,3 +1,4 @@
+import { parseCalendar } from './calendar.ts';
 import { parseFramework } from './framework.ts';
 import { csvRows, describeProblem, list, Problems, type RegistryProblem } from './problems.ts';
 import { applyUnitEvents, parseUnitEvents } from './unitHistory.ts';
@@ -15,8 +16,9 @@ export interface RegistryFiles {
   'indicators.csv': string;
   'registry-events.csv'?: string;
   'framework.csv'?: string;
+  'calendar.csv'?: string;
 }
-export const REGISTRY_FILE_NAMES = ['units.csv', 'indicators.csv', 'registry-events.csv', 'framework.csv'] as const;
+export const REGISTRY_FILE_NAMES = ['units.csv', 'indicators.csv', 'registry-events.csv', 'framework.csv', 'calendar.csv'] as const;
 
 /** Reads the unit registry; every bad line is a problem naming the line and column to fix. */
 export function parseUnits(text: string, problems: Problems, file = 'units.csv'): Unit[] {
@@ -94,8 +96,9 @@ export function checkRegistry(files: RegistryFiles): { catalog: Catalog; problem
   const events = files['registry-events.csv'] ? parseUnitEvents(files['registry-events.csv'], problems) : [];
   const units = applyUnitEvents(listed, events, problems);
   const frameworks = files['framework.csv'] ? parseFramework(files['framework.csv'], indicators, problems) : [];
+  const calendar = files['calendar.csv'] ? parseCalendar(files['calendar.csv'], problems) : [];
   if (problems.count) return { catalog: null, problems: problems.list };
-  return { catalog: { units, indicators, events, frameworks }, problems: [] };
+  return { catalog: { units, indicators, events, frameworks, calendar }, problems: [] };
 }
 
 /** A registry that must hold together (the one shipped as the demo): its problems as one error. */

@@ -1,0 +1,128 @@
+/*
+title:
+  vi: Cảnh báo chất lượng số liệu
+  en: Data quality warnings
+description:
+  vi: >-
+    Số liệu đã được chấp nhận nhưng nên xem lại: tỷ lệ thay đổi hơn 30 điểm so với kỳ trước của
+    chính đơn vị; giá trị xa các đơn vị khác cùng kỳ (điểm z bền vững theo độ lệch tuyệt đối trung
+    vị, trên 3,5, khi có ít nhất 8 đơn vị); mẫu số tăng gấp đôi hoặc giảm hơn một nửa so với kỳ trước; đơn vị có từ 5 tỷ lệ
+    trở lên và phần lớn đúng bằng 0% hoặc 100%. Cảnh báo không làm báo cáo bị từ chối.
+  en: >-
+    Accepted figures worth a second look: a share that moved more than 30 points from the unit's
+    previous period; a value far from its peers in the same period (robust z-score on the median
+    absolute deviation above 3.5, among eight units or more); a denominator that doubled or fell below half of the previous
+    period's; a unit with five or more shares, most of them exactly 0% or 100%. A warning never
+    rejects a report.
+params:
+  - name: period
+    type: period
+    description: { vi: Kỳ báo cáo, en: Reporting period }
+columns:
+  - { name: unit, vi: Mã đơn vị, en: Unit code }
+  - { name: unit_name, vi: Đơn vị, en: Unit }
+  - { name: indicator_code, vi: Mã chỉ số, en: Indicator code }
+  - { name: indicator_name, vi: Chỉ số, en: Indicator }
+  - { name: kind, vi: Loại cảnh báo, en: Kind }
+  - { name: message, vi: Cảnh báo, en: Warning }
+  - { name: value, vi: Giá trị, en: Value }
+  - { name: reference, vi: Đối chiếu, en: Compared with }
+  - { name: source_file, vi: Tệp nguồn, en: Source file }
+chart: { type: table }
+*/
+WITH cur AS (
+  SELECT period, previous_period FROM periods WHERE period = :period
+),
+now_values AS (
+  SELECT k.unit, k.indicator_code, k.value, k.denominator, k.source_file, i.measure
+  FROM kpi_current k
+  JOIN indicators i ON i.code = k.indicator_code
+  JOIN cur ON k.period = cur.period
+),
+before_values AS (
+  SELECT k.unit, k.indicator_code, k.value, k.denominator
+  FROM kpi_current k
+  JOIN cur ON k.period = cur.previous_period
+),
+jumps AS (
+  SELECT n.unit, n.indicator_code, 'jump' AS kind,
+         'Thay đổi ' || CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ' điểm so với kỳ trước' AS message,
+         n.value, b.value AS reference, n.source_file
+  FROM now_values n
+  JOIN before_values b ON b.unit = n.unit AND b.indicator_code = n.indicator_code
+  WHERE n.measure = 'percent' AND abs(n.value - b.value) > 30
+),
+denominators AS (
+  SELECT n.unit, n.indicator_code, 'denominator' AS kind,
+         'Mẫu số ' || CAST(n.denominator AS VARCHAR) || ', kỳ trước ' || CAST(b.denominator AS VARCHAR) AS message,
+         CAST(n.denominator AS DOUBLE) AS value, CAST(b.denominator AS DOUBLE) AS reference, n.source_file
+  FROM now_values n
+  JOIN before_values b ON b.unit = n.unit AND b.indicator_code = n.indicator_code
+  WHERE b.denominator > 0 AND n.denominator IS NOT NULL
+    AND (n.denominator < 0.5 * b.denominator OR n.denominator > 2 * b.denominator)
+),
+-- Peers: the median of each indicator's values this period, then the median absolute deviation.
+ordered AS (
+  SELECT unit, indicator_code, value,
+         row_number() OVER (PARTITION BY indicator_code ORDER BY value) AS rn,
+         count(*) OVER (PARTITION BY indicator_code) AS n
+  FROM now_values
+  WHERE measure = 'percent'
+),
+medians AS (
+  SELECT indicator_code, avg(value) AS median, max(n) AS n
+  FROM ordered
+  WHERE rn = floor((n + 1) / 2.0) OR rn = ceil((n + 1) / 2.0)
+  GROUP BY indicator_code
+),
+deviations AS (
+  SELECT o.unit, o.indicator_code, o.value, m.median, m.n, abs(o.value - m.median) AS deviation,
+         row_number() OVER (PARTITION BY o.indicator_code ORDER BY abs(o.value - m.median)) AS rn
+  FROM ordered o
+  JOIN medians m ON m.indicator_code = o.indicator_code
+),
+mads AS (
+  SELECT indicator_code, avg(deviation) AS mad
+  FROM deviations
+  WHERE rn = floor((n + 1) / 2.0) OR rn = ceil((n + 1) / 2.0)
+  GROUP BY indicator_code
+),
+outliers AS (
+  SELECT d.unit, d.indicator_code, 'outlier' AS kind,
+         'Khác xa các đơn vị cùng kỳ (trung vị ' || CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ')' AS message,
+         d.value, d.median AS reference, n.source_file
+  FROM deviations d
+  JOIN mads m ON m.indicator_code = d.indicator_code
+  JOIN now_values n ON n.unit = d.unit AND n.indicator_code = d.indicator_code
+  WHERE d.n >= 8 AND m.mad > 0 AND abs(0.6745 * (d.value - d.median) / m.mad) > 3.5
+),
+extremes AS (
+  SELECT unit, CAST(NULL AS VARCHAR) AS indicator_code, 'extremes' AS kind,
+         CAST(sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) AS VARCHAR) || ' trên ' || CAST(count(*) AS VARCHAR) || ' tỷ lệ đúng bằng 0% hoặc 100%' AS message,
+         CAST(sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) AS DOUBLE) AS value, CAST(count(*) AS DOUBLE) AS reference, max(source_file) AS source_file
+  FROM now_values
+  WHERE measure = 'percent'
+  GROUP BY unit
+  HAVING sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) >= 5
+     AND sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) >= 0.8 * count(*)
+),
+warnings AS (
+  SELECT * FROM jumps
+  UNION ALL SELECT * FROM denominators
+  UNION ALL SELECT * FROM outliers
+  UNION ALL SELECT * FROM extremes
+)
+SELECT
+  w.unit,
+  u.name_vi AS unit_name,
+  w.indicator_code,
+  i.name_vi AS indicator_name,
+  w.kind,
+  w.message,
+  round(w.value, 2) AS value,
+  round(w.reference, 2) AS reference,
+  w.source_file
+FROM warnings w
+JOIN units u ON u.code = w.unit
+LEFT JOIN indicators i ON i.code = w.indicator_code
+ORDER BY u.sort_order, i.sort_order, w.kind
