@@ -63,16 +63,24 @@ export async function defineLakeViews(connection: DuckDBConnection, dataDir: str
 }
 
 /**
- * The server's variant: kpi_current and kpi_points computed once per lake version into tables (the same SQL),
+ * The server's variant: kpi_current, kpi_assessed and kpi_points computed once per lake version into tables (the same SQL),
  * so each query joins a few thousand rows instead of re-ranking every submission.
  */
 export async function defineLakeTables(connection: DuckDBConnection, dataDir: string): Promise<void> {
   await defineLakeViews(connection, dataDir);
-  await connection.run(`CREATE OR REPLACE TABLE kpi_current_table AS ${lakeViews().kpi_current}`);
-  await connection.run('CREATE OR REPLACE VIEW kpi_current AS SELECT * FROM kpi_current_table');
-  // Points likewise: rankings and trends join them for every unit and period.
-  await connection.run(`CREATE OR REPLACE TABLE kpi_points_table AS SELECT * FROM kpi_points`);
-  await connection.run('CREATE OR REPLACE VIEW kpi_points AS SELECT * FROM kpi_points_table');
+  await materializeDerived(connection);
+}
+
+/**
+ * kpi_current, kpi_assessed and kpi_points into tables over whatever kpi_values the connection
+ * has (the same SQL as the views): rankings and trends join them for every unit and period, and
+ * kpi_assessed would otherwise scan every raw file.
+ */
+export async function materializeDerived(connection: DuckDBConnection): Promise<void> {
+  for (const view of ['kpi_current', 'kpi_assessed', 'kpi_points'] as const) {
+    await connection.run(`CREATE OR REPLACE TABLE ${view}_table AS ${lakeViews()[view]}`);
+    await connection.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${view}_table`);
+  }
 }
 
 /** DuckDB in-process over a local lake, for one-off use (tests, scripts). */
