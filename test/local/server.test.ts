@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('loads the demo district, binds loopback, and prints the URLs and the analyst token', async () => {
-    expect(output).toMatch(/28 tệp được nhận, 2 bị từ chối/);
+    expect(output).toMatch(/29 tệp được nhận, 2 bị từ chối/);
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:/);
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
