@@ -41,6 +41,11 @@ const columnsOf = (specs: readonly ColumnSpec[]) => specs.map((c) => ({ name: c.
 export interface ChisoStackProps extends StackProps {
   /** Bytes one query may scan before Athena stops it. */
   bytesScannedCutoff?: number;
+  /**
+   * The SES-verified address reminders are sent from (context `reminderFrom`); without it the
+   * reminders are kept in the lake bucket's outbox/ and on the analysts' page only.
+   */
+  reminderFrom?: string;
 }
 
 /**
@@ -237,9 +242,26 @@ export class ChisoStack extends Stack {
       handler: 'handler',
       memorySize: 1024,
       timeout: Duration.seconds(60),
-      environment: { ...common.environment, ATHENA_WORKGROUP: workGroup.name, LINK_SECRET_ARN: linkSecret.secretArn },
+      environment: {
+        ...common.environment, ATHENA_WORKGROUP: workGroup.name, LINK_SECRET_ARN: linkSecret.secretArn,
+        ...(props.reminderFrom ? { CHISO_REMINDER_FROM: props.reminderFrom } : {}),
+      },
       description: 'The chiso API and pages (Hono) over Athena',
     });
+    // Every morning (08:00 in Vietnam) the units due a reminder get it, once each (outbox/ in the lake bucket).
+    new events.Rule(this, 'DailyReminders', {
+      description: 'Reminds units before and after each reporting deadline',
+      schedule: events.Schedule.cron({ minute: '0', hour: '1' }),
+      targets: [new targets.LambdaFunction(query, { event: events.RuleTargetInput.fromObject({ chiso: 'remind' }), retryAttempts: 2 })],
+    });
+    if (props.reminderFrom) {
+      // Only from the one verified identity (the address's domain, or the address itself).
+      const identity = props.reminderFrom.includes('@') ? props.reminderFrom.split('@')[1]! : props.reminderFrom;
+      query.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })],
+      }));
+    }
     lake.grantReadWrite(query);
     results.grantReadWrite(query);
     linkSecret.grantRead(query);

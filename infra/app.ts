@@ -5,6 +5,7 @@ import { ChisoStack } from './ChisoStack.ts';
 const app = new App();
 const stack = new ChisoStack(app, 'Chiso', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  reminderFrom: app.node.tryGetContext('reminderFrom') as string | undefined,
 });
 const nag = new AwsSolutionsChecks(app, { verbose: true });
 Validations.of(app).addPlugins(nag);

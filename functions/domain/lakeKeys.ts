@@ -37,6 +37,9 @@ export const lakeKeys = {
   /** Every imported registry, kept whole: its files as the province gave them. */
   registryFile: (version: string, file: string) => `registry/versions/${version}/${file}`,
   registryVersionsPrefix: 'registry/versions/',
+  /** Reminders, one object per unit, period and reminder point: written once (the claim), then its delivery. */
+  outboxPrefix: 'outbox/',
+  outbox: (key: string) => `outbox/${key}.json`,
   /** One file per dimension table, in its table's folder. */
   dimension: (table: DimensionTable) => `${TABLE_LOCATIONS[table]}${table}.parquet`,
 };

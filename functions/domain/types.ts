@@ -32,6 +32,8 @@ export interface Unit {
   validTo?: string | null;
   /** The unit it belongs to (commune → district → province), where the registry says. */
   parent?: string | null;
+  /** Where reminders go (units.csv `email`, several joined by ";"); never written into the lake. */
+  emails?: string[];
 }
 
 export type UnitEventKind = 'rename' | 'merge' | 'split' | 'reparent' | 'retire' | 'reclassify';

@@ -22,6 +22,7 @@ const USAGE = `Cách dùng / usage:
   chiso registry check <thư mục / folder>
   chiso registry import <thư mục / folder> [--data-dir D | --bucket <lake bucket>]
   chiso registry versions [--data-dir D | --bucket <lake bucket>]
+  chiso remind [--data-dir D]        (nhắc các đơn vị chưa nộp / remind units that have not reported)
 `;
 
 interface Io {
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   if (command === 'ingest') return ingestCommand(rest, io);
   if (command === 'query') return queryCommand(rest, io);
   if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
+  if (command === 'remind') return remindCommand(rest, io);
   if (command === 'registry' && ['check', 'import', 'versions'].includes(rest[0] ?? '')) return registryCommand(rest[0] as 'check' | 'import' | 'versions', rest.slice(1), io);
   io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
   return command && command !== '--help' ? 2 : 0;
@@ -296,4 +298,25 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`
     : `✓ Đã nhập phiên bản ${result.version.version}; danh mục trước vẫn được lưu / imported as ${result.version.version}; earlier versions are kept\n`);
   return 0;
+}
+
+/** Sends the reminders due today (what the local server does every hour), and says what went out. */
+async function remindCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeQuery(readLocalConfig(process.env, { dataDir: args.values['data-dir'] }));
+  try {
+    const r = await services.remind();
+    for (const x of r.sent) io.out(`✓ ${x.unit_name} · ${x.period} · ${x.subject}\n`);
+    for (const x of r.failed) io.err(`✗ ${x.unit_name} · ${x.period}: không gửi được / not delivered\n`);
+    io.out(`${r.sent.length} đã gửi / sent, ${r.already} đã gửi trước đó / sent before\n`);
+    return r.failed.length ? 1 : 0;
+  } finally {
+    await services.close();
+  }
 }

@@ -13,6 +13,10 @@ import { AthenaEngine } from '../adapters/athena/AthenaEngine.ts';
 import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
 import { defaultRegistryFiles } from '../adapters/files/catalogFiles.ts';
 import { openRegistry, type LiveRegistry } from '../services/registry.ts';
+import { sendDueReminders } from '../services/reminders.ts';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesMailer } from '../adapters/mail/SesMailer.ts';
+import { toRows } from '../http/tableRows.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { compactLake } from '../adapters/duckdb/compactLake.ts';
 import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
@@ -65,6 +69,8 @@ export interface IngestServices {
 /** What the query faces need besides: saved queries, an engine, access, the HTTP app. */
 export interface QueryServices extends IngestServices {
   queries: Map<string, SavedQuery>;
+  /** Sends the reminders due today, each once (the daily rule on AWS, an hourly timer locally). */
+  remind(): ReturnType<typeof sendDueReminders>;
   engine: QueryEngine;
   runner: QueryRunner;
   app: ReturnType<typeof createApp>;
@@ -178,5 +184,15 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
     registryVersion: () => services.registry.version.version,
   });
-  return { ...services, queries, engine, runner, app, close: () => engine.close() };
+  const reported = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
+    const rows = toRows(await runner.runSql('SELECT DISTINCT unit FROM kpi_current WHERE period = :period', { period }));
+    return [period, new Set(rows.map((r) => String(r.unit)))] as const;
+  })));
+  const mailer = deployment.kind === 'aws' && deployment.reminderFrom ? new SesMailer(client('ses', () => new SESv2Client({})), deployment.reminderFrom) : null;
+  const remind = () => sendDueReminders({
+    store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported,
+    // Locally the outbox folder (and its page) is the delivery.
+    deliver: mailer ? (r) => mailer.deliver(r) : async () => undefined,
+  });
+  return { ...services, queries, engine, runner, app, remind, close: () => engine.close() };
 }

@@ -28,6 +28,8 @@ export interface AwsDeployment extends Common {
   s3Endpoint?: string;
   /** Fold a period inline once a reader would open this many objects for it (manifests and files). */
   compactFromObjects: number;
+  /** The SES-verified address reminders are sent from (CHISO_REMINDER_FROM); unset: outbox only. */
+  reminderFrom?: string;
 }
 
 export type Deployment = LocalDeployment | AwsDeployment;
@@ -58,6 +60,7 @@ export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsDeployme
     linkSecretArn: env.LINK_SECRET_ARN ?? '',
     s3Endpoint: env.CHISO_S3_ENDPOINT || undefined,
     compactFromObjects: Number(env.CHISO_COMPACT_FROM_OBJECTS ?? 16),
+    reminderFrom: env.CHISO_REMINDER_FROM || undefined,
     utcOffsetHours: Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
     publicUrl: publicUrlOf(env),
   };

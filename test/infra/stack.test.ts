@@ -15,7 +15,7 @@ let template: Template;
 /** The real CDK app, synthesised with the functions bundled by the local esbuild. */
 beforeAll(() => {
   app = new App({ outdir: mkdtempSync(join(tmpdir(), 'chiso-cdk-')) });
-  stack = new ChisoStack(app, 'Chiso', { env: { account: '111111111111', region: 'ap-southeast-1' } });
+  stack = new ChisoStack(app, 'Chiso', { env: { account: '111111111111', region: 'ap-southeast-1' }, reminderFrom: 'chiso@so-khcn.phutho.gov.vn' });
   template = Template.fromStack(stack);
 }, 120_000);
 
@@ -111,6 +111,20 @@ describe('the CDK stack', () => {
     const scorecard = named.find((q) => q.Name === 'district_scorecard')!;
     expect(scorecard.QueryString).toMatch(/^WITH kpi_current AS \(/);
     expect(scorecard.QueryString).toContain('k.period = ?');
+  });
+
+  it('reminds every morning through the query function, sending from the one verified SES identity', () => {
+    const query = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Description?.includes('over Athena'))!;
+    expect(query[1].Properties.Environment.Variables.CHISO_REMINDER_FROM).toBe('chiso@so-khcn.phutho.gov.vn');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 1 * * ? *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [query[0], 'Arn'] }, Input: JSON.stringify({ chiso: 'remind' }) })],
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const ses = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]!.Action).toBe('ses:SendEmail');
+    expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/so-khcn.phutho.gov.vn');
   });
 
   it('gives the query function its secret and Athena, and outputs what a deployer needs', () => {

@@ -32,11 +32,14 @@ export function parseUnits(text: string, problems: Problems, file = 'units.csv')
     else if (seen.has(code)) at('code', `mã đơn vị "${code}" bị dùng hai lần`, `unit code "${code}" is used twice`);
     if (!UNIT_TYPES.includes(row.type as UnitType)) at('type', `loại "${row.type}" không thuộc ${UNIT_TYPES.join(', ')}`, `type "${row.type}" is not one of ${UNIT_TYPES.join(', ')}`);
     if (!row.name_vi) at('name_vi', 'tên tiếng Việt bị trống', 'name_vi is empty');
+    const emails = list(row.email);
+    const badEmail = emails.find((e) => !/^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/.test(e));
+    if (badEmail) at('email', `địa chỉ thư "${badEmail}" không hợp lệ`, `e-mail address "${badEmail}" is not valid`);
     seen.add(code);
     if (problems.count > before) continue;
     units.push({
       code, nameVi: row.name_vi!, nameEn: row.name_en || row.name_vi!, type: row.type as UnitType, aliases: list(row.aliases),
-      validFrom: row.valid_from || null, validTo: row.valid_to || null, parent: row.parent || null,
+      validFrom: row.valid_from || null, validTo: row.valid_to || null, parent: row.parent || null, emails,
     });
   }
   return units;

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { registryNotes } from '../../domain/registry/registryNotes.ts';
+import { outboxEntries } from '../../services/reminders.ts';
 import { html, raw } from 'hono/html';
 import { renderSVG } from 'uqr';
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 
 const EXPIRY_DAYS = [7, 30, 90, 365];
 
 /** The analyst's way to her links, at the top of her pages. */
-const linksNav = (lang: Lang) => html`<nav class="actions"><a href="/q">${lang === 'vi' ? 'Các truy vấn' : 'Queries'}</a><a href="/q/links">${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</a></nav>`;
+const linksNav = (lang: Lang) => html`<nav class="actions"><a href="/q">${lang === 'vi' ? 'Các truy vấn' : 'Queries'}</a><a href="/q/links">${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</a><a href="/q/outbox">${lang === 'vi' ? 'Nhắc nhở đã gửi' : 'Reminders sent'}</a></nav>`;
 
 /** "Chia sẻ cho lãnh đạo": a plain form (no script) that makes a signed link of this page. */
 function shareForm(action: string, lang: Lang) {
@@ -192,6 +193,21 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return { response: c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', error.problems.map((p) => `${p.param}: ${lang === 'vi' ? p.message_vi : p.message_en}`).join('; ')), 400) };
     }
   }
+
+  // The reminders sent to units (locally the outbox folder is their delivery; on AWS, SES).
+  app.get('/q/outbox', async (c) => {
+    const who = await pageAnalyst(c, deps);
+    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q/outbox')}`, 303);
+    const lang = langOf(c);
+    const entries = await outboxEntries(deps.store);
+    const W = lang === 'vi'
+      ? { title: 'Nhắc nhở đã gửi', none: 'Chưa có nhắc nhở nào.', when: 'Lúc', unit: 'Đơn vị', period: 'Kỳ', subject: 'Nội dung', to: 'Gửi tới', status: 'Trạng thái', noAddress: 'chưa có địa chỉ thư (chỉ lưu ở đây)', sent: 'Đã gửi', failed: 'Lỗi, sẽ gửi lại', pending: 'Đang gửi' }
+      : { title: 'Reminders sent', none: 'No reminders yet.', when: 'When', unit: 'Unit', period: 'Period', subject: 'Message', to: 'To', status: 'Status', noAddress: 'no e-mail address (kept here only)', sent: 'Sent', failed: 'Failed, will retry', pending: 'Sending' };
+    return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/outbox?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+${linksNav(lang)}<h1>${W.title}</h1>
+${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll cards"><table class="cards outbox"><thead><tr><th>${W.when}</th><th>${W.unit}</th><th>${W.period}</th><th>${W.subject}</th><th>${W.to}</th><th>${W.status}</th></tr></thead>
+<tbody>${entries.map((e) => html`<tr data-key="${e.reminder.key}"><td data-label="${W.when}">${e.claimed_at.slice(0, 16).replace('T', ' ')}</td><td data-label="${W.unit}">${e.reminder.unit_name}</td><td data-label="${W.period}">${e.reminder.period}</td><td data-label="${W.subject}">${e.reminder.subject}</td><td data-label="${W.to}">${e.reminder.to.length ? e.reminder.to.join(', ') : W.noAddress}</td><td data-label="${W.status}">${e.delivered_at ? W.sent : e.error ? W.failed : W.pending}</td></tr>`)}</tbody></table></div>`}`));
+  });
 
   app.get('/q/links', async (c) => {
     const who = await pageAnalyst(c, deps);

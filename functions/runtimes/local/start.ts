@@ -45,6 +45,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const watcher = await watchUploads(uploads, ingest, (r) => {
     console.log(`${r.status === 'accepted' ? '✓' : '✗'} ${r.file}: ${r.status}${r.errors.length ? ` (${r.errors.length} lỗi / errors)` : ''}`);
   });
+  // Reminders before and after each deadline: checked at start and every hour; each goes out once.
+  const remind = () => services.remind().then((r) => {
+    if (r.sent.length) console.log(`nhắc nhở / reminders: ${r.sent.length} (${[...new Set(r.sent.map((x) => x.period))].join(', ')}) → ${config.dataDir}/outbox`);
+  }).catch((error) => console.error('reminders / nhắc nhở:', error));
+  void remind();
+  const reminders = setInterval(remind, 3_600_000).unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, () => resolve(s));
   });
@@ -65,6 +71,7 @@ leader links / liên kết cho lãnh đạo (30 ngày / days):
 analyst token: ${analystToken}`);
   const stop = async () => {
     clearTimeout(timer);
+    clearInterval(reminders);
     await compacting;
     watcher.close();
     await new Promise((r) => server.close(r));

@@ -1,0 +1,68 @@
+import { remindersDue, type Reminder } from '../domain/cycle/reminders.ts';
+import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
+import { lakeKeys } from '../domain/lakeKeys.ts';
+import { ObjectExistsError, type ObjectStore } from '../ports/ObjectStore.ts';
+
+/** Delivers one reminder (SES on AWS; locally the outbox folder is the delivery). */
+export type Deliver = (reminder: Reminder) => Promise<void>;
+
+export interface OutboxEntry {
+  reminder: Reminder;
+  claimed_at: string;
+  delivered_at: string | null;
+  error: string | null;
+}
+
+/**
+ * Sends the reminders due today, each once: its outbox object is written only if absent (the
+ * claim), then delivered, then marked delivered. Two runs at once, or a second run the same day,
+ * send nothing twice; a delivery that failed is tried again at the next run.
+ */
+export async function sendDueReminders(deps: {
+  store: ObjectStore;
+  catalog: CatalogIndex;
+  today: () => string;
+  now: () => Date;
+  /** The units with an accepted report for each of these periods. */
+  reported: (periods: string[]) => Promise<Map<string, Set<string>>>;
+  deliver: Deliver;
+}): Promise<{ sent: Reminder[]; failed: Reminder[]; already: number }> {
+  const today = deps.today();
+  // The periods a reminder could be about: those with a deadline within the reminder window.
+  const candidates = remindersDue(today, deps.catalog.catalog, new Map());
+  const reported = await deps.reported([...new Set(candidates.map((r) => r.period))]);
+  const due = remindersDue(today, deps.catalog.catalog, reported);
+  const sent: Reminder[] = [];
+  const failed: Reminder[] = [];
+  let already = 0;
+  for (const reminder of due) {
+    const key = lakeKeys.outbox(reminder.key);
+    const entry: OutboxEntry = { reminder, claimed_at: deps.now().toISOString(), delivered_at: null, error: null };
+    try {
+      await deps.store.put(key, JSON.stringify(entry, null, 2), { ifAbsent: true });
+    } catch (error) {
+      if (!(error instanceof ObjectExistsError)) throw error;
+      const kept = JSON.parse(Buffer.from((await deps.store.get(key))!).toString('utf8')) as OutboxEntry;
+      if (kept.delivered_at || !kept.error) { already++; continue; }
+    }
+    try {
+      await deps.deliver(reminder);
+      await deps.store.put(key, JSON.stringify({ ...entry, delivered_at: deps.now().toISOString() }, null, 2));
+      sent.push(reminder);
+    } catch (error) {
+      await deps.store.put(key, JSON.stringify({ ...entry, error: (error as Error).message }, null, 2));
+      failed.push(reminder);
+    }
+  }
+  return { sent, failed, already };
+}
+
+/** The outbox, newest first: what the reminders page lists. */
+export async function outboxEntries(store: ObjectStore): Promise<OutboxEntry[]> {
+  const entries: OutboxEntry[] = [];
+  for await (const o of store.list(lakeKeys.outboxPrefix)) {
+    const bytes = await store.get(o.key);
+    if (bytes) entries.push(JSON.parse(Buffer.from(bytes).toString('utf8')) as OutboxEntry);
+  }
+  return entries.sort((a, b) => b.claimed_at.localeCompare(a.claimed_at) || a.reminder.key.localeCompare(b.reminder.key));
+}
