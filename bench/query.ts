@@ -45,7 +45,7 @@ const CASES: [string, Record<string, string>][] = [
   ['unit_report', { unit: catalog.units[17]!.code, period: periods[41]! }],
   ['indicator_trend', { indicator: 'DOC_ONLINE', from: periods[0]!, to: periods[MONTHS - 1]! }],
   ['unit_ranking', { period: periods[40]! }],
-  ['missing_submissions', { period: periods[MONTHS - 1]! }],
+  ['missing_submissions', { period: periods[MONTHS - 1]!, as_of: '2024-02-01' }],
   ['submission_log', { from: '2019-01-01', to: '2023-12-31' }],
   ['province_scorecard', { period: periods[40]! }],
   ['unit_trend', { unit: catalog.units[17]!.code, indicator: 'DOC_ONLINE', from: periods[0]!, to: periods[MONTHS - 1]!, as_of: '2026-01-01' }],
@@ -53,6 +53,9 @@ const CASES: [string, Record<string, string>][] = [
   ['unit_scorecard', { unit: catalog.units[17]!.code, period: periods[41]! }],
   ['dti_trend', { unit: catalog.units[17]!.code, from: periods[0]!, to: periods[MONTHS - 1]!, as_of: '2026-01-01' }],
   ['unit_registry', { as_of: '2026-01-01' }],
+  ['reporting_timeliness', { period: periods[40]!, as_of: '2024-02-01' }],
+  ['timeliness_trend', { from: periods[0]!, to: periods[MONTHS - 1]! }],
+  ['quality_warnings', { period: periods[40]! }],
 ];
 
 async function buildLake(): Promise<void> {

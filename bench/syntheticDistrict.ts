@@ -12,6 +12,8 @@ export function syntheticCatalog(unitCount: number): Catalog {
     units,
     indicators: base.indicators.map((i) => ({ ...i, reportedBy: ['department', 'police', 'commune'] })),
     frameworks: (base.frameworks ?? []).filter((c) => c.framework === 'xa-2025').map((c) => ({ ...c, validFrom: '2015-01-01' })),
+    // Monthly reports, due five days after the month.
+    calendar: [{ kind: 'rule', frequency: 'month', deadlineDays: 5, cutoffDay: null }],
   };
 }
 
