@@ -52,13 +52,10 @@ SELECT
   ls.last_submitted_at,
   c.deadline,
   CASE WHEN CAST(:as_of AS DATE) > CAST(c.deadline AS DATE) THEN date_diff('day', CAST(c.deadline AS DATE), CAST(:as_of AS DATE)) ELSE 0 END AS days_overdue
-FROM units u
-LEFT JOIN reporting_calendar c ON c.period = :period
 -- Units of the registry on the period's last day, of a type that reports (not parents).
+FROM reporting_units u
 JOIN asked a ON a.end_date BETWEEN u.valid_from AND u.valid_to
-JOIN (
-  SELECT DISTINCT t.type FROM units t JOIN indicators i ON strpos(i.reported_by, t.type) > 0
-) reporting ON reporting.type = u.type
+LEFT JOIN reporting_calendar c ON c.period = :period
 LEFT JOIN reported_now n ON n.unit = u.code
 LEFT JOIN reported_before b ON b.unit = u.code
 LEFT JOIN periods lp ON lp.start_date = b.last_start AND lp.kind = b.kind

@@ -44,18 +44,10 @@ WITH due AS (
 expected AS (
   SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order
   FROM due d
-  JOIN units u ON d.end_date BETWEEN u.valid_from AND u.valid_to
-  JOIN (
-    SELECT DISTINCT t.type FROM units t JOIN indicators i ON strpos(i.reported_by, t.type) > 0
-  ) reporting ON reporting.type = u.type
+  JOIN reporting_units u ON d.end_date BETWEEN u.valid_from AND u.valid_to
 ),
--- The first acceptable file for each unit: the earliest accepted submission stating a value of the period.
 first_file AS (
-  SELECT v.unit, min(v.submitted_at) AS first_received_at
-  FROM kpi_values v
-  JOIN submissions s ON s.submission_id = v.submission_id AND s.status = 'accepted'
-  WHERE v.period = :period AND v.assessment IS NULL
-  GROUP BY v.unit
+  SELECT unit, first_received_at FROM first_received WHERE period = :period
 ),
 judged AS (
   SELECT e.unit, e.unit_name, e.sort_order, f.first_received_at, d.deadline,

@@ -37,18 +37,10 @@ WITH span AS (
 expected AS (
   SELECT s.period, u.code AS unit
   FROM span s
-  JOIN units u ON s.end_date BETWEEN u.valid_from AND u.valid_to
-  JOIN (
-    SELECT DISTINCT t.type FROM units t JOIN indicators i ON strpos(i.reported_by, t.type) > 0
-  ) reporting ON reporting.type = u.type
+  JOIN reporting_units u ON s.end_date BETWEEN u.valid_from AND u.valid_to
 ),
 first_file AS (
-  SELECT v.period, v.unit, min(v.submitted_at) AS first_received_at
-  FROM kpi_values v
-  JOIN submissions s ON s.submission_id = v.submission_id AND s.status = 'accepted'
-  JOIN span p ON p.period = v.period
-  WHERE v.assessment IS NULL
-  GROUP BY v.period, v.unit
+  SELECT r.period, r.unit, r.first_received_at FROM first_received r JOIN span p ON p.period = r.period
 )
 SELECT
   s.period,

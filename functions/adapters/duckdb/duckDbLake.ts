@@ -77,7 +77,7 @@ export async function defineLakeTables(connection: DuckDBConnection, dataDir: st
  * kpi_assessed would otherwise scan every raw file.
  */
 export async function materializeDerived(connection: DuckDBConnection): Promise<void> {
-  for (const view of ['kpi_current', 'kpi_assessed', 'kpi_points'] as const) {
+  for (const view of ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received'] as const) {
     await connection.run(`CREATE OR REPLACE TABLE ${view}_table AS ${lakeViews()[view]}`);
     await connection.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${view}_table`);
   }
