@@ -160,6 +160,17 @@ export const PERIODS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'label_vi', type: 'string', nullable: false, doc: 'As Vietnamese reports write it: Quý III/2024' },
 ];
 
+/** A clerk's answer to a quality warning: it stays with the value (quality_warnings shows it). */
+export const EXPLANATIONS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'unit', type: 'string', nullable: false, doc: 'Unit code' },
+  { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
+  { name: 'indicator_code', type: 'string', nullable: true, doc: 'Indicator; null for a warning about the whole report' },
+  { name: 'kind', type: 'string', nullable: false, doc: 'jump | outlier | denominator | extremes' },
+  { name: 'explanation', type: 'string', nullable: false, doc: 'What the clerk says of it' },
+  { name: 'explained_by', type: 'string', nullable: false, doc: 'Token id of the clerk' },
+  { name: 'explained_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
+];
+
 /** The dimension tables, in the order they are written; each is one Parquet file in its Glue table's folder. */
 export const DIMENSION_TABLES = {
   units: UNITS_COLUMNS,

@@ -7,13 +7,14 @@ description:
     Số liệu đã được chấp nhận nhưng nên xem lại: tỷ lệ thay đổi hơn 30 điểm so với kỳ trước của
     chính đơn vị; giá trị xa các đơn vị khác cùng kỳ (điểm z bền vững theo độ lệch tuyệt đối trung
     vị, trên 3,5, khi có ít nhất 8 đơn vị); mẫu số tăng gấp đôi hoặc giảm hơn một nửa so với kỳ trước; đơn vị có từ 5 tỷ lệ
-    trở lên và phần lớn đúng bằng 0% hoặc 100%. Cảnh báo không làm báo cáo bị từ chối.
+    trở lên và phần lớn đúng bằng 0% hoặc 100%. Cảnh báo không làm báo cáo bị từ chối; giải trình của
+    đơn vị (nếu có) đi kèm cảnh báo.
   en: >-
     Accepted figures worth a second look: a share that moved more than 30 points from the unit's
     previous period; a value far from its peers in the same period (robust z-score on the median
     absolute deviation above 3.5, among eight units or more); a denominator that doubled or fell below half of the previous
     period's; a unit with five or more shares, most of them exactly 0% or 100%. A warning never
-    rejects a report.
+    rejects a report; the unit's explanation, when it gave one, stands beside it.
 params:
   - name: period
     type: period
@@ -28,6 +29,8 @@ columns:
   - { name: value, vi: Giá trị, en: Value }
   - { name: reference, vi: Đối chiếu, en: Compared with }
   - { name: source_file, vi: Tệp nguồn, en: Source file }
+  - { name: explanation, vi: Giải trình của đơn vị, en: The unit's explanation }
+  - { name: explained_at, vi: Giải trình lúc, en: Explained at }
 chart: { type: table }
 */
 WITH cur AS (
@@ -106,6 +109,13 @@ extremes AS (
   HAVING sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) >= 5
      AND sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) >= 0.8 * count(*)
 ),
+-- The latest explanation a unit gave for each warning of the period.
+explained AS (
+  SELECT unit, indicator_code, kind, explanation, explained_at,
+         row_number() OVER (PARTITION BY unit, indicator_code, kind ORDER BY explained_at DESC) AS rn
+  FROM explanations
+  WHERE period = :period
+),
 warnings AS (
   SELECT * FROM jumps
   UNION ALL SELECT * FROM denominators
@@ -121,8 +131,12 @@ SELECT
   w.message,
   round(w.value, 2) AS value,
   round(w.reference, 2) AS reference,
-  w.source_file
+  w.source_file,
+  e.explanation,
+  e.explained_at
 FROM warnings w
 JOIN units u ON u.code = w.unit
 LEFT JOIN indicators i ON i.code = w.indicator_code
+LEFT JOIN explained e
+  ON e.rn = 1 AND e.unit = w.unit AND e.kind = w.kind AND coalesce(e.indicator_code, '') = coalesce(w.indicator_code, '')
 ORDER BY u.sort_order, i.sort_order, w.kind

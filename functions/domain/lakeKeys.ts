@@ -37,6 +37,8 @@ export const lakeKeys = {
   /** Every imported registry, kept whole: its files as the province gave them. */
   registryFile: (version: string, file: string) => `registry/versions/${version}/${file}`,
   registryVersionsPrefix: 'registry/versions/',
+  /** A clerk's answer to a quality warning, one file each (a plain Glue table: few and small). */
+  explanation: (name: string) => `lake/explanations/${name}.parquet`,
   /** Reminders, one object per unit, period and reminder point: written once (the claim), then its delivery. */
   outboxPrefix: 'outbox/',
   outbox: (key: string) => `outbox/${key}.json`,
@@ -45,7 +47,7 @@ export const lakeKeys = {
 };
 
 export type DimensionTable = keyof typeof DIMENSION_TABLES;
-export type LakeTable = 'kpi_values' | 'submissions' | DimensionTable;
+export type LakeTable = 'kpi_values' | 'submissions' | 'explanations' | DimensionTable;
 
 /**
  * The location of each Glue table (infra). The fact tables are symlink tables: their locations
@@ -56,6 +58,7 @@ export type LakeTable = 'kpi_values' | 'submissions' | DimensionTable;
 export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   kpi_values: 'lake/manifests/kpi_values/',
   submissions: 'lake/manifests/submissions/',
+  explanations: 'lake/explanations/',
   units: 'lake/dim/units/',
   indicators: 'lake/dim/indicators/',
   periods: 'lake/dim/periods/',

@@ -8,7 +8,7 @@ import { composeQuery } from '../../functions/runtimes/compose.ts';
 export async function demoApp(demoLake: string, options: { listen?: boolean } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'chiso-app-'));
   await cp(demoLake, dir, { recursive: true });
-  let clock = new Date('2025-06-15T00:00:00Z') // after the demo's 2025-Q1 reports, before the reform;
+  let clock = new Date('2025-06-15T00:00:00Z'); // after the demo's 2025-Q1 reports, before the reform
   const services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7 }, { now: () => clock });
   const analyst = await services.tokens.issue({ name: 'Chị Lan (Phòng VH-TT)', role: 'analyst', unit: null });
   const clerk = await services.tokens.issue({ name: 'Liên Châu clerk', role: 'staff', unit: 'xa-lien-chau' });

@@ -9,6 +9,7 @@ import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { fileNameProblem, storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
+import { explanationProblem, recordExplanation, type Explanation } from '../../services/explanations.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
@@ -23,6 +24,7 @@ const W = {
     indicator: 'Chỉ tiêu', value: 'Giá trị', num: 'Tử số', den: 'Mẫu số', errors: 'Lỗi cần sửa, theo dòng:', row: 'Dòng', sheet: 'Trang', back: 'Nộp tệp khác',
     noUnit: 'Tài khoản này không gắn với đơn vị nào; trang nộp báo cáo dành cho cán bộ của một đơn vị.', busy: 'Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ít phút.',
     withdrawn: 'rút',
+    warnings: 'Cảnh báo — số liệu vẫn được nhận, nhưng nên xem lại hoặc giải trình:', explain: 'Gửi giải trình', explained: 'Đã giải trình', explainLabel: 'Giải trình (vì sao số liệu như vậy)',
   },
   en: {
     title: 'Submit a report', send: 'Send the report', file: 'Choose the report file (.xlsx or .csv)', template: 'Template', templateFor: 'Report template for the period', download: 'Download .xlsx template',
@@ -31,6 +33,7 @@ const W = {
     indicator: 'Indicator', value: 'Value', num: 'Numerator', den: 'Denominator', errors: 'Errors to fix, by row:', row: 'Row', sheet: 'Sheet', back: 'Send another file',
     noUnit: 'This account belongs to no unit; the report pages are for a unit\'s staff.', busy: 'The server is processing many files; send it again in a few minutes.',
     withdrawn: 'withdrawn',
+    warnings: 'Warnings — the figures are accepted, but worth a second look or an explanation:', explain: 'Send the explanation', explained: 'Explained', explainLabel: 'Explanation (why the figure is so)',
   },
 };
 
@@ -91,11 +94,52 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
 <section class="share"><h2>${w.template}</h2><form method="get" action="/nop/mau"><label>${w.templateFor}<select name="period">${recentQuarters(deps.today()).map((p, i) => html`<option value="${p}"${i === 1 ? html` selected` : ''}>${periodLabelVi(p)}</option>`)}</select></label><button type="submit">${w.download}</button></form></section>`;
   };
 
+  /** The quality warnings of a unit's periods, each with its explanation or a form to give one. */
+  async function warnings(unit: string, periods: string[], lang: Lang) {
+    const query = deps.queries.get('quality_warnings');
+    if (!query || periods.length === 0) return '';
+    const rows: Record<string, unknown>[] = (await Promise.all(periods.map(async (period) => toRows((await deps.runner.run(query, { period })).table)
+      .map((r): Record<string, unknown> => ({ ...r, period }))))).flat().filter((r) => r.unit === unit);
+    if (rows.length === 0) return '';
+    const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
+    const w = W[lang];
+    return html`<section class="warnings"><h2>${w.warnings}</h2><ul class="warnings">${rows.map((r) => {
+      const indicator = r.indicator_code ? indicators.get(String(r.indicator_code)) : null;
+      const what = indicator ? (lang === 'vi' ? indicator.shortNameVi : indicator.shortNameEn) : (lang === 'vi' ? 'Cả báo cáo' : 'The whole report');
+      return html`<li data-kind="${r.kind}" data-indicator="${r.indicator_code ?? ''}"><b>${what}</b> (${periodLabelVi(String(r.period))}): ${r.message}
+${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>` : html`<form method="post" action="/nop/giai-trinh"><input type="hidden" name="period" value="${r.period}"><input type="hidden" name="indicator" value="${r.indicator_code ?? ''}"><input type="hidden" name="kind" value="${r.kind}"><label>${w.explainLabel}<textarea name="explanation" rows="2" maxlength="2000" required></textarea></label><button type="submit">${w.explain}</button></form>`}</li>`;
+    })}</ul></section>`;
+  }
+
+  /** The periods a unit reported most recently (their warnings are what it may still explain). */
+  async function recentPeriods(unit: string): Promise<string[]> {
+    const rows = toRows(await deps.runner.runSql('SELECT DISTINCT period FROM kpi_current WHERE unit = :unit ORDER BY period DESC LIMIT 4', { unit }));
+    return rows.map((r) => String(r.period));
+  }
+
   app.get('/nop', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const lang = langOf(c);
-    return c.html(renderPage(frame(lang, W[lang].title), html`<h1>${W[lang].title} — ${r.unit.nameVi}</h1>${forms(lang)}${await history(r.unit.code, lang)}`));
+    return c.html(renderPage(frame(lang, W[lang].title), html`<h1>${W[lang].title} — ${r.unit.nameVi}</h1>${forms(lang)}${await warnings(r.unit.code, await recentPeriods(r.unit.code), lang)}${await history(r.unit.code, lang)}`));
+  });
+
+  // A clerk's explanation of a warning: kept beside the value, shown to analysts with it.
+  app.post('/nop/giai-trinh', async (c) => {
+    const r = await clerk(c);
+    if (r instanceof Response) return r;
+    const lang = langOf(c);
+    if (!sameOrigin(c, deps)) return c.text('', 403);
+    const form = await c.req.parseBody();
+    const explanation = {
+      unit: r.unit.code, period: String(form.period ?? ''), indicator_code: String(form.indicator ?? '') || null,
+      kind: String(form.kind ?? '') as Explanation['kind'], explanation: String(form.explanation ?? ''), explained_by: r.who.id,
+    };
+    const wrong = explanationProblem(explanation, new Set(deps.catalog.catalog.indicators.map((i) => i.code)));
+    if (wrong) return c.html(renderNotice(lang, W[lang].title, wrong), 400);
+    await recordExplanation(deps.store, explanation, deps.now());
+    deps.runner.lakeChanged();
+    return c.redirect('/nop', 303);
   });
 
   const uploadLimit = bodyLimit({ maxSize: LIMITS.maxFileBytes + 64 * 1024, onError: (c) => c.html(renderNotice(langOf(c), W[langOf(c)].title, `> ${LIMITS.maxFileBytes / 1024 / 1024} MB`), 413) });
@@ -119,8 +163,10 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return c.html(renderNotice(lang, W[lang].title, W[lang].busy), 503);
     }
     deps.runner.lakeChanged();
+    const warned = result.status === 'accepted' && !result.duplicate_of
+      ? await warnings(r.unit.code, [...new Set(result.partitions.filter((p) => p.unit === r.unit.code).map((p) => p.period))], lang) : '';
     return c.html(renderPage(frame(lang, W[lang].title), html`<h1>${result.status === 'accepted' ? W[lang].accepted : W[lang].rejected}: ${result.file}</h1>
-${await answer(result, lang)}<p><a href="/nop">${W[lang].back}</a></p>`), result.status === 'accepted' ? 200 : 422);
+${await answer(result, lang)}${warned}<p><a href="/nop">${W[lang].back}</a></p>`), result.status === 'accepted' ? 200 : 422);
   });
 
   /** The answer to a clerk: the values as read, or every error grouped by row with the fix in words. */

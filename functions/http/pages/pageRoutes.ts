@@ -66,6 +66,21 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
 
+  /** Analysts see a value's quality warning (and the unit's explanation) beside it: unit|indicator → text. */
+  async function warningsOf(period: string): Promise<Map<string, string>> {
+    const query = deps.queries.get('quality_warnings');
+    if (!query) return new Map();
+    const rows = toRows((await deps.runner.run(query, { period })).table);
+    const byValue = new Map<string, string>();
+    for (const w of rows) {
+      if (!w.indicator_code) continue;
+      const key = `${w.unit}|${w.indicator_code}`;
+      const text = `${w.message}${w.explanation ? ` — giải trình: ${w.explanation}` : ' — chưa giải trình'}`;
+      byValue.set(key, byValue.has(key) ? `${byValue.get(key)}; ${text}` : text);
+    }
+    return byValue;
+  }
+
   /** The sections of a page: the query itself, then those its metadata lists. */
   async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }, lang: Lang): Promise<PageSection[]> {
     const specs = [{ query, params }, ...query.page.sections.map((s) => {
@@ -264,8 +279,12 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const lang = langOf(c);
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
-    const sections = (await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang))
-      .map((s) => ({ ...s, provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}` }));
+    const sections = await Promise.all((await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang))
+      .map(async (s) => ({
+        ...s,
+        provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}`,
+        warnings: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' ? await warningsOf(s.params.period) : undefined,
+      })));
     return c.html(renderPage(
       { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },
       html`${linksNav(lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}`, lang)}`,

@@ -20,6 +20,8 @@ export interface PageSection {
   provenanceUrl?: (unit: string, period: string, indicator: string) => string;
   /** What the registry says behind these numbers (predecessors, unverified events), shown above them. */
   notes?: string[];
+  /** Analysts' pages: quality warnings by "unit|indicator", marked beside the value. */
+  warnings?: Map<string, string>;
 }
 
 const WORDS = {
@@ -97,6 +99,8 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
     if (!c) return html`<td></td>`;
     const period = String(section.params.period ?? '');
     const text = section.provenanceUrl && c.text !== '–' ? html`<a href="${section.provenanceUrl(String(u.unit), period, String(i.indicator_code))}">${c.text}</a>` : c.text;
+    const warning = section.warnings?.get(`${u.unit}|${i.indicator_code}`);
+    if (warning) return html`<td class="num ${c.cls} warn" data-indicator="${i.indicator_code}" data-warning="${warning}" title="${i.indicator_name}: ${c.text} / ${c.target} — ⚠ ${warning}">${text} <span class="warn-mark" aria-label="${warning}">⚠</span></td>`;
     return html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${text}</td>`;
   })}</tr>`)}</tbody>
 </table></div>
