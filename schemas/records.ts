@@ -171,6 +171,23 @@ export const EXPLANATIONS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'explained_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
 ];
 
+/** A unit head's decision on an accepted report (when the deployment asks for approval). */
+export const APPROVALS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'submission_id', type: 'string', nullable: false, doc: 'The submission decided on' },
+  { name: 'unit', type: 'string', nullable: false, doc: 'The unit whose head decided' },
+  { name: 'decision', type: 'string', nullable: false, doc: 'approved | returned' },
+  { name: 'comment', type: 'string', nullable: true, doc: 'Why, in the head\'s words (required to return)' },
+  { name: 'decided_by', type: 'string', nullable: false, doc: 'Token id of the head' },
+  { name: 'decided_by_name', type: 'string', nullable: false, doc: 'Name of the head' },
+  { name: 'decided_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
+];
+
+/** Settings of the deployment the SQL needs: approval_required (yes / no). */
+export const SETTINGS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'key', type: 'string', nullable: false, doc: 'Setting' },
+  { name: 'value', type: 'string', nullable: false, doc: 'Its value' },
+];
+
 /** The dimension tables, in the order they are written; each is one Parquet file in its Glue table's folder. */
 export const DIMENSION_TABLES = {
   units: UNITS_COLUMNS,
@@ -182,4 +199,5 @@ export const DIMENSION_TABLES = {
   framework_steps: FRAMEWORK_STEPS_COLUMNS,
   registry_version: REGISTRY_VERSION_COLUMNS,
   reporting_calendar: REPORTING_CALENDAR_COLUMNS,
+  settings: SETTINGS_COLUMNS,
 } as const;

@@ -39,6 +39,8 @@ export const lakeKeys = {
   registryVersionsPrefix: 'registry/versions/',
   /** A clerk's answer to a quality warning, one file each (a plain Glue table: few and small). */
   explanation: (name: string) => `lake/explanations/${name}.parquet`,
+  /** A unit head's decision on a submission, one file each (a plain Glue table). */
+  approval: (name: string) => `lake/approvals/${name}.parquet`,
   /** Reminders, one object per unit, period and reminder point: written once (the claim), then its delivery. */
   outboxPrefix: 'outbox/',
   outbox: (key: string) => `outbox/${key}.json`,
@@ -47,7 +49,7 @@ export const lakeKeys = {
 };
 
 export type DimensionTable = keyof typeof DIMENSION_TABLES;
-export type LakeTable = 'kpi_values' | 'submissions' | 'explanations' | DimensionTable;
+export type LakeTable = 'kpi_values' | 'submissions' | 'explanations' | 'approvals' | DimensionTable;
 
 /**
  * The location of each Glue table (infra). The fact tables are symlink tables: their locations
@@ -59,6 +61,7 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   kpi_values: 'lake/manifests/kpi_values/',
   submissions: 'lake/manifests/submissions/',
   explanations: 'lake/explanations/',
+  approvals: 'lake/approvals/',
   units: 'lake/dim/units/',
   indicators: 'lake/dim/indicators/',
   periods: 'lake/dim/periods/',
@@ -68,4 +71,5 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   framework_steps: 'lake/dim/framework_steps/',
   registry_version: 'lake/dim/registry_version/',
   reporting_calendar: 'lake/dim/reporting_calendar/',
+  settings: 'lake/dim/settings/',
 };

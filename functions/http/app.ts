@@ -7,6 +7,7 @@ import { registerSubmissionApi } from './api/submissions.ts';
 import { requireBearer } from './auth.ts';
 import { problem, type Env, type HttpDeps } from './context.ts';
 import { registerClerkRoutes } from './pages/clerkRoutes.ts';
+import { registerHeadRoutes } from './pages/headRoutes.ts';
 import { registerPageRoutes } from './pages/pageRoutes.ts';
 
 /** Least-privilege headers for every response; pages loosen only what they need. */
@@ -46,6 +47,7 @@ export function createApp(deps: HttpDeps): Hono<Env> {
   app.use('/api/*', requireBearer(deps));
   registerPageRoutes(app, deps);
   registerClerkRoutes(app, deps);
+  registerHeadRoutes(app, deps);
   registerQueryApi(app, deps);
   registerLinkApi(app, deps);
   registerSubmissionApi(app, deps);

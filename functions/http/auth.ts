@@ -67,7 +67,7 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens
     const principal = verifyToken(token, await deps.tokens());
     if (!principal) return c.html(loginPage('vi', asked ?? '', true), 401);
     // Analysts go to their queries, a unit's staff to its report pages.
-    const home = principal.role === 'analyst' ? '/q' : '/nop';
+    const home = principal.role === 'analyst' ? '/q' : principal.role === 'head' ? '/duyet' : '/nop';
     const next = asked && asked.startsWith(home) ? asked : home;
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 7 * 24 * 3600 });
     return c.redirect(next, 303);

@@ -25,6 +25,8 @@ export interface HttpDeps {
   publicOrigin?: () => string | undefined;
   /** The registry version in force (imported, or "default"): answers and pages say which they used. */
   registryVersion?: () => string;
+  /** Accepted reports wait for their unit head's approval before leaders see them. */
+  approvalRequired?: boolean;
 }
 
 export type Env = { Variables: { principal: Principal } };

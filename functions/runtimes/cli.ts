@@ -18,7 +18,7 @@ const USAGE = `Cách dùng / usage:
   chiso ingest <tệp / file…> [--data-dir D] [--json]
   chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
   chiso query --list
-  chiso token create --role analyst|staff --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
+  chiso token create --role analyst|staff|head --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
   chiso registry check <thư mục / folder>
   chiso registry import <thư mục / folder> [--data-dir D | --bucket <lake bucket>]
   chiso registry versions [--data-dir D | --bucket <lake bucket>]
@@ -225,8 +225,8 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const { role, name, unit, bucket } = args.values;
-  if ((role !== 'analyst' && role !== 'staff') || !name || (role === 'staff') !== Boolean(unit)) {
-    io.err(`--role analyst|staff và --name; staff cần --unit / staff needs --unit\n${USAGE}`);
+  if ((role !== 'analyst' && role !== 'staff' && role !== 'head') || !name || (role !== 'analyst') !== Boolean(unit)) {
+    io.err(`--role analyst|staff|head và --name; staff, head cần --unit / staff and head need --unit\n${USAGE}`);
     return 2;
   }
   const services = await composeIngest(storeDeployment(bucket, args.values['data-dir']));
@@ -292,7 +292,7 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
   io.out(`✓ ${c.units.length} đơn vị / units, ${(c.events ?? []).length} sự kiện / events (${unverified} chưa xác minh / unverified), ${c.indicators.length} chỉ số / indicators, ${versions.size} phiên bản khung điểm / framework versions${versions.size ? ` (${[...versions].join(', ')})` : ''}\n`);
   if (action === 'check') return 0;
   const services = await composeIngest(storeDeployment(bucket, dataDir));
-  const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours);
+  const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours, { approvalRequired: services.deployment.approvalRequired });
   if (result.status === 'refused') return 1; // checked above: cannot happen
   io.out(result.status === 'unchanged'
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`

@@ -107,7 +107,7 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const clock = createClock(deployment.utcOffsetHours, options.now);
   const store = storeFor(deployment);
   // The imported registry (or the shipped example); its dimension tables are written if they changed.
-  const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours);
+  const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours, { approvalRequired: deployment.approvalRequired });
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
@@ -183,6 +183,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     today: services.clock.today,
     publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
     registryVersion: () => services.registry.version.version,
+    approvalRequired: deployment.approvalRequired === true,
   });
   const reported = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
     const rows = toRows(await runner.runSql('SELECT DISTINCT unit FROM kpi_current WHERE period = :period', { period }));

@@ -2,12 +2,20 @@
 -- that states it. A correction replaces what it states and keeps what it leaves blank; a value
 -- withdrawn explicitly ("rút" / "withdraw" in its cell, stored as a null value) leaves the
 -- indicator not reported. Every row keeps its submission, file, sheet and row; earlier values stay
--- in kpi_values (audit history). Points of self-assessments and appraisals are kpi_assessed's.
+-- in kpi_values (audit history). Points of self-assessments and appraisals are kpi_assessed's;
+-- values waiting for their unit head's approval are kpi_pending's.
 -- Written once, in SQL that DuckDB and Athena (Trino) both run.
-WITH accepted AS (
-  SELECT DISTINCT submission_id
-  FROM submissions
-  WHERE status = 'accepted'
+WITH cfg AS (
+  SELECT max(CASE WHEN key = 'approval_required' THEN value END) AS required FROM settings
+),
+-- Accepted submissions; where the deployment requires approval, only those their unit's head
+-- approved (a correction waiting for approval leaves the approved value current).
+accepted AS (
+  SELECT DISTINCT s.submission_id
+  FROM submissions s
+  CROSS JOIN cfg
+  LEFT JOIN approval_state a ON a.submission_id = s.submission_id
+  WHERE s.status = 'accepted' AND (coalesce(cfg.required, 'no') <> 'yes' OR a.decision = 'approved')
 ),
 ranked AS (
   SELECT v.indicator_code, v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file,

@@ -321,9 +321,9 @@ export async function runAwsE2e(): Promise<E2eReport> {
           selects.push(`SELECT ${[...table.columns.map((c) => c.Name), ...partitionValues].join(', ')} FROM read_parquet(${list})`);
         }
         objectsPerTable[table.name] = objects;
-        if (selects.length === 0 && table.name === 'explanations') {
-          // Written only when a clerk answers a warning: empty, Athena reads no rows.
-          await connection.run(`CREATE OR REPLACE VIEW explanations AS SELECT ${table.columns.map((c) => `CAST(NULL AS ${GLUE_TO_DUCKDB[c.Type]}) AS ${c.Name}`).join(', ')} WHERE false`);
+        if (selects.length === 0 && (table.name === 'explanations' || table.name === 'approvals')) {
+          // Written only when a clerk answers a warning or a head decides: empty, Athena reads no rows.
+          await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${table.columns.map((c) => `CAST(NULL AS ${GLUE_TO_DUCKDB[c.Type]}) AS ${c.Name}`).join(', ')} WHERE false`);
           delete objectsPerTable[table.name];
           continue;
         }

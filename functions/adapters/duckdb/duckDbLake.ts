@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadDuckDb } from './loadDuckDb.ts';
 import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
-import { DIMENSION_TABLES, EXPLANATIONS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
+import { APPROVALS_COLUMNS, DIMENSION_TABLES, EXPLANATIONS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
 import { TABLE_LOCATIONS, type DimensionTable } from '../../domain/lakeKeys.ts';
 import { lakeViews } from '../files/sqlFiles.ts';
 
@@ -26,6 +26,7 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
 const DIMENSIONS = [
   ...(Object.entries(DIMENSION_TABLES) as [DimensionTable, readonly ColumnSpec[]][]).map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns })),
   { name: 'explanations', glob: `${TABLE_LOCATIONS.explanations}*.parquet`, columns: EXPLANATIONS_COLUMNS },
+  { name: 'approvals', glob: `${TABLE_LOCATIONS.approvals}*.parquet`, columns: APPROVALS_COLUMNS },
 ];
 
 const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";

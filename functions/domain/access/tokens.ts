@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type Role = 'analyst' | 'staff';
+/** analyst: every query and page; staff: a unit's clerk; head: a unit's head, who approves its reports. */
+export type Role = 'analyst' | 'staff' | 'head';
 
-/** Who a bearer token speaks for. Staff are bound to one unit. */
+/** Who a bearer token speaks for. Staff and heads are bound to one unit. */
 export interface Principal {
   id: string;
   name: string;

@@ -24,6 +24,7 @@ const W = {
     indicator: 'Chỉ tiêu', value: 'Giá trị', num: 'Tử số', den: 'Mẫu số', errors: 'Lỗi cần sửa, theo dòng:', row: 'Dòng', sheet: 'Trang', back: 'Nộp tệp khác',
     noUnit: 'Tài khoản này không gắn với đơn vị nào; trang nộp báo cáo dành cho cán bộ của một đơn vị.', busy: 'Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ít phút.',
     withdrawn: 'rút',
+    approvedByHead: 'Lãnh đạo đã duyệt', returnedByHead: 'Lãnh đạo trả lại', awaitingHead: 'Chờ lãnh đạo duyệt',
     warnings: 'Cảnh báo — số liệu vẫn được nhận, nhưng nên xem lại hoặc giải trình:', explain: 'Gửi giải trình', explained: 'Đã giải trình', explainLabel: 'Giải trình (vì sao số liệu như vậy)',
   },
   en: {
@@ -33,6 +34,7 @@ const W = {
     indicator: 'Indicator', value: 'Value', num: 'Numerator', den: 'Denominator', errors: 'Errors to fix, by row:', row: 'Row', sheet: 'Sheet', back: 'Send another file',
     noUnit: 'This account belongs to no unit; the report pages are for a unit\'s staff.', busy: 'The server is processing many files; send it again in a few minutes.',
     withdrawn: 'withdrawn',
+    approvedByHead: 'Approved by the head', returnedByHead: 'Returned by the head', awaitingHead: 'Waiting for the head\'s approval',
     warnings: 'Warnings — the figures are accepted, but worth a second look or an explanation:', explain: 'Send the explanation', explained: 'Explained', explainLabel: 'Explanation (why the figure is so)',
   },
 };
@@ -75,16 +77,17 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     staff.forEach((t, i) => { params[`by${i}`] = t.id; });
     const table = await deps.runner.runSql(
       // DISTINCT: while Athena's compaction swaps manifests a record may be listed twice.
-      `SELECT DISTINCT submission_id, source_file, status, periods, row_count, error_count, submitted_by, submitted_at
-       FROM submissions WHERE units LIKE :pattern${staff.map((_, i) => ` OR submitted_by = :by${i}`).join('')}
-       ORDER BY submitted_at DESC, submission_id DESC LIMIT 200`,
+      `SELECT DISTINCT s.submission_id, s.source_file, s.status, s.periods, s.row_count, s.error_count, s.submitted_by, s.submitted_at, a.decision, a.comment
+       FROM submissions s LEFT JOIN approval_state a ON a.submission_id = s.submission_id
+       WHERE s.units LIKE :pattern${staff.map((_, i) => ` OR s.submitted_by = :by${i}`).join('')}
+       ORDER BY s.submitted_at DESC, s.submission_id DESC LIMIT 200`,
       params,
     );
     const rows = toRows(table);
     const w = W[lang];
     return html`<h2>${w.history}</h2>${rows.length === 0 ? html`<p class="meta">${w.none}</p>` : html`<div class="scroll"><table class="history"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.by}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
-<td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
+<td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}${r.status === 'accepted' && deps.approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
   }
 
   const forms = (lang: Lang) => {

@@ -81,6 +81,12 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return byValue;
   }
 
+  /** Values waiting for their unit head's approval (analysts see them marked; leaders do not): unit|indicator → value. */
+  async function pendingOf(period: string): Promise<Map<string, { value: number; approval: string }>> {
+    const rows = toRows(await deps.runner.runSql('SELECT unit, indicator_code, value, approval FROM kpi_pending WHERE period = :period', { period }));
+    return new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, { value: Number(r.value), approval: String(r.approval) }]));
+  }
+
   /** The sections of a page: the query itself, then those its metadata lists. */
   async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }, lang: Lang): Promise<PageSection[]> {
     const specs = [{ query, params }, ...query.page.sections.map((s) => {
@@ -284,6 +290,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
         ...s,
         provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}`,
         warnings: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' ? await warningsOf(s.params.period) : undefined,
+        pending: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' && deps.approvalRequired ? await pendingOf(s.params.period) : undefined,
       })));
     return c.html(renderPage(
       { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },

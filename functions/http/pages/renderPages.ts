@@ -22,11 +22,13 @@ export interface PageSection {
   notes?: string[];
   /** Analysts' pages: quality warnings by "unit|indicator", marked beside the value. */
   warnings?: Map<string, string>;
+  /** Analysts' pages, while approval is required: values waiting for it, by "unit|indicator". */
+  pending?: Map<string, { value: number; approval: string }>;
 }
 
 const WORDS = {
-  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang', unverified: 'Một số số liệu dựa vào sự kiện danh mục đơn vị chưa được xác minh văn bản (đánh dấu "chưa xác minh").' },
-  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print', unverified: 'Some figures rest on registry events not yet verified against their documents (marked "not verified").' },
+  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang', unapproved: 'chưa duyệt', returned: 'bị trả lại', unverified: 'Một số số liệu dựa vào sự kiện danh mục đơn vị chưa được xác minh văn bản (đánh dấu "chưa xác minh").' },
+  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print', unapproved: 'not approved', returned: 'returned', unverified: 'Some figures rest on registry events not yet verified against their documents (marked "not verified").' },
 };
 
 export const formatNumber = (value: number, lang: Lang) =>
@@ -99,6 +101,12 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
     if (!c) return html`<td></td>`;
     const period = String(section.params.period ?? '');
     const text = section.provenanceUrl && c.text !== '–' ? html`<a href="${section.provenanceUrl(String(u.unit), period, String(i.indicator_code))}">${c.text}</a>` : c.text;
+    const waiting = section.pending?.get(`${u.unit}|${i.indicator_code}`);
+    if (waiting) {
+      const shown = i.measure === 'boolean' ? (waiting.value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(waiting.value, lang);
+      const word = waiting.approval === 'returned' ? WORDS[lang].returned : WORDS[lang].unapproved;
+      return html`<td class="num ${c.cls} pending" data-indicator="${i.indicator_code}" data-pending="${shown}" title="${i.indicator_name}: ${word} ${shown}">${text} <span class="pending-mark">${word}: ${shown}</span></td>`;
+    }
     const warning = section.warnings?.get(`${u.unit}|${i.indicator_code}`);
     if (warning) return html`<td class="num ${c.cls} warn" data-indicator="${i.indicator_code}" data-warning="${warning}" title="${i.indicator_name}: ${c.text} / ${c.target} — ⚠ ${warning}">${text} <span class="warn-mark" aria-label="${warning}">⚠</span></td>`;
     return html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${text}</td>`;

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { APPROVALS_COLUMNS } from '../../schemas/records.ts';
+import { lakeKeys } from '../domain/lakeKeys.ts';
+import type { ObjectStore } from '../ports/ObjectStore.ts';
+import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
+
+export const MAX_COMMENT_CHARS = 2000;
+
+export interface Decision {
+  submission_id: string;
+  unit: string;
+  decision: 'approved' | 'returned';
+  comment: string | null;
+  decided_by: string;
+  decided_by_name: string;
+}
+
+/** What is wrong with a decision as sent (both languages); null when it may be kept. A return needs a reason. */
+export function decisionProblem(d: { decision: string; comment: string | null }): string | null {
+  if (d.decision !== 'approved' && d.decision !== 'returned') return 'Quyết định phải là duyệt hoặc trả lại / the decision must be approve or return';
+  if (d.decision === 'returned' && !d.comment?.trim()) return 'Trả lại cần ghi lý do / a return needs a reason';
+  if ((d.comment ?? '').length > MAX_COMMENT_CHARS) return `Ý kiến dài quá ${MAX_COMMENT_CHARS} ký tự / longer than ${MAX_COMMENT_CHARS} characters`;
+  return null;
+}
+
+/** Records a head's decision (one file each: every decision is kept and queryable), and moves the lake version. */
+export async function recordDecision(store: ObjectStore, d: Decision, now: Date): Promise<void> {
+  const name = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+  const row = { ...d, comment: d.comment?.trim() || null, decided_at: now };
+  await store.put(lakeKeys.approval(name), writeParquetTable(APPROVALS_COLUMNS, toColumns(APPROVALS_COLUMNS, [row])), { ifAbsent: true });
+  await store.put(lakeKeys.lakeVersion, `approval-${name}`);
+}
