@@ -186,12 +186,19 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     approvalRequired: deployment.approvalRequired === true,
   });
   const reported = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
-    const rows = toRows(await runner.runSql('SELECT DISTINCT unit FROM kpi_current WHERE period = :period', { period }));
+    // Sent an acceptable report, approved or not (kpi_current holds approved values only when approval is required).
+    const rows = toRows(await runner.runSql('SELECT DISTINCT unit FROM first_received WHERE period = :period', { period }));
     return [period, new Set(rows.map((r) => String(r.unit)))] as const;
+  })));
+  const waiting = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
+    // 'returned' sorts after 'pending': a unit with any returned value is told so.
+    const rows = toRows(await runner.runSql('SELECT unit, max(approval) AS state FROM kpi_pending WHERE period = :period GROUP BY unit', { period }));
+    return [period, new Map(rows.map((r) => [String(r.unit), String(r.state) as 'pending' | 'returned']))] as const;
   })));
   const mailer = deployment.kind === 'aws' && deployment.reminderFrom ? new SesMailer(client('ses', () => new SESv2Client({})), deployment.reminderFrom) : null;
   const remind = () => sendDueReminders({
     store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported,
+    waiting: deployment.approvalRequired ? waiting : undefined,
     // Locally the outbox folder (and its page) is the delivery.
     deliver: mailer ? (r) => mailer.deliver(r) : async () => undefined,
   });

@@ -25,13 +25,16 @@ export async function sendDueReminders(deps: {
   now: () => Date;
   /** The units with an accepted report for each of these periods. */
   reported: (periods: string[]) => Promise<Map<string, Set<string>>>;
+  /** While approval is required: the units whose report waits for their head, or was returned. */
+  waiting?: (periods: string[]) => Promise<Map<string, Map<string, 'pending' | 'returned'>>>;
   deliver: Deliver;
 }): Promise<{ sent: Reminder[]; failed: Reminder[]; already: number }> {
   const today = deps.today();
   // The periods a reminder could be about: those with a deadline within the reminder window.
   const candidates = remindersDue(today, deps.catalog.catalog, new Map());
-  const reported = await deps.reported([...new Set(candidates.map((r) => r.period))]);
-  const due = remindersDue(today, deps.catalog.catalog, reported);
+  const periods = [...new Set(candidates.map((r) => r.period))];
+  const reported = await deps.reported(periods);
+  const due = remindersDue(today, deps.catalog.catalog, reported, deps.waiting ? await deps.waiting(periods) : new Map());
   const sent: Reminder[] = [];
   const failed: Reminder[] = [];
   let already = 0;

@@ -54,6 +54,11 @@ describe('approval by the unit\'s head', () => {
   it('keeps unapproved values from leaders and rankings, shows them to analysts marked, and records every decision', async () => {
     const first = await send(90);
     expect(await apiValue()).toBeNull(); // waiting: not current
+    // 2024-Q4 was due 2025-01-10: the head is reminded to approve, the other units to report.
+    const pendingReminders = (await services.remind()).sent.map((r) => r.key);
+    expect(pendingReminders).toContain('2024-Q4/xa-lien-chau/chua-duyet-qua-han-7-ngay');
+    expect(pendingReminders).toContain('2024-Q4/xa-dai-tu/qua-han-7-ngay');
+    expect(pendingReminders).not.toContain('2024-Q4/xa-lien-chau/qua-han-7-ngay');
     expect(await leaderCell()).toBe('–');
     const analystPage = await (await get('/q/district_scorecard?period=2024-Q4', 'analyst')).text();
     expect(analystPage).toMatch(/data-indicator="DOC_ONLINE" data-pending="90"[^>]*>.*?<span class="pending-mark">chưa duyệt: 90<\/span>/s);
@@ -79,6 +84,10 @@ describe('approval by the unit\'s head', () => {
     expect(await apiValue()).toBe(90);
     expect(await (await get('/q/district_scorecard?period=2024-Q4', 'analyst')).text()).toContain('<span class="pending-mark">bị trả lại: 95</span>');
     expect(await (await get('/nop', 'clerk')).text()).toContain('Lãnh đạo trả lại: Số liệu chưa khớp sổ theo dõi');
+    // The clerk is reminded to send it again, once.
+    const returned = await services.remind();
+    expect(returned.sent.map((r) => [r.key, r.subject])).toEqual([['2024-Q4/xa-lien-chau/tra-lai-qua-han-7-ngay', 'Báo cáo chuyển đổi số Quý IV/2024 bị trả lại, cần gửi lại']]);
+    expect((await services.remind()).sent).toEqual([]);
 
     const log = (await (await get('/api/queries/approval_log?from=2025-01-01&to=2025-01-31', 'analyst')).json()) as Record<string, unknown>[];
     expect(log.map((r) => [r.decision, r.decided_by_name, r.submission_id, r.source_file, r.comment])).toEqual([
