@@ -25,7 +25,8 @@ columns:
   - { name: indicator_code, vi: Mã chỉ số, en: Indicator code }
   - { name: indicator_name, vi: Chỉ số, en: Indicator }
   - { name: kind, vi: Loại cảnh báo, en: Kind }
-  - { name: message, vi: Cảnh báo, en: Warning }
+  - { name: message, vi: Cảnh báo, en: Warning (Vietnamese) }
+  - { name: message_en, vi: Cảnh báo (tiếng Anh), en: Warning }
   - { name: value, vi: Giá trị, en: Value }
   - { name: reference, vi: Đối chiếu, en: Compared with }
   - { name: source_file, vi: Tệp nguồn, en: Source file }
@@ -50,6 +51,7 @@ before_values AS (
 jumps AS (
   SELECT n.unit, n.indicator_code, 'jump' AS kind,
          'Thay đổi ' || CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ' điểm so với kỳ trước' AS message,
+         'Moved ' || CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ' points from the previous period' AS message_en,
          n.value, b.value AS reference, n.source_file
   FROM now_values n
   JOIN before_values b ON b.unit = n.unit AND b.indicator_code = n.indicator_code
@@ -58,6 +60,7 @@ jumps AS (
 denominators AS (
   SELECT n.unit, n.indicator_code, 'denominator' AS kind,
          'Mẫu số ' || CAST(n.denominator AS VARCHAR) || ', kỳ trước ' || CAST(b.denominator AS VARCHAR) AS message,
+         'Denominator ' || CAST(n.denominator AS VARCHAR) || ', previous period ' || CAST(b.denominator AS VARCHAR) AS message_en,
          CAST(n.denominator AS DOUBLE) AS value, CAST(b.denominator AS DOUBLE) AS reference, n.source_file
   FROM now_values n
   JOIN before_values b ON b.unit = n.unit AND b.indicator_code = n.indicator_code
@@ -93,6 +96,7 @@ mads AS (
 outliers AS (
   SELECT d.unit, d.indicator_code, 'outlier' AS kind,
          'Khác xa các đơn vị cùng kỳ (trung vị ' || CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ')' AS message,
+         'Far from the other units this period (median ' || CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ')' AS message_en,
          d.value, d.median AS reference, n.source_file
   FROM deviations d
   JOIN mads m ON m.indicator_code = d.indicator_code
@@ -102,6 +106,7 @@ outliers AS (
 extremes AS (
   SELECT unit, CAST(NULL AS VARCHAR) AS indicator_code, 'extremes' AS kind,
          CAST(sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) AS VARCHAR) || ' trên ' || CAST(count(*) AS VARCHAR) || ' tỷ lệ đúng bằng 0% hoặc 100%' AS message,
+         CAST(sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) AS VARCHAR) || ' of ' || CAST(count(*) AS VARCHAR) || ' shares exactly 0% or 100%' AS message_en,
          CAST(sum(CASE WHEN value = 0 OR value = 100 THEN 1 ELSE 0 END) AS DOUBLE) AS value, CAST(count(*) AS DOUBLE) AS reference, max(source_file) AS source_file
   FROM now_values
   WHERE measure = 'percent'
@@ -129,6 +134,7 @@ SELECT
   i.name_vi AS indicator_name,
   w.kind,
   w.message,
+  w.message_en,
   round(w.value, 2) AS value,
   round(w.reference, 2) AS reference,
   w.source_file,

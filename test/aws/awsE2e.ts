@@ -324,7 +324,7 @@ export async function runAwsE2e(): Promise<E2eReport> {
         if (selects.length === 0 && (table.name === 'explanations' || table.name === 'approvals')) {
           // Written only when a clerk answers a warning or a head decides: empty, Athena reads no rows.
           await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${table.columns.map((c) => `CAST(NULL AS ${GLUE_TO_DUCKDB[c.Type]}) AS ${c.Name}`).join(', ')} WHERE false`);
-          delete objectsPerTable[table.name];
+          objectsPerTable[table.name] = 0;
           continue;
         }
         if (selects.length === 0) throw new Error(`Glue table ${table.name}: no objects under ${table.location}`);

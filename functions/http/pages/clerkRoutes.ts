@@ -109,7 +109,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return html`<section class="warnings"><h2>${w.warnings}</h2><ul class="warnings">${rows.map((r) => {
       const indicator = r.indicator_code ? indicators.get(String(r.indicator_code)) : null;
       const what = indicator ? (lang === 'vi' ? indicator.shortNameVi : indicator.shortNameEn) : (lang === 'vi' ? 'Cả báo cáo' : 'The whole report');
-      return html`<li data-kind="${r.kind}" data-indicator="${r.indicator_code ?? ''}"><b>${what}</b> (${periodLabelVi(String(r.period))}): ${r.message}
+      return html`<li data-kind="${r.kind}" data-indicator="${r.indicator_code ?? ''}"><b>${what}</b> (${periodLabelVi(String(r.period))}): ${lang === 'vi' ? r.message : r.message_en}
 ${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>` : html`<form method="post" action="/nop/giai-trinh"><input type="hidden" name="period" value="${r.period}"><input type="hidden" name="indicator" value="${r.indicator_code ?? ''}"><input type="hidden" name="kind" value="${r.kind}"><label>${w.explainLabel}<textarea name="explanation" rows="2" maxlength="2000" required></textarea></label><button type="submit">${w.explain}</button></form>`}</li>`;
     })}</ul></section>`;
   }
