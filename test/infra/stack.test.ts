@@ -109,7 +109,9 @@ describe('the CDK stack', () => {
     const named = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((q) => q.Properties);
     expect(named.map((q) => q.Name).sort()).toEqual([...loadSavedQueries(SQL_DIR).keys()].sort());
     const scorecard = named.find((q) => q.Name === 'district_scorecard')!;
-    expect(scorecard.QueryString).toMatch(/^WITH kpi_current AS \(/);
+    // The views it names, inlined as CTEs in dependency order (approval state, then current values).
+    expect(scorecard.QueryString).toMatch(/^WITH approval_state AS \(/);
+    expect(scorecard.QueryString).toContain('\nkpi_current AS (');
     expect(scorecard.QueryString).toContain('k.period = ?');
   });
 
