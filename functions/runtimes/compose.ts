@@ -14,8 +14,7 @@ import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
 import { defaultRegistryFiles } from '../adapters/files/catalogFiles.ts';
 import { openRegistry, type LiveRegistry } from '../services/registry.ts';
 import { sendDueReminders } from '../services/reminders.ts';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SesMailer } from '../adapters/mail/SesMailer.ts';
+import type { Reminder } from '../domain/cycle/reminders.ts';
 import { toRows } from '../http/tableRows.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { compactLake } from '../adapters/duckdb/compactLake.ts';
@@ -195,12 +194,19 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     const rows = toRows(await runner.runSql('SELECT unit, max(approval) AS state FROM kpi_pending WHERE period = :period GROUP BY unit', { period }));
     return [period, new Map(rows.map((r) => [String(r.unit), String(r.state) as 'pending' | 'returned']))] as const;
   })));
-  const mailer = deployment.kind === 'aws' && deployment.reminderFrom ? new SesMailer(client('ses', () => new SESv2Client({})), deployment.reminderFrom) : null;
+  // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.
+  const from = deployment.kind === 'aws' ? deployment.reminderFrom : undefined;
+  let mailer: Promise<{ deliver: (r: Reminder) => Promise<void> }> | null = null;
+  const mail = (r: Reminder) => {
+    mailer ??= Promise.all([import('@aws-sdk/client-sesv2'), import('../adapters/mail/SesMailer.ts')])
+      .then(([ses, m]) => new m.SesMailer(client('ses', () => new ses.SESv2Client({})), from!));
+    return mailer.then((m) => m.deliver(r));
+  };
   const remind = () => sendDueReminders({
     store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported,
     waiting: deployment.approvalRequired ? waiting : undefined,
     // Locally the outbox folder (and its page) is the delivery.
-    deliver: mailer ? (r) => mailer.deliver(r) : async () => undefined,
+    deliver: from ? mail : async () => undefined,
   });
   return { ...services, queries, engine, runner, app, remind, close: () => engine.close() };
 }
