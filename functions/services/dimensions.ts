@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DIMENSION_TABLES, type ColumnSpec } from '../../schemas/records.ts';
 import { lakeKeys, type DimensionTable } from '../domain/lakeKeys.ts';
-import { calendarRows } from '../domain/registry/calendar.ts';
+import { calendarRows, type CalendarPeriod } from '../domain/registry/calendar.ts';
 import { periodRows } from '../domain/registry/periods.ts';
 import { unitStatus } from '../domain/registry/unitStatus.ts';
 import { unitLineage } from '../domain/registry/unitLineage.ts';
@@ -53,7 +53,7 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOf
     }))),
     framework_steps: frameworks.flatMap((c) => c.steps.map((s) => ({ framework: c.framework, indicator_code: c.indicatorCode, at_least: s.atLeast, points: s.points }))),
     registry_version: [{ ...registry }],
-    reporting_calendar: calendarRows(catalog.calendar ?? [], periods as { period: string; end_date: string }[], utcOffsetHours),
+    reporting_calendar: calendarRows(catalog.calendar ?? [], periods as unknown as CalendarPeriod[], utcOffsetHours),
     settings: [{ key: 'approval_required', value: yesNo(settings.approvalRequired === true) }],
   };
   return Object.fromEntries((Object.keys(DIMENSION_TABLES) as DimensionTable[])

@@ -1,4 +1,4 @@
-import { remindersDue, type Reminder } from '../domain/cycle/reminders.ts';
+import { reminderPeriods, remindersDue, type Reminder } from '../domain/cycle/reminders.ts';
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
 import { lakeKeys } from '../domain/lakeKeys.ts';
 import { ObjectExistsError, type ObjectStore } from '../ports/ObjectStore.ts';
@@ -30,9 +30,8 @@ export async function sendDueReminders(deps: {
   deliver: Deliver;
 }): Promise<{ sent: Reminder[]; failed: Reminder[]; already: number }> {
   const today = deps.today();
-  // The periods a reminder could be about: those with a deadline within the reminder window.
-  const candidates = remindersDue(today, deps.catalog.catalog, new Map());
-  const periods = [...new Set(candidates.map((r) => r.period))];
+  // The periods a reminder could be about: those with a reminder point reached and not yet stale.
+  const periods = reminderPeriods(today, deps.catalog.catalog).map((p) => p.period);
   const reported = await deps.reported(periods);
   const due = remindersDue(today, deps.catalog.catalog, reported, deps.waiting ? await deps.waiting(periods) : new Map());
   const sent: Reminder[] = [];

@@ -1,3 +1,4 @@
+import { isDate } from '../dates.ts';
 import type { CatalogIndex } from '../ingest/ingestContext.ts';
 import { CANONICAL_PERIOD, parsePeriod } from '../ingest/parsePeriod.ts';
 import type { ParamSpec, SavedQuery } from './savedQueries.ts';
@@ -13,7 +14,6 @@ export class InvalidParamsError extends Error {
   }
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function resolveDefault(spec: ParamSpec, today: string): ParamValue | null {
   if (spec.default === null) return null;
@@ -43,18 +43,12 @@ function check(spec: ParamSpec, raw: string, catalog: CatalogIndex): { value: Pa
       return indicator ? { value: indicator.code } : { vi: `không có chỉ số mã "${raw}"`, en: `no indicator with code "${raw}"` };
     }
     case 'date':
-      // A real day of the calendar: 2024-02-30 matches the pattern, and Date.parse rolls it over.
-      return DATE.test(raw) && isCalendarDate(raw) ? { value: raw } : { vi: `"${raw}" không phải ngày có thật dạng YYYY-MM-DD`, en: `"${raw}" is not a real date YYYY-MM-DD` };
+      return isDate(raw) ? { value: raw } : { vi: `"${raw}" không phải ngày có thật dạng YYYY-MM-DD`, en: `"${raw}" is not a real date YYYY-MM-DD` };
     case 'integer':
       return /^-?\d{1,9}$/.test(raw) ? { value: Number(raw) } : { vi: `"${raw}" không phải số nguyên`, en: `"${raw}" is not a whole number` };
     case 'text':
       return raw.length <= 200 ? { value: raw } : { vi: 'quá dài', en: 'too long' };
   }
-}
-
-function isCalendarDate(text: string): boolean {
-  const at = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === text;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CANONICAL_PERIOD } from '../ingest/parsePeriod.ts';
-import { csvRows, isDate, type Problems } from './problems.ts';
+import { addDays, isDate } from '../dates.ts';
+import { csvRows, type Problems } from './problems.ts';
 
 export type Frequency = 'month' | 'quarter' | 'half' | 'year';
 const FREQUENCIES: readonly Frequency[] = ['month', 'quarter', 'half', 'year'];
@@ -12,14 +13,6 @@ const FREQUENCIES: readonly Frequency[] = ['month', 'quarter', 'half', 'year'];
 export type CalendarRule =
   | { kind: 'rule'; frequency: Frequency; deadlineDays: number; cutoffDay: number | null }
   | { kind: 'exception'; period: string; deadline: string };
-
-/** The frequency of a canonical period: 2024 year, 2024-H1 half, 2024-Q3 quarter, 2024-09 month. */
-export function frequencyOf(period: string): Frequency {
-  if (/^\d{4}$/.test(period)) return 'year';
-  if (period.includes('-H')) return 'half';
-  if (period.includes('-Q')) return 'quarter';
-  return 'month';
-}
 
 /**
  * Reads calendar.csv: frequency, deadline_days, cutoff_day, period, deadline. A line with a
@@ -52,26 +45,30 @@ export function parseCalendar(text: string, problems: Problems, file = 'calendar
   return rules;
 }
 
-const addDays = (date: string, days: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
+/** A period as the periods dimension lists it: its kind is its frequency. */
+export interface CalendarPeriod { period: string; kind: Frequency; end_date: string }
 
-/**
- * The calendar of every period of a frequency with a rule: its data cut-off, its deadline, and the
- * instant the deadline day ends where the units are (UTC+offset), as a report's arrival is judged.
- */
-export function calendarRows(rules: readonly CalendarRule[], periods: readonly { period: string; end_date: string }[], utcOffsetHours: number) {
+/** Each period of a frequency with a rule (or with an exception): its data cut-off and its deadline. */
+export function periodDeadlines(rules: readonly CalendarRule[], periods: readonly CalendarPeriod[]) {
   const byFrequency = new Map(rules.filter((r) => r.kind === 'rule').map((r) => [r.frequency, r]));
   const exceptions = new Map(rules.filter((r) => r.kind === 'exception').map((r) => [r.period, r.deadline]));
-  return periods.flatMap(({ period, end_date }) => {
-    const rule = byFrequency.get(frequencyOf(period));
+  return periods.flatMap(({ period, kind, end_date }) => {
+    const rule = byFrequency.get(kind);
     const exception = exceptions.get(period);
     if (!rule && !exception) return [];
     const deadline = exception ?? addDays(end_date, rule!.deadlineDays);
     const cutoff = rule?.cutoffDay ? `${end_date.slice(0, 8)}${String(Math.min(rule.cutoffDay, Number(end_date.slice(8)))).padStart(2, '0')}` : null;
-    const endOfDay = new Date(Date.parse(`${addDays(deadline, 1)}T00:00:00Z`) - utcOffsetHours * 3_600_000);
-    return [{ period, frequency: frequencyOf(period), cutoff_date: cutoff, deadline, deadline_end_utc: endOfDay, exception: exception ? 'yes' : 'no' }];
+    return [{ period, frequency: kind, cutoff_date: cutoff, deadline, exception: exception ? 'yes' : 'no' }];
   });
+}
+
+/**
+ * The reporting_calendar table: each period's cut-off and deadline, and the instant the deadline
+ * day ends where the units are (UTC+offset), as a report's arrival is judged.
+ */
+export function calendarRows(rules: readonly CalendarRule[], periods: readonly CalendarPeriod[], utcOffsetHours: number) {
+  return periodDeadlines(rules, periods).map((row) => ({
+    ...row,
+    deadline_end_utc: new Date(Date.parse(`${addDays(row.deadline, 1)}T00:00:00Z`) - utcOffsetHours * 3_600_000),
+  }));
 }

@@ -1,4 +1,5 @@
-import { csvRows, isDate, list, type Problems } from './problems.ts';
+import { isDate } from '../dates.ts';
+import { csvRows, list, type Problems } from './problems.ts';
 import type { FrameworkComponent, Indicator, ScoringRule, UnitType } from '../types.ts';
 
 const RULES: readonly ScoringRule[] = ['ratio', 'boolean', 'steps'];

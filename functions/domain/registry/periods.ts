@@ -1,20 +1,11 @@
-import { CANONICAL_PERIOD } from '../ingest/parsePeriod.ts';
+import { CANONICAL_PERIOD, periodEnd } from '../ingest/parsePeriod.ts';
 /** The periods dimension: every reporting period of a span of years, with the one before it. */
 const ROMAN = ['I', 'II', 'III', 'IV'];
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The last day of the month that ends a period (month 1–12 of year y). */
-const lastDay = (y: number, month: number) => new Date(Date.UTC(y, month, 0)).toISOString().slice(0, 10);
-
 /** Every period from `from` to `to` (years), with the one before it of the same kind and its last day. */
 export function periodRows(from = 2015, to = 2035): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
-  const endOf = (period: string, y: number) => {
-    if (period === `${y}`) return `${y}-12-31`;
-    if (period.includes('-H')) return lastDay(y, period.endsWith('1') ? 6 : 12);
-    if (period.includes('-Q')) return lastDay(y, Number(period.slice(-1)) * 3);
-    return lastDay(y, Number(period.slice(5)));
-  };
   for (let y = from; y <= to; y++) {
     rows.push({ period: `${y}`, kind: 'year', year: y, start_date: `${y}-01-01`, previous_period: `${y - 1}`, label_vi: periodLabelVi(`${y}`) });
     for (let h = 1; h <= 2; h++) {
@@ -30,7 +21,7 @@ export function periodRows(from = 2015, to = 2035): Record<string, unknown>[] {
         previous_period: m === 1 ? `${y - 1}-12` : `${y}-${pad(m - 1)}`, label_vi: periodLabelVi(`${y}-${pad(m)}`) });
     }
   }
-  for (const row of rows) row.end_date = endOf(row.period as string, row.year as number);
+  for (const row of rows) row.end_date = periodEnd(row.period as string);
   return rows;
 }
 

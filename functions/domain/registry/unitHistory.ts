@@ -1,4 +1,5 @@
-import { csvRows, dayBefore, isDate, list, type Problems } from './problems.ts';
+import { dayBefore, isDate } from '../dates.ts';
+import { csvRows, list, type Problems } from './problems.ts';
 import type { Unit, UnitEvent, UnitEventKind, UnitType } from '../types.ts';
 
 const KINDS: readonly UnitEventKind[] = ['rename', 'merge', 'split', 'reparent', 'retire', 'reclassify'];

@@ -1,3 +1,4 @@
+import { dayBefore } from '../dates.ts';
 import type { Unit, UnitEvent } from '../types.ts';
 
 /** For as-of dates in [from_date, to_date], `unit`'s values count toward `as_of_unit`, times `share`. */
@@ -11,12 +12,6 @@ export interface LineageRow {
 
 const FIRST = '0001-01-01';
 const LAST = '9999-12-31';
-
-const dayBefore = (date: string) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-};
 
 /** Where a unit's values belong in the registry of date `asOf`: its successors, with split shares multiplied. */
 function successorsAt(unit: string, asOf: string, events: readonly UnitEvent[], share = 1, seen = new Set<string>()): [string, number][] {
