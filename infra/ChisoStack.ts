@@ -14,7 +14,7 @@ import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { APPROVALS_COLUMNS, DIMENSION_TABLES, EXPLANATIONS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../schemas/records.ts';
+import { DIMENSION_TABLES, ROW_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../schemas/records.ts';
 import { compilePlaceholders } from '../functions/domain/queries/savedQueries.ts';
 import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
 import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
@@ -120,8 +120,7 @@ export class ChisoStack extends Stack {
     table('kpi_values', [...KPI_VALUES_COLUMNS, unitColumn], [periodKey], SYMLINK_PARQUET);
     table('submissions', SUBMISSIONS_COLUMNS, [], SYMLINK_PARQUET);
     for (const [name, columns] of Object.entries(DIMENSION_TABLES)) table(name as LakeTable, columns);
-    table('explanations', EXPLANATIONS_COLUMNS);
-    table('approvals', APPROVALS_COLUMNS);
+    for (const [name, columns] of Object.entries(ROW_TABLES)) table(name as LakeTable, columns);
 
     const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: 'chiso',

@@ -188,6 +188,16 @@ export const SETTINGS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'value', type: 'string', nullable: false, doc: 'Its value' },
 ];
 
+/**
+ * Tables of one small file per row, read whole from their folder like the dimensions, written
+ * only when a clerk explains a warning or a head decides (so they may be empty).
+ */
+export const ROW_TABLES = {
+  explanations: EXPLANATIONS_COLUMNS,
+  approvals: APPROVALS_COLUMNS,
+} as const;
+export type RowTable = keyof typeof ROW_TABLES;
+
 /** The dimension tables, in the order they are written; each is one Parquet file in its Glue table's folder. */
 export const DIMENSION_TABLES = {
   units: UNITS_COLUMNS,

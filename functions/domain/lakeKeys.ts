@@ -1,4 +1,4 @@
-import type { DIMENSION_TABLES } from '../../schemas/records.ts';
+import type { DIMENSION_TABLES, RowTable } from '../../schemas/records.ts';
 /** A submission id: its arrival to the millisecond (UTC), then a random part: "20241005T031500123Z-1a2b3c4d". */
 export const SUBMISSION_ID = /\d{8}T\d{9}Z-[0-9a-f]{8}/;
 export const isSubmissionId = (text: string) => new RegExp(`^${SUBMISSION_ID.source}$`).test(text);
@@ -37,10 +37,8 @@ export const lakeKeys = {
   /** Every imported registry, kept whole: its files as the province gave them. */
   registryFile: (version: string, file: string) => `registry/versions/${version}/${file}`,
   registryVersionsPrefix: 'registry/versions/',
-  /** A clerk's answer to a quality warning, one file each (a plain Glue table: few and small). */
-  explanation: (name: string) => `lake/explanations/${name}.parquet`,
-  /** A unit head's decision on a submission, one file each (a plain Glue table). */
-  approval: (name: string) => `lake/approvals/${name}.parquet`,
+  /** One row of a small table (clerks' explanations, heads' decisions), one file each: plain Glue tables. */
+  row: (table: RowTable, name: string) => `${TABLE_LOCATIONS[table]}${name}.parquet`,
   /** Reminders, one object per unit, period and reminder point: written once (the claim), then its delivery. */
   outboxPrefix: 'outbox/',
   outbox: (key: string) => `outbox/${key}.json`,
@@ -49,7 +47,7 @@ export const lakeKeys = {
 };
 
 export type DimensionTable = keyof typeof DIMENSION_TABLES;
-export type LakeTable = 'kpi_values' | 'submissions' | 'explanations' | 'approvals' | DimensionTable;
+export type LakeTable = 'kpi_values' | 'submissions' | RowTable | DimensionTable;
 
 /**
  * The location of each Glue table (infra). The fact tables are symlink tables: their locations

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { APPROVALS_COLUMNS } from '../../schemas/records.ts';
-import { lakeKeys } from '../domain/lakeKeys.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
-import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
+import { appendRow } from './appendRow.ts';
 
 export const MAX_COMMENT_CHARS = 2000;
 
@@ -25,8 +22,5 @@ export function decisionProblem(d: { decision: string; comment: string | null })
 
 /** Records a head's decision (one file each: every decision is kept and queryable), and moves the lake version. */
 export async function recordDecision(store: ObjectStore, d: Decision, now: Date): Promise<void> {
-  const name = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
-  const row = { ...d, comment: d.comment?.trim() || null, decided_at: now };
-  await store.put(lakeKeys.approval(name), writeParquetTable(APPROVALS_COLUMNS, toColumns(APPROVALS_COLUMNS, [row])), { ifAbsent: true });
-  await store.put(lakeKeys.lakeVersion, `approval-${name}`);
+  await appendRow(store, 'approvals', { ...d, comment: d.comment?.trim() || null, decided_at: now }, now);
 }

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { EXPLANATIONS_COLUMNS } from '../../schemas/records.ts';
 import { CANONICAL_PERIOD } from '../domain/ingest/parsePeriod.ts';
-import { lakeKeys } from '../domain/lakeKeys.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
-import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
+import { appendRow } from './appendRow.ts';
 
 export const WARNING_KINDS = ['jump', 'outlier', 'denominator', 'extremes'] as const;
 export const MAX_EXPLANATION_CHARS = 2000;
@@ -30,8 +27,5 @@ export function explanationProblem(e: { period: string; kind: string; explanatio
 
 /** Keeps a clerk's explanation beside the warning (one file; the newest per warning is shown), and moves the lake version. */
 export async function recordExplanation(store: ObjectStore, e: Explanation, now: Date): Promise<void> {
-  const name = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
-  const row = { ...e, explanation: e.explanation.trim(), explained_at: now };
-  await store.put(lakeKeys.explanation(name), writeParquetTable(EXPLANATIONS_COLUMNS, toColumns(EXPLANATIONS_COLUMNS, [row])), { ifAbsent: true });
-  await store.put(lakeKeys.lakeVersion, `explanation-${name}`);
+  await appendRow(store, 'explanations', { ...e, explanation: e.explanation.trim(), explained_at: now }, now);
 }

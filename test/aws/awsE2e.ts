@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import S3rver from 's3rver';
+import { ROW_TABLES } from '../../schemas/records.ts';
 import { ChisoStack } from '../../infra/ChisoStack.ts';
 import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 import { S3ObjectStore } from '../../functions/adapters/stores/S3ObjectStore.ts';
@@ -321,7 +322,7 @@ export async function runAwsE2e(): Promise<E2eReport> {
           selects.push(`SELECT ${[...table.columns.map((c) => c.Name), ...partitionValues].join(', ')} FROM read_parquet(${list})`);
         }
         objectsPerTable[table.name] = objects;
-        if (selects.length === 0 && (table.name === 'explanations' || table.name === 'approvals')) {
+        if (selects.length === 0 && table.name in ROW_TABLES) {
           // Written only when a clerk answers a warning or a head decides: empty, Athena reads no rows.
           await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT ${table.columns.map((c) => `CAST(NULL AS ${GLUE_TO_DUCKDB[c.Type]}) AS ${c.Name}`).join(', ')} WHERE false`);
           objectsPerTable[table.name] = 0;

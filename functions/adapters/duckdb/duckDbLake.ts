@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadDuckDb } from './loadDuckDb.ts';
 import { join } from 'node:path';
 import { planReads, readManifest, scanRawLake } from './compactLake.ts';
-import { APPROVALS_COLUMNS, DIMENSION_TABLES, EXPLANATIONS_COLUMNS, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
+import { DIMENSION_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, ROW_TABLES, SUBMISSIONS_COLUMNS, type ColumnSpec, type RowTable } from '../../../schemas/records.ts';
 import { TABLE_LOCATIONS, type DimensionTable } from '../../domain/lakeKeys.ts';
 import { lakeViews } from '../files/sqlFiles.ts';
 
@@ -22,11 +22,10 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
   return Number(reader.getRowObjects()[0]!.n) > 0;
 }
 
-/** Tables read whole from their folder: the dimensions, and the clerks' explanations (few and small). */
+/** Tables read whole from their folder: the dimensions, and the tables of one file per row. */
 const DIMENSIONS = [
   ...(Object.entries(DIMENSION_TABLES) as [DimensionTable, readonly ColumnSpec[]][]).map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns })),
-  { name: 'explanations', glob: `${TABLE_LOCATIONS.explanations}*.parquet`, columns: EXPLANATIONS_COLUMNS },
-  { name: 'approvals', glob: `${TABLE_LOCATIONS.approvals}*.parquet`, columns: APPROVALS_COLUMNS },
+  ...(Object.entries(ROW_TABLES) as [RowTable, readonly ColumnSpec[]][]).map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns })),
 ];
 
 const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
