@@ -269,6 +269,13 @@ export class SheetExtractor {
     return false;
   }
 
+  /** A row with values but no period anywhere: said once per sheet, unless the sheet's own period was wrong. */
+  private periodMissing(row: SheetRow): void {
+    if (this.context.errors.some((e) => e.code.startsWith('PERIOD')) || this.reportedMissing.has('period')) return;
+    this.reportedMissing.add('period');
+    this.out.addError(ingestError('PERIOD_MISSING', { sheet: this.sheet, row: row.number }));
+  }
+
   /**
    * A row of a self-assessment (or the province's appraisal): the points given to one component,
    * checked against the framework in force for the unit's type on the period's last day.
@@ -282,13 +289,7 @@ export class SheetExtractor {
     if (stated.length === 0) return;
     const { unit, period } = this.context;
     const firstColumn = columnLetter(stated[0]![1]);
-    if (!period) {
-      if (!this.context.errors.some((e) => e.code.startsWith('PERIOD')) && !this.reportedMissing.has('period')) {
-        this.reportedMissing.add('period');
-        this.out.addError(ingestError('PERIOD_MISSING', { sheet: this.sheet, row: row.number }));
-      }
-      return;
-    }
+    if (!period) return this.periodMissing(row);
     if (!unit || !this.unitExistsIn(unit, period, row, firstColumn)) return;
     const day = periodEnd(period);
     const component = (this.index.catalog.frameworks ?? []).find((c) => c.indicatorCode === indicator.code && c.appliesTo.includes(unit.type)
@@ -332,13 +333,7 @@ export class SheetExtractor {
       return;
     }
     const column = columnLetter(columns.value ?? columns.numerator ?? 0);
-    if (!period) {
-      if (!this.context.errors.some((e) => e.code.startsWith('PERIOD')) && !this.reportedMissing.has('period')) {
-        this.reportedMissing.add('period');
-        this.out.addError(ingestError('PERIOD_MISSING', { sheet: this.sheet, row: row.number }));
-      }
-      return;
-    }
+    if (!period) return this.periodMissing(row);
     if (!unit) return;
     if (!this.unitExistsIn(unit, period, row, column)) return;
     if (!indicator.reportedBy.includes(unit.type)) {
