@@ -13,9 +13,8 @@ import { AthenaEngine } from '../adapters/athena/AthenaEngine.ts';
 import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
 import { defaultRegistryFiles } from '../adapters/files/catalogFiles.ts';
 import { openRegistry, type LiveRegistry } from '../services/registry.ts';
-import { sendDueReminders } from '../services/reminders.ts';
+import { reminderFacts, sendDueReminders } from '../services/reminders.ts';
 import type { Reminder } from '../domain/cycle/reminders.ts';
-import { toRows } from '../http/tableRows.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { compactLake } from '../adapters/duckdb/compactLake.ts';
 import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
@@ -184,16 +183,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     registryVersion: () => services.registry.version.version,
     approvalRequired: deployment.approvalRequired === true,
   });
-  const reported = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
-    // Sent an acceptable report, approved or not (kpi_current holds approved values only when approval is required).
-    const rows = toRows(await runner.runSql('SELECT DISTINCT unit FROM first_received WHERE period = :period', { period }));
-    return [period, new Set(rows.map((r) => String(r.unit)))] as const;
-  })));
-  const waiting = async (periods: string[]) => new Map(await Promise.all(periods.map(async (period) => {
-    // 'returned' sorts after 'pending': a unit with any returned value is told so.
-    const rows = toRows(await runner.runSql('SELECT unit, max(approval) AS state FROM kpi_pending WHERE period = :period GROUP BY unit', { period }));
-    return [period, new Map(rows.map((r) => [String(r.unit), String(r.state) as 'pending' | 'returned']))] as const;
-  })));
+  const facts = reminderFacts(runner);
   // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.
   const from = deployment.kind === 'aws' ? deployment.reminderFrom : undefined;
   let mailer: Promise<{ deliver: (r: Reminder) => Promise<void> }> | null = null;
@@ -203,8 +193,8 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     return mailer.then((m) => m.deliver(r));
   };
   const remind = () => sendDueReminders({
-    store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported,
-    waiting: deployment.approvalRequired ? waiting : undefined,
+    store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported: facts.reported,
+    waiting: deployment.approvalRequired ? facts.waiting : undefined,
     // Locally the outbox folder (and its page) is the delivery.
     deliver: from ? mail : async () => undefined,
   });

@@ -2,6 +2,7 @@ import { reminderPeriods, remindersDue, type Reminder } from '../domain/cycle/re
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
 import { lakeKeys } from '../domain/lakeKeys.ts';
 import { ObjectExistsError, type ObjectStore } from '../ports/ObjectStore.ts';
+import type { QueryRunner } from './savedQueryRunner.ts';
 
 /** Delivers one reminder (SES on AWS; locally the outbox folder is the delivery). */
 export type Deliver = (reminder: Reminder) => Promise<void>;
@@ -67,4 +68,24 @@ export async function outboxEntries(store: ObjectStore): Promise<OutboxEntry[]> 
     if (bytes) entries.push(JSON.parse(Buffer.from(bytes).toString('utf8')) as OutboxEntry);
   }
   return entries.sort((a, b) => b.claimed_at.localeCompare(a.claimed_at) || a.reminder.key.localeCompare(b.reminder.key));
+}
+
+/** What the reminders are decided from, read over the current lake: one query per period. */
+export function reminderFacts(runner: Pick<QueryRunner, 'runSql'>) {
+  const perPeriod = async <T>(periods: string[], sql: string, read: (column: (name: string) => string[]) => T) => new Map(await Promise.all(
+    periods.map(async (period) => {
+      const table = await runner.runSql(sql, { period });
+      return [period, read((name) => Array.from(table.getChild(name) ?? [], String))] as const;
+    }),
+  ));
+  return {
+    // Sent an acceptable report, approved or not (kpi_current holds approved values only when approval is required).
+    reported: (periods: string[]) => perPeriod(periods, 'SELECT DISTINCT unit FROM first_received WHERE period = :period',
+      (column) => new Set(column('unit'))),
+    // 'returned' sorts after 'pending': a unit with any returned value is told so.
+    waiting: (periods: string[]) => perPeriod(periods, 'SELECT unit, max(approval) AS state FROM kpi_pending WHERE period = :period GROUP BY unit', (column) => {
+      const states = column('state') as ('pending' | 'returned')[];
+      return new Map(column('unit').map((unit, i) => [unit, states[i]!]));
+    }),
+  };
 }
