@@ -60,7 +60,7 @@ function label(query: SavedQuery, column: string, lang: Lang): string {
 }
 
 /** A code column, and the column naming the same thing in words. */
-const CODE_COLUMNS: Record<string, string> = { unit: 'unit_name', period: 'period_label', indicator_code: 'indicator_name', unit_type: 'unit_name' };
+const CODE_COLUMNS: Record<string, string> = { unit: 'unit_name', period: 'period_label', indicator_code: 'indicator_name', unit_type: 'unit_name', status_code: 'status', kind: 'message' };
 
 /** The plain table of a result: every chart has its numbers beside it. */
 function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
