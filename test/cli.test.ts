@@ -1,29 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { chiso as runChiso } from './helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvBytes } from './helpers/workbook.ts';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../bin/chiso.mjs', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/libreoffice/${name}`, import.meta.url));
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'chiso-cli-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-async function chiso(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const chiso = (args: string[]) => runChiso(args, dir);
 
 describe('npx chiso ingest', () => {
   it('prints the contract JSON and exits 0 when every file is accepted', async () => {

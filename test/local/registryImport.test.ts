@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { chiso as runChiso } from '../helpers/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/chiso.mjs', import.meta.url));
-
-async function chiso(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const chiso = (args: string[]) => runChiso(args, work);
 
 /** A province the code has never seen: its own communes, history, indicators and framework. */
 const PROVINCE = {
