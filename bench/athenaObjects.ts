@@ -17,7 +17,7 @@ import { toColumns, writeParquetTable } from '../functions/adapters/parquet/writ
 import { FsObjectStore } from '../functions/adapters/stores/FsObjectStore.ts';
 import { lakeKeys, TABLE_LOCATIONS } from '../functions/domain/lakeKeys.ts';
 import type { KpiRecord } from '../functions/domain/types.ts';
-import { kpiValuesFile } from '../functions/services/ingestFile.ts';
+import { kpiValuesFile } from '../functions/adapters/parquet/kpiValuesFile.ts';
 import { months, seeded, syntheticCatalog } from './syntheticDistrict.ts';
 
 const UNITS = 148;

@@ -9,6 +9,8 @@ import { indexCatalog } from '../functions/domain/ingest/ingestContext.ts';
 import { ingestFile } from '../functions/services/ingestFile.ts';
 import { syntheticCatalog } from './syntheticDistrict.ts';
 import { createClock } from '../functions/domain/clock.ts';
+import { createEncoderPool } from '../functions/adapters/parquet/encoderPool.ts';
+import { availableParallelism } from 'node:os';
 
 const [file, dataDir, unitCount, mode] = process.argv.slice(2);
 const catalog = indexCatalog(syntheticCatalog(Number(unitCount)));
@@ -24,12 +26,16 @@ if (mode === 'read-only') {
   console.log(JSON.stringify({ status: extraction.errors.length ? 'rejected' : 'accepted', errors: extraction.errors.slice(0, 3), rows: extraction.records.length, seconds: (performance.now() - t0) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, parquetBytes: 0, parquetFiles: 0 }));
   process.exit(0);
 }
+// As the local server composes it (runtimes/compose.ts): the other cores encode too, their
+// threads started by this first large file.
+const encoder = createEncoderPool({ workerUrl: new URL('../functions/runtimes/local/encodeWorker.mjs', import.meta.url), helpers: availableParallelism() - 1 });
 const start = performance.now();
-const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, clock: createClock(7, () => new Date()) });
+const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, clock: createClock(7, () => new Date()), encode: encoder.encode });
 const seconds = (performance.now() - start) / 1000;
 let parquetBytes = 0;
 let parquetFiles = 0;
 for await (const o of store.list('lake/kpi_values/')) { parquetBytes += o.size; parquetFiles++; }
+await encoder.close();
 console.log(JSON.stringify({
   status: result.status, errors: result.errors.slice(0, 3), rows: result.rows, seconds,
   maxRssMB: process.resourceUsage().maxRSS / 1024, parquetBytes, parquetFiles,

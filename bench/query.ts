@@ -22,7 +22,7 @@ import { toColumns, writeParquetTable } from '../functions/adapters/parquet/writ
 import { indexCatalog } from '../functions/domain/ingest/ingestContext.ts';
 import type { KpiRecord } from '../functions/domain/types.ts';
 import { writeDimensions } from '../functions/services/dimensions.ts';
-import { kpiValuesFile } from '../functions/services/ingestFile.ts';
+import { kpiValuesFile } from '../functions/adapters/parquet/kpiValuesFile.ts';
 import { lakeKeys } from '../functions/domain/lakeKeys.ts';
 import { createApp } from '../functions/http/app.ts';
 import { DuckDbEngine } from '../functions/adapters/duckdb/DuckDbEngine.ts';

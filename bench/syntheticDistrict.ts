@@ -31,7 +31,7 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export interface LongRow { unit: string; period: string; indicator: string; numerator: number | null; denominator: number | null; value: string }
+export interface LongRow { unit: string; period: string; indicator: string; numerator: number | null; denominator: number | null; value: string | number }
 
 /** The long layout's rows: unit × month × indicator, stopping at `rows`. */
 export function* longRows(catalog: Catalog, rows: number): Generator<LongRow> {
@@ -41,7 +41,9 @@ export function* longRows(catalog: Catalog, rows: number): Generator<LongRow> {
     for (const unit of catalog.units) {
       for (const indicator of catalog.indicators) {
         if (n++ >= rows) return;
-        if (indicator.measure === 'boolean') {
+        if (indicator.measure === 'count') {
+          yield { unit: unit.code, period, indicator: indicator.code, numerator: null, denominator: null, value: Math.floor(random() * 7) };
+        } else if (indicator.measure === 'boolean') {
           yield { unit: unit.code, period, indicator: indicator.code, numerator: null, denominator: null, value: random() < 0.8 ? 'x' : 'Không' };
         } else {
           const denominator = 50 + Math.floor(random() * 5000);

@@ -29,12 +29,14 @@ import type { LakeCatalog } from '../ports/LakeCatalog.ts';
 import type { QueryEngine } from '../ports/QueryEngine.ts';
 import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
 import { ensureDimensions } from '../services/dimensions.ts';
-import { ingestFile, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
+import { ingestFile, type IngestDeps, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
 import { createIngestQueue } from '../services/ingestQueue.ts';
 import { sweepUncommitted } from '../services/sweepLake.ts';
 import { createQueryRunner, type QueryRunner } from '../services/savedQueryRunner.ts';
 import { createWorkerIngest } from './local/workerIngest.ts';
+import { createEncoderPool } from '../adapters/parquet/encoderPool.ts';
+import { availableParallelism } from 'node:os';
 import type { AwsDeployment, Deployment } from './config.ts';
 
 export interface ComposeOptions {
@@ -61,6 +63,8 @@ export interface IngestServices {
   lake: LakeCatalog;
   /** One file: validated, written whole or not at all, its partitions made queryable. */
   ingest(input: IngestInput): Promise<IngestResult>;
+  /** What an ingest in this process is made of (the local ingest worker runs files with it). */
+  ingestDeps: IngestDeps;
   tokens: TokenStore;
 }
 
@@ -109,14 +113,19 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
-  const deps = { store, catalog, clock };
+  // Locally a large file's Parquet files are encoded on the machine's other cores too; a Lambda
+  // function has about one, and encodes in its own thread.
+  const encoder = deployment.kind === 'local' && availableParallelism() > 1
+    ? createEncoderPool({ workerUrl: new URL('./local/encodeWorker.mjs', import.meta.url), helpers: availableParallelism() - 1 })
+    : null;
+  const deps: IngestDeps = { store, catalog, clock, encode: encoder?.encode };
   const runOne = options.isolateIngest && deployment.kind === 'local'
     ? createWorkerIngest(deployment, deps)
     : (input: IngestInput) => ingestFile(input, deps);
   // Bounded: one file read at a time, a known number waiting; a burst past it gets "retry later".
   const queue = createIngestQueue(runOne);
   return {
-    deployment, clock, store, catalog, registry, lake, tokens,
+    deployment, clock, store, catalog, registry, lake, tokens, ingestDeps: deps,
     async ingest(input) {
       await registry.refresh(); // another process may have imported a new registry
       const result = await queue.ingest(input);

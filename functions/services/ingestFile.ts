@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { KPI_VALUES_FILE_COLUMNS, SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
+import { SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
 import { ingestError, RejectedFileError } from '../domain/ingest/errors.ts';
 import { extractSubmission, type SheetSource } from '../domain/ingest/extractSubmission.ts';
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
@@ -12,6 +12,8 @@ import { readCsv } from '../adapters/readers/readCsv.ts';
 import { readXlsx } from '../adapters/readers/readXlsx.ts';
 import { sniffFormat, type FileFormat } from '../adapters/readers/sniffFile.ts';
 import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
+import { encodeInThread } from '../adapters/parquet/kpiValuesFile.ts';
+import type { PartitionEncoder } from '../ports/PartitionEncoder.ts';
 import { isSubmissionId, lakeKeys } from '../domain/lakeKeys.ts';
 
 export interface IngestInput {
@@ -32,6 +34,8 @@ export interface IngestDeps {
   catalog: CatalogIndex;
   /** The deployment's clock: its today() decides "a period in the future". */
   clock: Clock;
+  /** How partitions become files: in this thread unless the runtime lends others (local). */
+  encode?: PartitionEncoder;
 }
 
 export interface ReportedError {
@@ -102,24 +106,28 @@ async function extract(bytes: Uint8Array, fileName: string, format: FileFormat, 
 
 const WRITE_CONCURRENCY = 16;
 
-/** Runs `task` over `items` with at most `limit` in flight; the first failure stops new ones. */
-async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/** Runs `task` over `items` as they come, at most `limit` in flight; the first failure stops new ones. */
+async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const source = items[Symbol.asyncIterator]();
   let failed = false;
   const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
+    while (!failed) {
+      const next = await source.next();
+      if (next.done) return;
       try {
-        await task(item);
+        await task(next.value);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: limit }, worker));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  if (failure) {
+    await source.return?.();
+    throw failure.reason;
+  }
 }
 
 function partitionsOf(records: KpiRecord[]): Map<string, KpiRecord[]> {
@@ -199,10 +207,10 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     try {
       // Files are encoded here while earlier ones are still being written: a district table
       // of 300 communes × 60 months is 18,000 partitions.
-      await forEachConcurrently([...parts.values()], WRITE_CONCURRENCY, async (records) => {
+      const encoded = (deps.encode ?? encodeInThread)([...parts.values()], { submissionId, fileName, submittedAt, ingestedAt });
+      await forEachConcurrently(encoded, WRITE_CONCURRENCY, async ({ records, file }) => {
         const { unit, period } = records[0]!;
         const key = lakeKeys.kpiValues(unit, period, submissionId);
-        const file = kpiValuesFile(records, { submissionId, fileName, submittedAt, ingestedAt });
         await deps.store.put(key, file, { ifAbsent: true });
         written.push(key);
       });
@@ -306,31 +314,4 @@ function refuseOtherUnits(records: KpiRecord[], allowed: string[]): IngestError[
     errors.push(ingestError('UNIT_NOT_ALLOWED', { sheet: r.source_sheet, row: r.source_row }, { unit: r.unit, allowed: allowed.join(', ') }));
   }
   return errors;
-}
-
-/** The Parquet file of one submission's rows for one unit and period. */
-export function kpiValuesFile(
-  records: KpiRecord[],
-  meta: { submissionId: string; fileName: string; submittedAt: Date; ingestedAt: Date },
-): Uint8Array {
-  const key = (r: KpiRecord) => `${r.indicator_code}|${r.assessment ?? ''}`;
-  const sorted = [...records].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const n = sorted.length;
-  return writeParquetTable(KPI_VALUES_FILE_COLUMNS, {
-    indicator_code: sorted.map((r) => r.indicator_code),
-    value: sorted.map((r) => r.value),
-    numerator: sorted.map((r) => r.numerator),
-    denominator: sorted.map((r) => r.denominator),
-    note: sorted.map((r) => r.note),
-    submission_id: new Array(n).fill(meta.submissionId),
-    source_file: new Array(n).fill(meta.fileName),
-    source_sheet: sorted.map((r) => r.source_sheet),
-    source_row: sorted.map((r) => r.source_row),
-    submitted_at: new Array(n).fill(meta.submittedAt),
-    ingested_at: new Array(n).fill(meta.ingestedAt),
-    source_column: sorted.map((r) => r.source_column ?? null),
-    assessment: sorted.map((r) => r.assessment ?? null),
-    unit: sorted.map((r) => r.unit),
-    period: sorted.map((r) => r.period),
-  });
 }

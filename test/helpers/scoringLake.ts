@@ -10,7 +10,7 @@ import { lakeKeys } from '../../functions/domain/lakeKeys.ts';
 import type { Catalog, KpiRecord } from '../../functions/domain/types.ts';
 import { toRows } from '../../functions/http/render.ts';
 import { writeDimensions } from '../../functions/services/dimensions.ts';
-import { kpiValuesFile } from '../../functions/services/ingestFile.ts';
+import { kpiValuesFile } from '../../functions/adapters/parquet/kpiValuesFile.ts';
 
 export type Value = Pick<KpiRecord, 'unit' | 'period' | 'indicator_code' | 'value'> & Partial<Pick<KpiRecord, 'numerator' | 'denominator' | 'note'>>;
 const queries = loadSavedQueries(SQL_DIR);

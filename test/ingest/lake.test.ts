@@ -85,6 +85,63 @@ describe('the lake', () => {
   });
 });
 
+describe('a count in a long table (one column for shares, one for counts)', () => {
+  beforeEach(async () => { lake = await tempLake(); });
+  const HEAD = 'Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tử số,Mẫu số,Tỷ lệ (%)\n';
+  it('is read from the share column or the numerator column, never passed over', async () => {
+    const inNumerator = await lake.ingest(csvBytes(`${HEAD}xa-lien-chau,Quý II/2024,STEERING_MEETINGS,3,,\n`), 'count-num.csv');
+    const inValue = await lake.ingest(csvBytes(`${HEAD}xa-dai-tu,Quý II/2024,STEERING_MEETINGS,,,2\n`), 'count-value.csv');
+    const same = await lake.ingest(csvBytes(`${HEAD}xa-te-lo,Quý II/2024,STEERING_MEETINGS,4,,4\n`), 'count-both.csv');
+    for (const r of [inNumerator, inValue, same]) expect(r.status, JSON.stringify(r.errors)).toBe('accepted');
+    const rows = await lake.query(`SELECT unit, value, numerator, denominator FROM kpi_current WHERE indicator_code = 'STEERING_MEETINGS' AND period = '2024-Q2' ORDER BY unit`);
+    expect(rows).toEqual([
+      { unit: 'xa-dai-tu', value: 2, numerator: null, denominator: null },
+      { unit: 'xa-lien-chau', value: 3, numerator: null, denominator: null },
+      { unit: 'xa-te-lo', value: 4, numerator: null, denominator: null },
+    ]);
+  });
+
+  it('with a denominator, or two different numbers, is refused where it is written and nothing is kept', async () => {
+    for (const [line, code, column] of [
+      ['xa-lien-chau,Quý I/2024,STEERING_MEETINGS,3,12,', 'COUNT_WITH_DENOMINATOR', 'E'],
+      ['xa-lien-chau,Quý I/2024,STEERING_MEETINGS,3,,5', 'COUNT_STATED_TWICE', 'F'],
+      ['xa-lien-chau,Quý I/2024,STEERING_MEETINGS,2.5,,', 'NON_INTEGER_COUNT', 'D'],
+    ] as const) {
+      const r = await lake.ingest(csvBytes(`${HEAD}${line}\n`), `count-${code}.csv`);
+      expect(r.status).toBe('rejected');
+      expect(r.errors.map((e) => [e.code, e.column, e.row])).toEqual([[code, column, 2]]);
+      expect(r.errors[0]!.message_vi).toMatch(/STEERING_MEETINGS|số nguyên/);
+      expect((await lake.files('lake/kpi_values/')).filter((k) => k.includes(r.submission_id))).toEqual([]);
+    }
+  });
+});
+
+describe('a CSV larger than the slices it is read in', () => {
+  beforeEach(async () => { lake = await tempLake(); });
+  it('keeps line numbers across quoted cells that span lines, in UTF-16 cut at odd bytes', async () => {
+    // 24 months × 3 communes × 5 shares, each with a long note: several 64 KB slices of UTF-16,
+    // and a note of three lines in the middle.
+    const shares = ['ONLINE_MEETINGS', 'DOSSIERS_ONLINE', 'DOSSIERS_ONE_STOP', 'CHIP_ID_CARDS', 'VNEID_ACCOUNTS'];
+    const note = 'Số liệu tổng hợp từ hệ thống một cửa điện tử và sổ theo dõi của bộ phận văn phòng, đã đối chiếu với báo cáo tháng trước. '.repeat(3);
+    const lines = ['Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tử số,Mẫu số,Ghi chú'];
+    for (let m = 0; m < 24; m++) {
+      for (const unit of ['xa-lien-chau', 'xa-dai-tu', 'xa-te-lo']) {
+        const month = `Tháng ${(m % 12) + 1}/${2023 + Math.floor(m / 12)}`;
+        for (const [k, code] of shares.entries()) lines.push(`${unit},${month},${code},${k + m},100,"${note}(${unit}, ${month})"`);
+      }
+    }
+    lines.splice(90, 1, lines[90]!.replace(/"$/, '\ndòng hai\ndòng ba"'));
+    lines.push('xa-dai-tu,Tháng 1/2022,DOSSIERS_ONLINE,11,10,');
+    const text = `${lines.join('\n')}\n`;
+    const bytes = csvBytes(text, 'utf16le');
+    expect(bytes.length).toBeGreaterThan(4 * 64 * 1024);
+    const result = await lake.ingest(bytes, 'thang-2024.csv');
+    // The one bad row is the last record: its line counts the two breaks inside the note.
+    expect(result.status).toBe('rejected');
+    expect(result.errors.map((e) => [e.code, e.row, e.column])).toEqual([['NUMERATOR_ABOVE_DENOMINATOR', lines.length + 2, 'D']]);
+  });
+});
+
 describe('a write that fails half-way', () => {
   it('takes back what it wrote and reports the submission rejected', async () => {
     let kpiPuts = 0;

@@ -79,6 +79,14 @@ describe('files that cannot be read are refused plainly, and nothing is written'
   it('a CSV in a legacy 8-bit encoding', () =>
     expectRejected(Buffer.from([0x58, 0xe3, 0x20, 0x4c, 0x69, 0xea, 0x6e, 0x0a]), 'ansi.csv', 'CSV_ENCODING'));
 
+  it('a long CSV whose only legacy byte is far past the first slices read', async () => {
+    const lines = ['Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tỷ lệ (%)'];
+    for (let i = 0; i < 6000; i++) lines.push(`xa-lien-chau,Quý III/2024,DOC_ONLINE,${i % 100}`);
+    const good = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    expect(good.length).toBeGreaterThan(200 * 1024);
+    await expectRejected(Buffer.concat([good, Buffer.from([0x58, 0xe3, 0x0a])]), 'late-ansi.csv', 'CSV_ENCODING');
+  });
+
   it('a CSV with an unclosed quote', () =>
     expectRejected(csvBytes('Đơn vị,Kỳ,Chỉ số,Tỷ lệ\n"Xã Liên Châu,2024-Q3,DOC_ONLINE,90\n'), 'q.csv', 'CSV_MALFORMED'));
 

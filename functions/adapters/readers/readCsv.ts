@@ -1,17 +1,34 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { ingestError, RejectedFileError } from '../../domain/ingest/errors.ts';
 import type { SheetSource } from '../../domain/ingest/extractSubmission.ts';
 import type { SheetRow } from '../../domain/types.ts';
 import { LIMITS } from '../../domain/limits.ts';
 
-/** UTF-8 with or without BOM, UTF-16 with BOM; anything else is refused with how to save it. */
-export function decodeCsv(bytes: Uint8Array): string {
-  const b = bytes;
+/** UTF-8 with or without BOM, UTF-16 with BOM: the encoding and where the text starts. */
+function encodingOf(b: Uint8Array): { label: 'utf-8' | 'utf-16le' | 'utf-16be'; start: number } {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { label: 'utf-8', start: 3 };
+  if (b[0] === 0xff && b[1] === 0xfe) return { label: 'utf-16le', start: 2 };
+  if (b[0] === 0xfe && b[1] === 0xff) return { label: 'utf-16be', start: 2 };
+  return { label: 'utf-8', start: 0 };
+}
+
+/** How much text is decoded and parsed at a time: the file is never one string. */
+const SLICE_BYTES = 64 * 1024;
+
+/**
+ * The file's text in slices, decoded strictly: bytes that are not UTF-8 (a file saved as
+ * Windows-1258) are refused with how to save it, wherever they are in the file.
+ */
+function* decodedSlices(bytes: Uint8Array, from = 0, until = bytes.length): Generator<string> {
+  const { label, start } = encodingOf(bytes);
+  const decoder = new TextDecoder(label, { fatal: true });
   try {
-    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(3));
-    if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(b.subarray(2));
-    if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(b.subarray(2));
-    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+    for (let at = Math.max(start, from); at < until; at += SLICE_BYTES) {
+      const end = Math.min(at + SLICE_BYTES, until);
+      yield decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length });
+    }
   } catch {
     throw new RejectedFileError(ingestError('CSV_ENCODING'));
   }
@@ -33,7 +50,7 @@ export function detectDelimiter(text: string): string {
   for (const delimiter of DELIMITERS) {
     let records: string[][];
     try {
-      records = parse(sample, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS }) as string[][];
+      records = parseSync(sample, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS }) as string[][];
     } catch {
       continue;
     }
@@ -47,36 +64,38 @@ export function detectDelimiter(text: string): string {
   return best.delimiter;
 }
 
-/** A CSV file is one sheet, named after the file. */
+/**
+ * A CSV file is one sheet, named after the file. Its rows are parsed as they are read, a slice
+ * at a time: a 250,000-row file is never held as one string nor as all its records at once.
+ */
 export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
-  const text = decodeCsv(bytes);
-  const delimiter = detectDelimiter(text);
-  const rows: SheetRow[] = [];
+  const delimiter = detectDelimiter([...decodedSlices(bytes, 0, DETECT_PREFIX_CHARS)].join(''));
+  return [{ name: fileName, rows: csvRows(bytes, fileName, delimiter) }];
+}
+
+async function* csvRows(bytes: Uint8Array, fileName: string, delimiter: string): AsyncGenerator<SheetRow> {
+  const source = Readable.from(decodedSlices(bytes));
+  const parser = source.pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS }));
+  source.on('error', (error) => parser.destroy(error));
   let line = 1;
   let count = 0;
   try {
-    // Each record becomes a row as it is parsed (csv-parse keeps nothing when on_record returns
-    // null): the file's records are never all held twice. Plain arrays are several times faster
-    // than csv-parse's per-record info; line numbers are counted here (a quoted field may span lines).
-    parse(text, {
-      delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS,
-      on_record: (record: string[]) => {
-        if (++count > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
-        if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
-        let breaks = 0;
-        let empty = true;
-        const cells: (string | null)[] = new Array(record.length);
-        for (let i = 0; i < record.length; i++) {
-          const cell = record[i]!;
-          if (cell !== '') empty = false;
-          if (cell.includes('\n')) breaks += cell.split('\n').length - 1;
-          cells[i] = cell === '' ? null : cell;
-        }
-        if (!empty) rows.push({ number: line, cells });
-        line += 1 + breaks;
-        return null;
-      },
-    });
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (++count > LIMITS.maxRows) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxRows} dòng / rows` }));
+      if (record.length > LIMITS.maxColumns) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${LIMITS.maxColumns} cột / columns` }));
+      // Line numbers are counted here: a quoted field may span lines.
+      let breaks = 0;
+      let empty = true;
+      const cells: (string | null)[] = new Array(record.length);
+      for (let i = 0; i < record.length; i++) {
+        const cell = record[i]!;
+        if (cell !== '') empty = false;
+        if (cell.includes('\n')) breaks += cell.split('\n').length - 1;
+        cells[i] = cell === '' ? null : cell;
+      }
+      if (!empty) yield { number: line, cells };
+      line += 1 + breaks;
+    }
   } catch (error) {
     if (error instanceof RejectedFileError) throw error;
     const e = error as { code?: string; lines?: number; message?: string };
@@ -84,6 +103,8 @@ export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
       throw new RejectedFileError(ingestError('CSV_LINE_TOO_LONG', { sheet: fileName }, { limit: MAX_RECORD_CHARS.toLocaleString('vi-VN'), line: e.lines ?? 1 }));
     }
     throw new RejectedFileError(ingestError('CSV_MALFORMED', { sheet: fileName }, { detail: e.message ?? String(error) }));
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
-  return [{ name: fileName, rows }];
 }

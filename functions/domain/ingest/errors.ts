@@ -141,8 +141,16 @@ export const ERROR_MESSAGES = {
     en: (a) => `A count cannot be negative (${a.value}).`,
   },
   NON_INTEGER_COUNT: {
-    vi: (a) => `Tử số và mẫu số phải là số nguyên (${a.value}).`,
-    en: (a) => `Numerator and denominator must be whole numbers (${a.value}).`,
+    vi: (a) => `Số lượng (tử số, mẫu số, số lần) phải là số nguyên (${a.value}).`,
+    en: (a) => `Counts (numerator, denominator, number of times) must be whole numbers (${a.value}).`,
+  },
+  COUNT_WITH_DENOMINATOR: {
+    vi: (a) => `Chỉ số ${a.indicator} là một số lượng, không có mẫu số (ô ghi ${a.value}). Ghi số lượng vào cột tỷ lệ/giá trị hoặc cột tử số và để trống mẫu số.`,
+    en: (a) => `Indicator ${a.indicator} is a count and has no denominator (the cell says ${a.value}). Write the count in the share/value or the numerator column and leave the denominator blank.`,
+  },
+  COUNT_STATED_TWICE: {
+    vi: (a) => `Chỉ số ${a.indicator} ghi hai số lượng khác nhau: ${a.value} và ${a.other} (cột tử số). Chỉ ghi một số.`,
+    en: (a) => `Indicator ${a.indicator} states two different counts: ${a.value} and ${a.other} (numerator column). Write one number.`,
   },
   NUMERATOR_ABOVE_DENOMINATOR: {
     vi: (a) => `Tử số ${a.numerator} lớn hơn mẫu số ${a.denominator}.`,

@@ -75,10 +75,19 @@ export function validateObservation(
   }
 
   if (indicator.measure === 'count') {
-    // A count (meetings held in the year): a whole number, no share, no denominator.
-    const column = columns.value ?? columns.numerator;
-    const cell = readNumber(row, column, sheet, errors);
+    // A count (meetings held in the year): a whole number, no share, no denominator. A long
+    // table has one column for shares and one for counts: the count may be in either, and a
+    // number written in the other one is never passed over in silence.
+    const valueCell = readNumber(row, columns.value, sheet, errors);
+    const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
+    const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
     if (errors.length) return { kind: 'errors', errors };
+    if (denominatorCell) return { kind: 'errors', errors: [ingestError('COUNT_WITH_DENOMINATOR', at(columns.denominator!), { indicator: indicator.code, value: denominatorCell.value })] };
+    if (valueCell && numeratorCell && valueCell.value !== numeratorCell.value) {
+      return { kind: 'errors', errors: [ingestError('COUNT_STATED_TWICE', at(columns.value!), { indicator: indicator.code, value: valueCell.value, other: numeratorCell.value })] };
+    }
+    const cell = valueCell ?? numeratorCell;
+    const column = valueCell ? columns.value : columns.numerator;
     if (!cell) return { kind: 'blank' };
     if (cell.value < 0) return { kind: 'errors', errors: [ingestError('NEGATIVE_COUNT', at(column!), { value: cell.value })] };
     if (!Number.isInteger(cell.value)) return { kind: 'errors', errors: [ingestError('NON_INTEGER_COUNT', at(column!), { value: cell.value })] };

@@ -13,7 +13,7 @@ const services = await composeIngest(workerData as LocalDeployment);
 parentPort!.on('message', async (message: { id: number; input: IngestInput }) => {
   try {
     await services.registry.refresh();
-    const result = await ingestFile(message.input, { store: services.store, catalog: services.catalog, clock: services.clock });
+    const result = await ingestFile(message.input, services.ingestDeps);
     parentPort!.postMessage({ id: message.id, result });
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
