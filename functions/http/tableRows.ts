@@ -1,4 +1,4 @@
-import { Precision, Type, type DataType, type Float, type Int, type Table, type Timestamp, type Vector } from 'apache-arrow';
+import { Precision, Type, type DataType, type Field, type Float, type Int, type RecordBatch, type Table, type Timestamp, type Vector } from 'apache-arrow';
 
 export type Plain = string | number | boolean | null;
 
@@ -101,23 +101,34 @@ function writeUtf8(out: ByteSink, values: Uint8Array, start: number, end: number
 /** How much JSON is written before it is handed on: compression and the socket start early. */
 const JSON_CHUNK_BYTES = 256 * 1024;
 
-/**
- * The rows as JSON, written as UTF-8 straight from the Arrow buffers, in chunks of about 256 KB:
- * text cells are copied byte for byte (most need no escaping), each column's encoder is chosen
- * once, no object per row and no decoded string per cell. The chunks joined equal
- * JSON.stringify(toRows(table)), byte for byte.
- */
-export function* jsonChunks(table: Table, chunkBytes = JSON_CHUNK_BYTES): Generator<Buffer> {
-  const fields = table.schema.fields;
-  const keys = fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`));
-  let out = new ByteSink(chunkBytes + 64 * 1024);
-  out.byte(0x5b); // [
-  let first = true;
-  for (const batch of table.batches) {
+/** Writes rows as JSON objects separated by commas, batch by batch, handing on about `chunkBytes` at a time. */
+class JsonRowsWriter {
+  private readonly keys: Buffer[];
+  private out: ByteSink;
+
+  /** `first`: no row was written before these (no comma before the first). */
+  constructor(private readonly fields: Field[], private readonly chunkBytes: number, private first = true) {
+    this.keys = fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`));
+    this.out = this.sink();
+  }
+
+  private sink(): ByteSink { return new ByteSink(Math.min(this.chunkBytes, JSON_CHUNK_BYTES) + 64 * 1024); }
+
+  private take(): Buffer {
+    const full = this.out.done();
+    this.out = this.sink();
+    return full;
+  }
+
+  byte(b: number): void { this.out.byte(b); }
+
+  *batch(batch: RecordBatch): Generator<Buffer> {
+    const { fields, keys } = this;
     const writers = fields.map((f, c) => cellWriter(f.type, batch.getChildAt(c)!));
     for (let r = 0; r < batch.numRows; r++) {
-      if (!first) out.byte(0x2c); // ,
-      first = false;
+      const out = this.out;
+      if (!this.first) out.byte(0x2c); // ,
+      this.first = false;
       if (fields.length === 0) out.ascii('{}');
       for (let c = 0; c < fields.length; c++) {
         const key = keys[c]!;
@@ -125,19 +136,65 @@ export function* jsonChunks(table: Table, chunkBytes = JSON_CHUNK_BYTES): Genera
         writers[c]!(out, r);
       }
       if (fields.length) out.byte(0x7d); // }
-      if (out.length >= chunkBytes) {
-        yield out.done();
-        out = new ByteSink(chunkBytes + 64 * 1024);
-      }
+      if (out.length >= this.chunkBytes) yield this.take();
     }
   }
-  out.byte(0x5d); // ]
-  yield out.done();
+
+  rest(): Buffer { return this.out.done(); }
+}
+
+/**
+ * The rows as JSON, written as UTF-8 straight from the Arrow buffers, in chunks of about 256 KB:
+ * text cells are copied byte for byte (most need no escaping), each column's encoder is chosen
+ * once, no object per row and no decoded string per cell. The chunks joined equal
+ * JSON.stringify(toRows(table)), byte for byte.
+ */
+export function* jsonChunks(table: Table, chunkBytes = JSON_CHUNK_BYTES): Generator<Buffer> {
+  const writer = new JsonRowsWriter(table.schema.fields, chunkBytes);
+  writer.byte(0x5b); // [
+  for (const batch of table.batches) yield* writer.batch(batch);
+  writer.byte(0x5d); // ]
+  yield writer.rest();
+}
+
+/**
+ * One batch's rows as they sit inside the JSON array (a comma before each but the very first
+ * row of the answer): batches rendered apart, even on another thread, join into the same bytes.
+ */
+export function batchJson(batch: RecordBatch, first: boolean): Buffer {
+  const writer = new JsonRowsWriter(batch.schema.fields, Infinity, first);
+  const parts = [...writer.batch(batch), writer.rest()];
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** The whole JSON body at once (cached bodies, tests). */
 export function toJsonBytes(table: Table): Buffer {
   return Buffer.concat([...jsonChunks(table)]);
+}
+
+/** Whether any cell of a text column needs escaping: one pass over its bytes, so most columns copy without looking. */
+function anyEscapes(values: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = values[i]!;
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH) return true;
+  }
+  return false;
+}
+
+/** A UTF-8 cell known to need no escaping, copied as it is. */
+function writeClean(out: ByteSink, values: Uint8Array, start: number, end: number): void {
+  out.room(2 + end - start);
+  const buf = out.buf;
+  let at = out.length;
+  buf[at++] = QUOTE;
+  if (end - start > 32) {
+    buf.set(values.subarray(start, end), at);
+    at += end - start;
+  } else {
+    for (let i = start; i < end; i++) buf[at++] = values[i]!;
+  }
+  buf[at++] = QUOTE;
+  out.length = at;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -165,35 +222,78 @@ export function isoTime(ms: number): string {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(inDay % 1000, 3)}Z`;
 }
 
+/** `"YYYY-MM-DDT` per day number: the timestamps of a result fall on few days. */
+const dayPrefixes = new Map<number, Buffer>();
+const MS_PER_DAY = 86_400_000;
+
+/** A timestamp as isoTime writes it, quoted, with digits written straight into the bytes. */
+function writeIsoTime(out: ByteSink, ms: number): void {
+  const days = Math.floor(ms / MS_PER_DAY);
+  let prefix = dayPrefixes.get(days);
+  if (!prefix) {
+    const text = isoTime(days * MS_PER_DAY);
+    // Years outside 0–9999 are written longer (±YYYYYY): as isoTime has them.
+    if (text.length !== 24) return out.ascii(`"${isoTime(ms)}"`);
+    if (dayPrefixes.size >= 20_000) dayPrefixes.clear();
+    dayPrefixes.set(days, (prefix = Buffer.from(`"${text.slice(0, 11)}`, 'latin1')));
+  }
+  let t = ms - days * MS_PER_DAY;
+  const milli = t % 1000; t = (t - milli) / 1000;
+  const sec = t % 60; t = (t - sec) / 60;
+  const min = t % 60;
+  const hour = (t - min) / 60;
+  out.room(26);
+  const buf = out.buf;
+  let at = out.length;
+  for (let i = 0; i < 12; i++) buf[at++] = prefix[i]!;
+  buf[at++] = 0x30 + ((hour / 10) | 0); buf[at++] = 0x30 + (hour % 10); buf[at++] = 0x3a; // :
+  buf[at++] = 0x30 + ((min / 10) | 0); buf[at++] = 0x30 + (min % 10); buf[at++] = 0x3a;
+  buf[at++] = 0x30 + ((sec / 10) | 0); buf[at++] = 0x30 + (sec % 10); buf[at++] = 0x2e; // .
+  buf[at++] = 0x30 + ((milli / 100) | 0); buf[at++] = 0x30 + (((milli / 10) | 0) % 10); buf[at++] = 0x30 + (milli % 10);
+  buf[at++] = 0x5a; buf[at++] = QUOTE; // Z"
+  out.length = at;
+}
+
 type CellWriter = (out: ByteSink, row: number) => void;
 /** Milliseconds per unit of apache-arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
 const MS_PER_UNIT = [1000, 1, 1e-3, 1e-6];
 
+/** How a column's non-null cells are written from its typed buffers, for the types that have a way. */
+function valueWriter(type: DataType, data: Chunk & { values: ArrayLike<number | bigint> }): CellWriter | null {
+  if (type.typeId === Type.Utf8) {
+    const { values, valueOffsets, length } = data;
+    const write = anyEscapes(values, valueOffsets[0]!, valueOffsets[length]!) ? writeUtf8 : writeClean;
+    return (out, r) => write(out, values, valueOffsets[r]!, valueOffsets[r + 1]!);
+  }
+  if (type.typeId === Type.Int && (type as Int).bitWidth <= 32) {
+    const values = data.values as ArrayLike<number>;
+    return (out, r) => out.ascii(String(values[r]));
+  }
+  if (type.typeId === Type.Float && (type as Float).precision !== Precision.HALF) {
+    const values = data.values as ArrayLike<number>;
+    return (out, r) => out.ascii(Number.isFinite(values[r]) ? String(values[r]) : 'null');
+  }
+  if (type.typeId === Type.Timestamp) {
+    // 64-bit counts read as two 32-bit halves: no BigInt per cell.
+    const b = data.values as unknown as BigInt64Array;
+    const halves = new Int32Array(b.buffer, b.byteOffset, b.length * 2);
+    const scale = MS_PER_UNIT[(type as Timestamp).unit]!;
+    return (out, r) => writeIsoTime(out, Math.trunc((halves[2 * r + 1]! * 4_294_967_296 + (halves[2 * r]! >>> 0)) * scale));
+  }
+  return null;
+}
+
 /** How one column's cells are written, chosen once per batch: typed buffers read directly. */
 function cellWriter(type: DataType, vector: Vector): CellWriter {
-  const data = vector.data[0] as unknown as Chunk & { values: ArrayLike<number | bigint> };
-  const valid = (r: number) => data.getValid(r);
+  const data = vector.data[0] as unknown as Chunk & { values: ArrayLike<number | bigint>; nullCount: number };
   if (vector.data.length === 1) {
-    if (type.typeId === Type.Utf8) {
-      const { values, valueOffsets } = data as Chunk;
-      return (out, r) => (valid(r) ? writeUtf8(out, values, valueOffsets[r]!, valueOffsets[r + 1]!) : out.ascii('null'));
-    }
-    if (type.typeId === Type.Int && (type as Int).bitWidth <= 32) {
-      const values = data.values as ArrayLike<number>;
-      return (out, r) => out.ascii(valid(r) ? String(values[r]) : 'null');
-    }
-    if (type.typeId === Type.Float && (type as Float).precision !== Precision.HALF) {
-      const values = data.values as ArrayLike<number>;
-      return (out, r) => out.ascii(valid(r) && Number.isFinite(values[r]) ? String(values[r]) : 'null');
-    }
-    if (type.typeId === Type.Timestamp) {
-      const values = data.values as ArrayLike<bigint>;
-      const scale = MS_PER_UNIT[(type as Timestamp).unit]!;
-      return (out, r) => out.ascii(valid(r) ? `"${isoTime(Math.trunc(Number(values[r]) * scale))}"` : 'null');
-    }
+    const write = valueWriter(type, data);
+    // Most columns have no null: their cells are written without asking.
+    if (write) return data.nullCount === 0 ? write : (out, r) => (data.getValid(r) ? write(out, r) : out.ascii('null'));
   }
   // Anything else (64-bit integers, booleans, dates, nested types) as toRows sees it.
   const cells = Array.from(vector) as unknown[];
+  if (type.typeId === Type.Bool) return (out, r) => out.ascii(cells[r] === null || cells[r] === undefined ? 'null' : cells[r] ? 'true' : 'false');
   const int64 = type.typeId === Type.Int;
   return (out, r) => {
     const v = cells[r];

@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import { createHash } from 'node:crypto';
 import { lakeKeys } from '../domain/lakeKeys.ts';
 import { canonicalParams, type ParamValue } from '../domain/queries/resolveParams.ts';
@@ -13,6 +13,55 @@ export interface CachedResult {
   bodies: Partial<Record<string, Uint8Array | string>>;
 }
 
+/**
+ * A result's batches as the engine reads them, for a reader that starts before the last arrives:
+ * replayed from the start for each reader; the end or a failure is passed on.
+ */
+export class BatchFeed implements AsyncIterable<RecordBatch> {
+  private readonly batches: RecordBatch[] = [];
+  private ended = false;
+  private failure: { error: unknown } | null = null;
+  private waiters: (() => void)[] = [];
+
+  static of(table: Table): BatchFeed {
+    const feed = new BatchFeed();
+    for (const b of table.batches) feed.push(b);
+    feed.end();
+    return feed;
+  }
+
+  get count(): number { return this.batches.length; }
+  push(batch: RecordBatch): void { this.batches.push(batch); this.wake(); }
+  end(): void { this.ended = true; this.wake(); }
+  fail(error: unknown): void { this.failure = { error }; this.wake(); }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** True once `n` batches are in, false if the result ended with fewer; a failure is thrown. */
+  async has(n: number): Promise<boolean> {
+    while (this.batches.length < n && !this.ended && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.batches.length >= n) return true;
+    if (this.failure) throw this.failure.error;
+    return false;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<RecordBatch> {
+    for (let i = 0; await this.has(i + 1); i++) yield this.batches[i]!;
+  }
+}
+
+/** A saved query's answer as it comes: its ETag at once, its batches as read, the whole when done. */
+export interface OpenedResult {
+  etag: string;
+  /** Kept from an earlier request (with the bodies rendered from it so far), or null. */
+  cached: CachedResult | null;
+  batches: BatchFeed;
+  /** The whole result, kept once read. */
+  result: Promise<CachedResult>;
+}
+
 export interface QueryRunner {
   /**
    * The lake version the engine answers from. When the lake moved, the engine re-reads it once,
@@ -21,6 +70,8 @@ export interface QueryRunner {
   lakeVersion(waitMs?: number): Promise<string>;
   /** A saved query with bound parameters, through the cache. */
   run(query: SavedQuery, params: Record<string, ParamValue>): Promise<CachedResult>;
+  /** The same, for a reader that sends rows while the rest are still being read. */
+  open(query: SavedQuery, params: Record<string, ParamValue>): Promise<OpenedResult>;
   /** Ad-hoc SQL (submission lists): never cached, but over the current lake. */
   runSql(sql: string, params: Record<string, ParamValue>): Promise<Table>;
   /** This process changed the lake: read its version at the next request. */
@@ -66,19 +117,32 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
     return engineVersion ?? version;
   }
 
+  async function open(query: SavedQuery, params: Record<string, ParamValue>): Promise<OpenedResult> {
+    const version = await lakeVersion();
+    const key = `${query.name}?${canonicalParams(params)}`;
+    const etag = `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`;
+    const cached = cache.get(key);
+    if (cached) return { etag, cached, batches: BatchFeed.of(cached.table), result: Promise.resolve(cached) };
+    const batches = new BatchFeed();
+    const result = deps.engine.run(query.sql, params, (b) => batches.push(b)).then((table) => {
+      const entry: CachedResult = { etag, bodies: {}, table };
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      if (deps.cacheResults !== false) cache.set(key, entry);
+      return entry;
+    });
+    // An engine that reads the answer whole gives it in one go; a failure reaches every reader.
+    result.then((entry) => {
+      if (batches.count === 0) for (const b of entry.table.batches) batches.push(b);
+      batches.end();
+    }, (error) => batches.fail(error));
+    return { etag, cached: null, batches, result };
+  }
+
   return {
     lakeVersion,
+    open,
     async run(query, params) {
-      const version = await lakeVersion();
-      const key = `${query.name}?${canonicalParams(params)}`;
-      let entry = cache.get(key);
-      if (!entry) {
-        const table = await deps.engine.run(query.sql, params);
-        entry = { etag: `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`, bodies: {}, table };
-        if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-        if (deps.cacheResults !== false) cache.set(key, entry);
-      }
-      return entry;
+      return (await open(query, params)).result;
     },
     async runSql(sql, params) {
       await lakeVersion();

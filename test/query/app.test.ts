@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,6 +179,29 @@ SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'Xã "số" ' || i::VARCHAR || ' �
       expect(await plain.text()).toBe(streamed);
     } finally {
       services.queries.delete('many_rows');
+    }
+  });
+
+  it('a query that fails on its 20,000th row answers a plain 500, not half a body', async () => {
+    const { parseSavedQuery } = await import('../../functions/domain/queries/savedQueries.ts');
+    services.queries.set('fails_late', parseSavedQuery(`/*
+title: { vi: Lỗi muộn, en: Late failure }
+description: { vi: Kiểm thử, en: Test }
+params: []
+columns:
+  - { name: i, vi: Số, en: Number }
+*/
+SELECT CASE WHEN i = 20000 THEN error('row 20000') ELSE i END AS i FROM range(30000) r(i)`, 'sql/fails_late.sql'));
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const res = await app.request('/api/queries/fails_late', { headers: { ...auth(analyst), 'Accept-Encoding': 'gzip' } });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('etag')).toBeNull();
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INTERNAL');
+    } finally {
+      quiet.mockRestore();
+      services.queries.delete('fails_late');
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { RecordBatch } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
 import { toRows } from '../../functions/http/render.ts';
@@ -83,6 +84,16 @@ describe('saved queries on the demo lake (expected values computed from the demo
     const tricky = one.concat(one.slice(7, 911));
     expect(tricky.batches.length).toBeGreaterThan(1);
     expect(toJsonBytes(tricky).toString('utf8')).toBe(JSON.stringify(toRows(tricky)));
+    // Written batch by batch as the engine hands them on: the same bytes.
+    const { batchJson } = await import('../../functions/http/tableRows.ts');
+    const seen: RecordBatch[] = [];
+    const read = await engine.run(`SELECT * FROM range(7000) r(i)`, {}, (b) => { seen.push(b); });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen).toEqual(read.batches);
+    for (const table of [tricky, read, one.slice(0, 0), await engine.run(queries.get('submission_log')!.sql, params.submission_log!)]) {
+      const parts = table.batches.map((b, i) => batchJson(b, table.batches.slice(0, i).every((p) => p.numRows === 0)));
+      expect(`[${Buffer.concat(parts).toString('utf8')}]`).toBe(JSON.stringify(toRows(table)));
+    }
   });
 
   it('indicator_trend: the ratio of summed counts per quarter, never a mean of shares', async () => {

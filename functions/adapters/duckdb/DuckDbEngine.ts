@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
 import { loadDuckDb, type DuckDbModule } from './loadDuckDb.ts';
-import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { defineLakeTables } from './duckDbLake.ts';
-import type { QueryEngine } from '../../ports/QueryEngine.ts';
+import type { OnBatch, QueryEngine } from '../../ports/QueryEngine.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
 import { compilePlaceholders } from '../../domain/queries/savedQueries.ts';
 
@@ -104,7 +104,7 @@ export class DuckDbEngine implements QueryEngine {
     return this.refreshing;
   }
 
-  async run(sql: string, params: Record<string, ParamValue>): Promise<Table> {
+  async run(sql: string, params: Record<string, ParamValue>, onBatch?: OnBatch): Promise<Table> {
     const compiled = compilePlaceholders(sql, (name) => `$${name}`);
     const bound: Record<string, ParamValue> = {};
     for (const name of compiled.names) {
@@ -114,12 +114,22 @@ export class DuckDbEngine implements QueryEngine {
     const generation = this.current!;
     const c = await generation.acquire();
     try {
-      const reader = await c.runAndReadAll(compiled.sql, bound);
-      const names = reader.columnNames();
-      const types = reader.columnTypes();
-      const columns = reader.getColumnsJS();
-      // An empty result has no chunks, hence no column arrays.
-      return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, columns[i] ?? [], this.duckdb.DuckDBTypeId)])));
+      // Run to the end in DuckDB (in parallel, off this thread), then turned into Arrow a chunk of
+      // 2,048 rows at a time: whoever renders the answer may start on the first while the rest follow.
+      const result = await c.run(compiled.sql, bound);
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const { DuckDBTypeId, JSDuckDBValueConverter } = this.duckdb;
+      const batches: RecordBatch[] = [];
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const batch = new Table(Object.fromEntries(names.map((name, i) =>
+          [name, arrowColumn(types[i]!, chunk!.convertColumnValues(i, JSDuckDBValueConverter), DuckDBTypeId)]))).batches[0]!;
+        batches.push(batch);
+        if (onBatch) await onBatch(batch);
+      }
+      // An empty result has no chunks: its columns still have their types.
+      if (batches.length === 0) return new Table(Object.fromEntries(names.map((name, i) => [name, arrowColumn(types[i]!, [], DuckDBTypeId)])));
+      return new Table(batches);
     } finally {
       generation.release(c);
     }

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { promisify } from 'node:util';
-import { Readable } from 'node:stream';
-import { createGzip, gzip as gzipCallback } from 'node:zlib';
-import type { CachedResult } from '../../services/savedQueryRunner.ts';
-import { jsonChunks } from '../tableRows.ts';
+import { PassThrough, Readable } from 'node:stream';
+import { createGzip, gzip as gzipCallback, gzipSync } from 'node:zlib';
+import type { OpenedResult } from '../../services/savedQueryRunner.ts';
+import { batchJson } from '../tableRows.ts';
 import { resolveParams } from '../../domain/queries/resolveParams.ts';
 import { analystsOnly } from '../auth.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
@@ -13,19 +13,38 @@ const gzip = promisify(gzipCallback);
 
 /** Below this a response is sent as it is: compressing would cost more than it saves. */
 const COMPRESS_FROM = 1024;
+/** Below this a body is compressed in the request's thread (well under a millisecond). */
+const COMPRESS_HERE_UNDER = 64 * 1024;
 
-/** From this many rows a first JSON answer is streamed rather than built whole. */
-const STREAM_FROM_ROWS = 2000;
-
-/** JSON chunks (gzipped when asked) as a web stream; the whole body is cached once it is all sent. */
-function streamJson(entry: CachedResult, gzipped: boolean): ReadableStream<Uint8Array> {
-  const source = Readable.from(jsonChunks(entry.table), { objectMode: false });
-  const encoded = gzipped ? source.pipe(createGzip({ level: 1 })) : source;
+/**
+ * A JSON answer (gzipped when asked) as a web stream, written from the result's batches as the
+ * engine reads them: each batch's JSON is written as soon as the batch is read, and compressed on
+ * the thread pool while the engine reads the next. Nothing waits for the client: what it has not read yet waits in the stream
+ * (the result is held whole anyway). The whole body is kept with the result once it is all sent;
+ * a client that leaves stops the rendering and nothing half-done is kept.
+ */
+function streamJson(opened: OpenedResult, gzipped: boolean): ReadableStream<Uint8Array> {
+  const out = gzipped ? createGzip({ level: 1, chunkSize: 64 * 1024 }) : new PassThrough();
   const sent: Buffer[] = [];
-  encoded.on('data', (chunk: Buffer) => sent.push(chunk));
-  encoded.on('end', () => { entry.bodies[gzipped ? 'json.gz' : 'json'] = Buffer.concat(sent); });
-  source.on('error', (error) => encoded.destroy(error));
-  return Readable.toWeb(encoded) as ReadableStream<Uint8Array>;
+  out.on('data', (chunk: Buffer) => sent.push(chunk));
+  out.on('end', () => {
+    void opened.result.then((entry) => { entry.bodies[gzipped ? 'json.gz' : 'json'] = Buffer.concat(sent); }, () => undefined);
+  });
+  void (async () => {
+    try {
+      out.write('[');
+      let first = true;
+      for await (const batch of opened.batches) {
+        if (out.destroyed) return;
+        out.write(batchJson(batch, first));
+        first &&= batch.numRows === 0;
+      }
+      if (!out.destroyed) out.end(']');
+    } catch (error) {
+      out.destroy(error as Error);
+    }
+  })();
+  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
 }
 
 function pickFormat(param: string | undefined, accept: string | undefined): Format | null {
@@ -55,8 +74,10 @@ export function registerQueryApi(app: Hono<Env>, deps: HttpDeps): void {
     const format = pickFormat(c.req.query('format'), c.req.header('accept'));
     if (!format) return problem(c, { status: 400, code: 'INVALID_FORMAT', vi: `Định dạng phải là ${FORMATS.join(', ')}`, en: `format must be one of ${FORMATS.join(', ')}` });
     const params = resolveParams(query, c.req.query(), deps.catalog, deps.today());
-    const entry = await deps.runner.run(query, params);
-    const etag = `${entry.etag.slice(0, -1)}-${format}"`;
+    const opened = await deps.runner.open(query, params);
+    // The first rows, or the failure, before any header: an error is never sent with a result's ETag.
+    await opened.batches.has(1);
+    const etag = `${opened.etag.slice(0, -1)}-${format}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'private, no-cache');
     c.header('Vary', 'Authorization, Accept');
@@ -64,17 +85,21 @@ export function registerQueryApi(app: Hono<Env>, deps: HttpDeps): void {
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     c.header('Content-Type', CONTENT_TYPES[format]);
     const gzipped = format !== 'xlsx' && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
-    if (format === 'json' && !entry.bodies.json && !entry.bodies['json.gz'] && entry.table.numRows >= STREAM_FROM_ROWS) {
-      // A large JSON result the first time: written, compressed and sent in chunks at once, on
-      // three threads (rows here, gzip on the pool, the client reading), and kept when complete.
+    // A JSON answer of more than one batch (2,048 rows), the first time: written, compressed and
+    // sent while the engine still reads, on three threads (rows here, gzip on the pool, the
+    // client reading).
+    const bodies = opened.cached?.bodies;
+    if (format === 'json' && !bodies?.json && !bodies?.['json.gz'] && await opened.batches.has(2)) {
       if (gzipped) c.header('Content-Encoding', 'gzip');
-      return c.body(streamJson(entry, gzipped));
+      return c.body(streamJson(opened, gzipped));
     }
+    const entry = await opened.result;
     const body = (entry.bodies[format] ??= await renderFormat(format, entry.table, query, params));
     // A scorecard of 300 units is a megabyte of JSON: compressed once, kept with the result.
     if (gzipped && body.length >= COMPRESS_FROM) {
-      // On libuv's thread pool: the event loop answers other requests while a megabyte compresses.
-      const gz = (entry.bodies[`${format}.gz`] ??= await gzip(body, { level: 5 }));
+      // A megabyte on libuv's thread pool, while the event loop answers other requests; a small
+      // body here, where compressing costs less than the trip to another thread.
+      const gz = (entry.bodies[`${format}.gz`] ??= body.length < COMPRESS_HERE_UNDER ? gzipSync(body, { level: 5 }) : await gzip(body, { level: 5 }));
       c.header('Content-Encoding', 'gzip');
       return c.body(gz as Uint8Array<ArrayBuffer>);
     }
