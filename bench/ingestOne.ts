@@ -28,7 +28,7 @@ if (mode === 'read-only') {
 }
 // As the local server composes it (runtimes/compose.ts): the other cores encode too, their
 // threads started by this first large file.
-const encoder = createEncoderPool({ workerUrl: new URL('../functions/runtimes/local/encodeWorker.mjs', import.meta.url), helpers: availableParallelism() - 1 });
+const encoder = createEncoderPool({ workerUrl: new URL('../functions/runtimes/local/encodeWorker.mjs', import.meta.url), helpers: Math.min(3, availableParallelism() - 1) });
 const start = performance.now();
 const result = await ingestFile({ bytes, fileName: file! }, { store, catalog, clock: createClock(7, () => new Date()), encode: encoder.encode });
 const seconds = (performance.now() - start) / 1000;

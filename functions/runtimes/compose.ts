@@ -113,10 +113,10 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
-  // Locally a large file's Parquet files are encoded on the machine's other cores too; a Lambda
-  // function has about one, and encodes in its own thread.
+  // Locally a large file's Parquet files are encoded on the machine's other cores too (up to
+  // three: each helper is ~40 MB); a Lambda function has about one, and encodes in its own thread.
   const encoder = deployment.kind === 'local' && availableParallelism() > 1
-    ? createEncoderPool({ workerUrl: new URL('./local/encodeWorker.mjs', import.meta.url), helpers: availableParallelism() - 1 })
+    ? createEncoderPool({ workerUrl: new URL('./local/encodeWorker.mjs', import.meta.url), helpers: Math.min(3, availableParallelism() - 1) })
     : null;
   const deps: IngestDeps = { store, catalog, clock, encode: encoder?.encode };
   const runOne = options.isolateIngest && deployment.kind === 'local'

@@ -69,6 +69,7 @@ export function detectDelimiter(text: string): string {
  * at a time: a 250,000-row file is never held as one string nor as all its records at once.
  */
 export function readCsv(bytes: Uint8Array, fileName: string): SheetSource[] {
+  // The first 64 KB (bytes, so at most as many characters) is enough to choose.
   const delimiter = detectDelimiter([...decodedSlices(bytes, 0, DETECT_PREFIX_CHARS)].join(''));
   return [{ name: fileName, rows: csvRows(bytes, fileName, delimiter) }];
 }

@@ -19,9 +19,9 @@ const COMPRESS_HERE_UNDER = 64 * 1024;
 /**
  * A JSON answer (gzipped when asked) as a web stream, written from the result's batches as the
  * engine reads them: each batch's JSON is written as soon as the batch is read, and compressed on
- * the thread pool while the engine reads the next. Nothing waits for the client: what it has not read yet waits in the stream
- * (the result is held whole anyway). The whole body is kept with the result once it is all sent;
- * a client that leaves stops the rendering and nothing half-done is kept.
+ * the thread pool while the engine reads the next. Nothing waits for the client: what it has not
+ * read yet waits in the stream (the result is held whole anyway). The whole body is kept with the
+ * result once it is all sent; a client that leaves stops the rendering and nothing half-done is kept.
  */
 function streamJson(opened: OpenedResult, gzipped: boolean): ReadableStream<Uint8Array> {
   const out = gzipped ? createGzip({ level: 1, chunkSize: 64 * 1024 }) : new PassThrough();
