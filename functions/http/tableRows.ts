@@ -98,35 +98,25 @@ function writeUtf8(out: ByteSink, values: Uint8Array, start: number, end: number
   out.length = at;
 }
 
-/** How much JSON is written before it is handed on: compression and the socket start early. */
-const JSON_CHUNK_BYTES = 256 * 1024;
+/** Room a writer starts with; it grows as the rows need. */
+const START_BYTES = 256 * 1024;
 
-/** Writes rows as JSON objects separated by commas, batch by batch, handing on about `chunkBytes` at a time. */
+/** Writes rows as JSON objects separated by commas, batch after batch, as UTF-8 bytes. */
 class JsonRowsWriter {
   private readonly keys: Buffer[];
-  private out: ByteSink;
+  private readonly out = new ByteSink(START_BYTES);
 
   /** `first`: no row was written before these (no comma before the first). */
-  constructor(private readonly fields: Field[], private readonly chunkBytes: number, private first = true) {
+  constructor(private readonly fields: Field[], private first = true) {
     this.keys = fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`));
-    this.out = this.sink();
-  }
-
-  private sink(): ByteSink { return new ByteSink(Math.min(this.chunkBytes, JSON_CHUNK_BYTES) + 64 * 1024); }
-
-  private take(): Buffer {
-    const full = this.out.done();
-    this.out = this.sink();
-    return full;
   }
 
   byte(b: number): void { this.out.byte(b); }
 
-  *batch(batch: RecordBatch): Generator<Buffer> {
-    const { fields, keys } = this;
+  batch(batch: RecordBatch): void {
+    const { fields, keys, out } = this;
     const writers = fields.map((f, c) => cellWriter(f.type, batch.getChildAt(c)!));
     for (let r = 0; r < batch.numRows; r++) {
-      const out = this.out;
       if (!this.first) out.byte(0x2c); // ,
       this.first = false;
       if (fields.length === 0) out.ascii('{}');
@@ -136,40 +126,34 @@ class JsonRowsWriter {
         writers[c]!(out, r);
       }
       if (fields.length) out.byte(0x7d); // }
-      if (out.length >= this.chunkBytes) yield this.take();
     }
   }
 
-  rest(): Buffer { return this.out.done(); }
+  done(): Buffer { return this.out.done(); }
 }
 
 /**
- * The rows as JSON, written as UTF-8 straight from the Arrow buffers, in chunks of about 256 KB:
- * text cells are copied byte for byte (most need no escaping), each column's encoder is chosen
- * once, no object per row and no decoded string per cell. The chunks joined equal
- * JSON.stringify(toRows(table)), byte for byte.
+ * The rows as JSON, written as UTF-8 straight from the Arrow buffers: text cells are copied byte
+ * for byte (most need no escaping), each column's encoder is chosen once, no object per row and
+ * no decoded string per cell. Equal to JSON.stringify(toRows(table)), byte for byte.
  */
-export function* jsonChunks(table: Table, chunkBytes = JSON_CHUNK_BYTES): Generator<Buffer> {
-  const writer = new JsonRowsWriter(table.schema.fields, chunkBytes);
+export function toJsonBytes(table: Table): Buffer {
+  const writer = new JsonRowsWriter(table.schema.fields);
   writer.byte(0x5b); // [
-  for (const batch of table.batches) yield* writer.batch(batch);
+  for (const batch of table.batches) writer.batch(batch);
   writer.byte(0x5d); // ]
-  yield writer.rest();
+  return writer.done();
 }
 
 /**
  * One batch's rows as they sit inside the JSON array (a comma before each but the very first
- * row of the answer): batches rendered apart, even on another thread, join into the same bytes.
+ * row of the answer): batches written one at a time, as the engine reads them, join into the
+ * same bytes as toJsonBytes.
  */
 export function batchJson(batch: RecordBatch, first: boolean): Buffer {
-  const writer = new JsonRowsWriter(batch.schema.fields, Infinity, first);
-  const parts = [...writer.batch(batch), writer.rest()];
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-}
-
-/** The whole JSON body at once (cached bodies, tests). */
-export function toJsonBytes(table: Table): Buffer {
-  return Buffer.concat([...jsonChunks(table)]);
+  const writer = new JsonRowsWriter(batch.schema.fields, first);
+  writer.batch(batch);
+  return writer.done();
 }
 
 /** Whether any cell of a text column needs escaping: one pass over its bytes, so most columns copy without looking. */
