@@ -3,7 +3,8 @@
  * submission (one small file) per unit and month: 18,000 kpi_values files and 18,000 submission
  * records. For every saved query: p50/p95 on the raw files, after compaction, against a
  * baseline of one file per period written by DuckDB itself, and over HTTP (a real server on
- * loopback, result cache off) against the engine alone. Then cached requests/s of a scorecard.
+ * loopback, result cache off) and through the app in process (the server's own share) against
+ * the engine alone. Then cached requests/s of a scorecard.
  */
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -174,9 +175,12 @@ function httpClient() {
   };
 }
 
-/** Engine alone and the same query over HTTP, alternating, so both see the same warm caches. */
-async function engineAndHttpTimes(engine: DuckDbEngine, port: number, token: string, runs: number) {
-  const result: Record<string, { engine: { p50: number; p95: number }; http: { p50: number; p95: number }; bytes: number }> = {};
+/**
+ * Engine alone, the same query over HTTP, and through the app in process (no socket, no client
+ * decoding: the server's own share), alternating, so all see the same warm caches.
+ */
+async function engineAndHttpTimes(engine: DuckDbEngine, port: number, token: string, runs: number, app: { request: (url: string, init: RequestInit) => Response | Promise<Response> }) {
+  const result: Record<string, { engine: { p50: number; p95: number }; http: { p50: number; p95: number }; inProcess: { p50: number; p95: number }; bytes: number }> = {};
   const client = httpClient();
   for (const [name, params] of CASES) {
     const url = `http://127.0.0.1:${port}/api/queries/${name}?${new URLSearchParams(params)}`;
@@ -189,15 +193,24 @@ async function engineAndHttpTimes(engine: DuckDbEngine, port: number, token: str
     };
     await viaEngine();
     const { bytes } = await viaHttp();
+    const viaApp = async () => {
+      const res = await app.request(`/api/queries/${name}?${new URLSearchParams(params)}`, { headers });
+      if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
+      await res.arrayBuffer();
+    };
     const e: number[] = [];
     const h: number[] = [];
+    const p: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
+      let t0 = performance.now();
       await viaEngine();
       e.push(performance.now() - t0);
       h.push((await viaHttp()).ms);
+      t0 = performance.now();
+      await viaApp();
+      p.push(performance.now() - t0);
     }
-    result[name] = { engine: stats(e), http: stats(h), bytes };
+    result[name] = { engine: stats(e), http: stats(h), inProcess: stats(p), bytes };
   }
   await client.close();
   return result;
@@ -256,7 +269,7 @@ const servers = await Promise.all([uncached, cached].map((app) => new Promise<Re
   const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
 })));
 const portOf = (s: ReturnType<typeof serve>) => (s.address() as { port: number }).port;
-const measured = await engineAndHttpTimes(engine, portOf(servers[0]!), token, 40);
+const measured = await engineAndHttpTimes(engine, portOf(servers[0]!), token, 40, uncached);
 const scorecardUrl = `http://127.0.0.1:${portOf(servers[1]!)}/api/queries/district_scorecard?period=${periods[40]}`;
 await fetch(scorecardUrl, { headers: { Authorization: `Bearer ${token}` } }); // fill the cache
 // As browsers and HTTP clients ask: compressed. wrk (Debian's package) where installed: a Node
@@ -267,10 +280,10 @@ await engine.close();
 
 console.log(`compaction of ${compaction.periods} periods: ${compactSeconds.toFixed(1)} s`);
 console.log(`engine (re)reading the lake, done at start and after every submission: raw files ${rawOpenSeconds.toFixed(1)} s, compacted ${compactedOpenSeconds.toFixed(1)} s\n`);
-console.log('| query | raw files (1 run) | compacted p50 / p95 | baseline p50 (DuckDB, 1 file/period) | compacted ÷ baseline | HTTP p50 / p95 (JSON, gzip) | HTTP ÷ engine (p50) |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| query | raw files (1 run) | compacted p50 / p95 | baseline p50 (DuckDB, 1 file/period) | compacted ÷ baseline | HTTP p50 / p95 (JSON, gzip) | HTTP ÷ engine (p50) | in process ÷ engine (p50) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [name] of CASES) {
   const r = raw[name]!; const c = measured[name]!.engine; const b = baseline[name]!; const h = measured[name]!.http;
-  console.log(`| ${name} | ${f(r.p50)} | ${f(c.p50)} / ${f(c.p95)} | ${f(b.p50)} | ${(c.p50 / b.p50).toFixed(2)}x | ${f(h.p50)} / ${f(h.p95)} | ${(h.p50 / c.p50).toFixed(2)}x |`);
+  console.log(`| ${name} | ${f(r.p50)} | ${f(c.p50)} / ${f(c.p95)} | ${f(b.p50)} | ${(c.p50 / b.p50).toFixed(2)}x | ${f(h.p50)} / ${f(h.p95)} | ${(h.p50 / c.p50).toFixed(2)}x | ${(measured[name]!.inProcess.p50 / c.p50).toFixed(2)}x |`);
 }
 console.log(`\ncached district_scorecard over HTTP: ${Math.round(load.rps).toLocaleString('en')} requests/s (${load.tool}, 32 connections, 5 s, ${load.detail})`);
