@@ -182,14 +182,15 @@ function writeClean(out: ByteSink, values: Uint8Array, start: number, end: numbe
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const MS_PER_DAY = 86_400_000;
 
 /**
  * Date#toISOString without a Date: a result of thousands of timestamps spent most of its time
  * there. Civil date from days after 1970-01-01 (H. Hinnant's algorithm); other years as Date does.
  */
 export function isoTime(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  const inDay = ms - days * 86_400_000;
+  const days = Math.floor(ms / MS_PER_DAY);
+  const inDay = ms - days * MS_PER_DAY;
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -208,7 +209,6 @@ export function isoTime(ms: number): string {
 
 /** `"YYYY-MM-DDT` per day number: the timestamps of a result fall on few days. */
 const dayPrefixes = new Map<number, Buffer>();
-const MS_PER_DAY = 86_400_000;
 
 /** A timestamp as isoTime writes it, quoted, with digits written straight into the bytes. */
 function writeIsoTime(out: ByteSink, ms: number): void {

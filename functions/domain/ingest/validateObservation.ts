@@ -74,14 +74,15 @@ export function validateObservation(
     return { kind: 'ok', value: answer, numerator: null, denominator: null, note };
   }
 
+  const valueCell = readNumber(row, columns.value, sheet, errors);
+  const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
+  const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
+  if (errors.length) return { kind: 'errors', errors };
+
   if (indicator.measure === 'count') {
     // A count (meetings held in the year): a whole number, no share, no denominator. A long
     // table has one column for shares and one for counts: the count may be in either, and a
     // number written in the other one is never passed over in silence.
-    const valueCell = readNumber(row, columns.value, sheet, errors);
-    const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
-    const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
-    if (errors.length) return { kind: 'errors', errors };
     if (denominatorCell) return { kind: 'errors', errors: [ingestError('COUNT_WITH_DENOMINATOR', at(columns.denominator!), { indicator: indicator.code, value: denominatorCell.value })] };
     if (valueCell && numeratorCell && valueCell.value !== numeratorCell.value) {
       return { kind: 'errors', errors: [ingestError('COUNT_STATED_TWICE', at(columns.value!), { indicator: indicator.code, value: valueCell.value, other: numeratorCell.value })] };
@@ -94,10 +95,6 @@ export function validateObservation(
     return { kind: 'ok', value: cell.value, numerator: null, denominator: null, note };
   }
 
-  const valueCell = readNumber(row, columns.value, sheet, errors);
-  const numeratorCell = readNumber(row, columns.numerator, sheet, errors);
-  const denominatorCell = readNumber(row, columns.denominator, sheet, errors);
-  if (errors.length) return { kind: 'errors', errors };
   if (!valueCell && !numeratorCell && !denominatorCell) return { kind: 'blank' };
 
   const numerator = numeratorCell ? numeratorCell.value : null;
