@@ -260,7 +260,7 @@ const store = new FsObjectStore(lakeDir);
 const clock = createClock(7);
 const common = {
   store, catalog: indexCatalog(catalog), queries, tokens: async () => tokens,
-  ingest: async () => { throw new Error('read-only bench'); }, now: clock.now, today: clock.today,
+  ingest: async () => { throw new Error('read-only bench'); }, now: clock.now, today: clock.today, localTime: clock.localTime,
   linkSecret: Buffer.alloc(32, 1), links: { list: async () => [], save: async () => undefined },
 };
 const uncached = createApp({ ...common, runner: createQueryRunner({ engine, store, cacheResults: false }) });

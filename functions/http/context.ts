@@ -21,6 +21,8 @@ export interface HttpDeps {
   now: () => Date;
   /** Today's date where the units are (UTC+7 in Vietnam), YYYY-MM-DD. */
   today: () => string;
+  /** A stored (UTC) instant as people there read it, YYYY-MM-DD HH:mm: every time a page shows. */
+  localTime: (at: Date | string | number | null | undefined) => string;
   /** Where leaders open links (https://chiso.example.gov.vn); undefined: the request's own origin. */
   publicOrigin?: () => string | undefined;
   /** The registry version in force (imported, or "default"): answers and pages say which they used. */

@@ -188,6 +188,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     ingest: services.ingest,
     now: services.clock.now,
     today: services.clock.today,
+    localTime: services.clock.localTime,
     publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
     registryVersion: () => services.registry.version.version,
     approvalRequired: deployment.approvalRequired === true,

@@ -5,8 +5,8 @@ let t: Awaited<ReturnType<typeof demoApp>>;
 beforeAll(async () => { t = await demoApp(inject('demoLake')); });
 afterAll(async () => { await t.close(); });
 
-async function makeLink(body: object, token = t.analyst) {
-  return t.app.request('/api/links', { method: 'POST', headers: { ...t.auth(token), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+async function makeLink(body: object, token = t.analyst, on = t) {
+  return on.app.request('/api/links', { method: 'POST', headers: { ...t.auth(token), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 describe('signed links', () => {
@@ -98,5 +98,35 @@ describe('analyst pages', () => {
     const clerkCookie = clerk.headers.get('set-cookie')!.split(';')[0]!;
     expect((await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: clerkCookie } })).status).toBe(303);
     expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: 'chiso_staff_forged' }) })).status).toBe(401);
+  });
+});
+
+describe('times on pages', () => {
+  // Stored instants are UTC; the district reads its own clock (UTC+7). The demo's clock stands at
+  // 2025-06-15T00:00Z, 07:00 in Vietnam: a link made then for 23 hours ends at 06:00 on the 16th
+  // there, still the 15th in UTC.
+  let fresh: Awaited<ReturnType<typeof demoApp>>;
+  beforeAll(async () => { fresh = await demoApp(inject('demoLake')); }); // a clock no other test moved
+  afterAll(async () => { await fresh.close(); });
+
+  it('are shown in the units\' time zone: a link\'s making and expiry', async () => {
+    const res = await makeLink({ query: 'unit_ranking', params: { period: '2024-Q4' }, expires_in: 23 * 3600 }, fresh.analyst, fresh);
+    const { url, expires_at } = (await res.json()) as { url: string; expires_at: string };
+    expect(expires_at).toBe('2025-06-15T23:00:00.000Z'); // the API keeps UTC, as data
+    const page = await (await fresh.app.request(new URL(url).pathname)).text();
+    expect(page).toContain('Liên kết có hiệu lực đến 2025-06-16');
+    const list = await (await fresh.app.request('/q/links', { headers: fresh.auth(fresh.analyst) })).text();
+    expect(list).toContain('<td>2025-06-15 07:00</td><td>2025-06-16</td>');
+  });
+
+  it('are shown in the units\' time zone in a saved query\'s table', async () => {
+    const range = 'from=2020-01-01&to=2025-06-15';
+    const log = (await (await fresh.app.request(`/api/queries/submission_log?${range}`, { headers: fresh.auth(fresh.analyst) })).json()) as { submitted_at: string }[];
+    const at = new Date(log[0]!.submitted_at);
+    const utc = at.toISOString().slice(0, 16).replace('T', ' ');
+    const local = new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const page = await (await fresh.app.request(`/q/submission_log?${range}`, { headers: fresh.auth(fresh.analyst) })).text();
+    expect(page).toContain(`>${local}</td>`);
+    expect(page).not.toContain(`>${utc}</td>`);
   });
 });

@@ -86,7 +86,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const rows = toRows(table);
     const w = W[lang];
     return html`<h2>${w.history}</h2>${rows.length === 0 ? html`<p class="meta">${w.none}</p>` : html`<div class="scroll"><table class="history"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.by}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
+<tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${deps.localTime(r.submitted_at as string)}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
 <td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}${r.status === 'accepted' && deps.approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
   }
 

@@ -99,6 +99,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
       table: (await deps.runner.run(s.query, s.params)).table,
       chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
       downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
+      localTime: deps.localTime,
       notes: typeof s.params.unit === 'string' ? registryNotes(s.params.unit, deps.catalog.catalog, lang) : [],
     })));
   }
@@ -145,7 +146,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     }
     const revoked = (await deps.links.list()).find((l) => l.id === result.grant.id && l.revoked_at);
     if (result.kind === 'expired' || revoked) {
-      const date = new Date(result.grant.exp * 1000).toISOString().slice(0, 10);
+      const date = deps.localTime(result.grant.exp * 1000).slice(0, 10);
       const who = result.grant.by_name;
       const message = revoked
         ? (lang === 'vi' ? `Liên kết này đã bị thu hồi. Hãy liên hệ ${who} để xin liên kết mới.` : `This link has been revoked. Ask ${who} for a new one.`)
@@ -165,7 +166,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const base = `/l/${c.req.param('token')}`;
     const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
     const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang);
-    const until = new Date(grant.exp * 1000).toISOString().slice(0, 10);
+    const until = deps.localTime(grant.exp * 1000).slice(0, 10);
     c.header('Cache-Control', 'private, no-store');
     c.header('Referrer-Policy', 'no-referrer');
     return c.html(renderPage(
@@ -227,7 +228,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/outbox?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1>
 ${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll cards"><table class="cards outbox"><thead><tr><th>${W.when}</th><th>${W.unit}</th><th>${W.period}</th><th>${W.subject}</th><th>${W.to}</th><th>${W.status}</th></tr></thead>
-<tbody>${entries.map((e) => html`<tr data-key="${e.reminder.key}"><td data-label="${W.when}">${e.claimed_at.slice(0, 16).replace('T', ' ')}</td><td data-label="${W.unit}">${e.reminder.unit_name}</td><td data-label="${W.period}">${e.reminder.period}</td><td data-label="${W.subject}">${e.reminder.subject}</td><td data-label="${W.to}">${e.reminder.to.length ? e.reminder.to.join(', ') : W.noAddress}</td><td data-label="${W.status}">${e.delivered_at ? W.sent : e.error ? W.failed : W.pending}</td></tr>`)}</tbody></table></div>`}`));
+<tbody>${entries.map((e) => html`<tr data-key="${e.reminder.key}"><td data-label="${W.when}">${deps.localTime(e.claimed_at)}</td><td data-label="${W.unit}">${e.reminder.unit_name}</td><td data-label="${W.period}">${e.reminder.period}</td><td data-label="${W.subject}">${e.reminder.subject}</td><td data-label="${W.to}">${e.reminder.to.length ? e.reminder.to.join(', ') : W.noAddress}</td><td data-label="${W.status}">${e.delivered_at ? W.sent : e.error ? W.failed : W.pending}</td></tr>`)}</tbody></table></div>`}`));
   });
 
   app.get('/q/links', async (c) => {
@@ -244,7 +245,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
 <tbody>${mine.map((l) => {
     const status = linkStatus(l, now);
     const q = deps.queries.get(l.query);
-    return html`<tr data-link="${l.id}"><td><a href="${l.url}">${q ? q.title[lang] : l.query}</a><br><span class="meta">${Object.values(l.params).join(' · ')}</span></td><td>${l.note ?? ''}</td><td>${l.created_at.slice(0, 16).replace('T', ' ')}</td><td>${new Date(l.exp * 1000).toISOString().slice(0, 10)}</td><td class="status ${status}">${STATUS[status][lang === 'vi' ? 0 : 1]}</td>
+    return html`<tr data-link="${l.id}"><td><a href="${l.url}">${q ? q.title[lang] : l.query}</a><br><span class="meta">${Object.values(l.params).join(' · ')}</span></td><td>${l.note ?? ''}</td><td>${deps.localTime(l.created_at)}</td><td>${deps.localTime(l.exp * 1000).slice(0, 10)}</td><td class="status ${status}">${STATUS[status][lang === 'vi' ? 0 : 1]}</td>
 <td>${status === 'active' ? html`<form method="post" action="/q/links/${l.id}/revoke"><button type="submit">${lang === 'vi' ? 'Thu hồi' : 'Revoke'}</button></form>` : ''}</td></tr>`;
   })}</tbody></table></div>`));
   });
@@ -276,7 +277,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/provenance?${new URLSearchParams({ unit: unit.code, period, indicator: indicator.code, lang: lang === 'vi' ? 'en' : 'vi' })}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1><p class="meta">${lang === 'vi' ? unit.nameVi : unit.nameEn || unit.nameVi} · ${period} · ${lang === 'vi' ? indicator.nameVi : indicator.nameEn}</p>
 ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll"><table class="provenance"><thead><tr><th>${W.state}</th><th class="num">${W.value}</th><th>${W.file}</th><th>${W.where}</th><th>${W.by}</th><th>${W.at}</th></tr></thead>
-<tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td>${r.source_file}</td><td>${r.source_sheet}, ${r.source_row}${r.source_column ? html`, ${r.source_column}` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${String(r.submitted_at).slice(0, 16).replace('T', ' ')}</td></tr>`)}</tbody></table></div>`}`));
+<tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td>${r.source_file}</td><td>${r.source_sheet}, ${r.source_row}${r.source_column ? html`, ${r.source_column}` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${deps.localTime(r.submitted_at as string)}</td></tr>`)}</tbody></table></div>`}`));
   });
 
   app.get('/q/:name', async (c) => {
@@ -310,7 +311,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     if (!EXPIRY_DAYS.includes(days)) return c.html(renderNotice(lang, lang === 'vi' ? 'Thời hạn không hợp lệ' : 'Invalid expiry', EXPIRY_DAYS.join(', ')), 400);
     const who = (await pageAnalyst(c, deps))!;
     const link = await createLeaderLink(deps, who, publicOrigin(c, deps), { query: r.query.name, params: r.params, expiresInSeconds: days * 86400, note: String(form.note ?? '').trim() });
-    const until = new Date(link.exp * 1000).toISOString().slice(0, 10);
+    const until = deps.localTime(link.exp * 1000).slice(0, 10);
     return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader', otherLangUrl: '/q/links' }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader'}</h1>
 <p class="meta">${r.query.title[lang]} · ${Object.values(r.params).join(' · ')}${link.note ? html` · ${link.note}` : ''} · ${lang === 'vi' ? 'hiệu lực đến' : 'valid until'} ${until}</p>

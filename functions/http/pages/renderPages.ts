@@ -16,6 +16,8 @@ export interface PageSection {
   table: Table;
   chartUrl: string | null;
   downloads: { csv: string; xlsx: string };
+  /** A result's (UTC) timestamp as the deployment's people read it: the clock's localTime. */
+  localTime: (at: string) => string;
   /** Analysts' pages: where a value's provenance is shown (leaders' pages have none). */
   provenanceUrl?: (unit: string, period: string, indicator: string) => string;
   /** What the registry says behind these numbers (predecessors, unverified events), shown above them. */
@@ -34,11 +36,11 @@ const WORDS = {
 export const formatNumber = (value: number, lang: Lang) =>
   new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
 
-function cellText(value: Row[string], column: string, lang: Lang): string {
+function cellText(value: Row[string], column: string, lang: Lang, localTime: (at: string) => string): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? WORDS[lang].yes : WORDS[lang].no;
   if (typeof value === 'number') return column === 'rank' || column.endsWith('_count') || column.startsWith('indicators_') || column.startsWith('units_') ? String(value) : formatNumber(value, lang);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 16).replace('T', ' ');
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return localTime(value);
   return value;
 }
 
@@ -73,7 +75,7 @@ function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
   const cls = (n: string) => [numeric.has(n) ? 'num' : '', codes.has(n) ? 'code' : ''].filter(Boolean).join(' ');
   return html`<div class="scroll cards"><table class="cards" data-query="${section.query.name}">
 <thead><tr>${names.map((n) => html`<th scope="col" class="${cls(n)}">${label(section.query, n, lang)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellText(r[n] ?? null, n, lang)}</td>`)}</tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellText(r[n] ?? null, n, lang, section.localTime)}</td>`)}</tr>`)}</tbody>
 </table></div>`;
 }
 
