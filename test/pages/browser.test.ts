@@ -112,6 +112,21 @@ describe('a leader opens a signed link in a real browser', () => {
       expect(sizes.length).toBeGreaterThan(0);
       const smallestShown = Math.min(...sizes) * (chart.shown / drawn);
       expect(smallestShown, chart.src).toBeGreaterThanOrEqual(11);
+      // Numbers as the Vietnamese table writes them (1.000 a thousand, 892,5): never 1,000 or 892.5.
+      const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+      expect(texts.filter((t) => /^\d{1,3}(,\d{3})+$|^\d+\.\d{1,2}$/.test(t)), chart.src).toEqual([]);
+      // No text drawn over another (the legend once sat on the axis title); rotated labels aside.
+      const svgPage = await browser.newPage({ viewport: { width: drawn, height: 800 } });
+      await svgPage.setContent(svg);
+      const overlaps = await svgPage.evaluate(() => {
+        const boxes = [...document.querySelectorAll('text')]
+          .filter((t) => !/matrix\((?!1 0 0 1)/.test(t.getAttribute('transform') ?? '') && t.textContent!.trim() !== '')
+          .map((t) => ({ text: t.textContent!, box: t.getBoundingClientRect() }));
+        const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+        return boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => hit(a.box, b.box)).map((b) => `${a.text} × ${b.text}`));
+      });
+      await svgPage.close();
+      expect(overlaps, chart.src).toEqual([]);
     }
     await page.screenshot({ path: `${SCREENSHOTS}scorecard-phone-360.png`, fullPage: true });
     await page.goto(`${scorecardUrl}?lang=en`);

@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import * as echarts from 'echarts';
 import { toRows } from '../tableRows.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
-import type { Lang } from './renderPages.ts';
+import { formatNumber, type Lang } from './renderPages.ts';
 
 /**
  * A chart as an SVG document, drawn on the server by ECharts' SSR renderer (no browser, no
@@ -22,16 +22,20 @@ export async function renderChartSvg(query: SavedQuery, table: Table, lang: Lang
   const fontSize = narrow ? 12 : 11;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height: horizontal ? Math.max(height, 22 * categories.length + 60) : height });
   const category = { type: 'category' as const, data: categories, axisLabel: { interval: narrow && !horizontal && categories.length > 6 ? 'auto' as const : 0, rotate: horizontal ? 0 : categories.length > (narrow ? 4 : 8) ? 35 : 0, fontSize, ...(horizontal ? { width: narrow ? 110 : 150, overflow: 'truncate' as const } : {}) } };
-  const value = { type: 'value' as const, name: label(y), min: 0, nameTextStyle: { fontSize }, axisLabel: { fontSize } };
+  // Numbers as the page's table writes them: in Vietnamese 1.000 is a thousand and 892,5 has a
+  // decimal comma (ECharts' own 1,000 reads as one there).
+  const number = (v: unknown) => (typeof v === 'number' ? formatNumber(v, lang) : String(v ?? ''));
+  // No axis title: the legend above names the series, and on a phone the two overlapped.
+  const value = { type: 'value' as const, min: 0, axisLabel: { fontSize, formatter: number } };
   chart.setOption({
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif', fontSize },
     grid: { left: horizontal ? (narrow ? 120 : 160) : 48, right: narrow ? 16 : 24, top: 36, bottom: horizontal ? 32 : 80, containLabel: false },
-    legend: { top: 4, textStyle: { fontSize }, data: [label(y), ...(targets.some((t) => t !== null) ? [lang === 'vi' ? 'Chỉ tiêu' : 'Target'] : [])] },
+    legend: { top: 4, left: narrow ? 8 : 'center', textStyle: { fontSize }, data: [label(y), ...(targets.some((t) => t !== null) ? [lang === 'vi' ? 'Chỉ tiêu' : 'Target'] : [])] },
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: [
-      { name: label(y), type: query.chart.type, data: values, label: { show: categories.length <= 12 && !(narrow && !horizontal && categories.length > 6), position: horizontal ? 'right' : 'top', fontSize }, itemStyle: { color: '#0969da' } },
+      { name: label(y), type: query.chart.type, data: values, label: { show: categories.length <= 12 && !(narrow && !horizontal && categories.length > 6), position: horizontal ? 'right' : 'top', fontSize, formatter: (p: { value: unknown }) => number(p.value) }, itemStyle: { color: '#0969da' } },
       ...(targets.some((t) => t !== null)
         ? [{ name: lang === 'vi' ? 'Chỉ tiêu' : 'Target', type: 'line' as const, data: targets, symbol: 'none', lineStyle: { type: 'dashed' as const, color: '#cf222e' }, itemStyle: { color: '#cf222e' } }]
         : []),
