@@ -77,7 +77,8 @@ pillar_text AS (
   SELECT unit, max(CASE WHEN slot = 1 THEN label END) AS p1, max(CASE WHEN slot = 2 THEN label END) AS p2,
          max(CASE WHEN slot = 3 THEN label END) AS p3, max(CASE WHEN slot = 4 THEN label END) AS p4
   FROM (
-    SELECT unit, slot, pillar_name_vi || ' ' || CAST(CAST(round(points, 1) AS DECIMAL(9, 1)) AS VARCHAR) || '/' || CAST(CAST(round(max_points, 1) AS DECIMAL(9, 1)) AS VARCHAR) AS label
+    -- Vietnamese text, so a decimal comma: 327,3/350,0 (a leader reads 327.3 as thousands).
+    SELECT unit, slot, pillar_name_vi || ' ' || replace(CAST(CAST(round(points, 1) AS DECIMAL(9, 1)) AS VARCHAR), '.', ',') || '/' || replace(CAST(CAST(round(max_points, 1) AS DECIMAL(9, 1)) AS VARCHAR), '.', ',') AS label
     FROM pillar_slots
   ) labelled
   GROUP BY unit

@@ -63,7 +63,7 @@ describe('points, in the SQL both engines run (kpi_points), against hand-compute
     expect(await pointsOf('xa-a', '2025-Q3')).toEqual({ DOC: [75, 100], SIG: [0, 30], MEET: [30, 30] }); // v2: 45/60 × 100, no, 4 → 30
     const ranking = Object.fromEntries((await lake.run('dti_ranking', { period: '2025-Q2' })).map((r) => [r.unit, r]));
     expect(ranking['xa-a']).toMatchObject({ total_points: 812.5, framework: 'v1', components: 3, components_reported: 3 }); // 130 / 160 × 1000
-    expect(ranking['xa-a']!.pillars).toBe('Chính quyền số 130.0/160.0');
+    expect(ranking['xa-a']!.pillars).toBe('Chính quyền số 130,0/160,0'); // Vietnamese text: decimal comma
     expect((await lake.run('dti_ranking', { period: '2025-Q3' })).find((r) => r.unit === 'xa-a')).toMatchObject({
       total_points: 656.3, framework: 'v2', previous_points: 812.5, // 105 / 160 × 1000 = 656.25
     });
