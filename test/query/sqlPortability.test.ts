@@ -8,7 +8,7 @@ const { Parser: TrinoParser } = require('node-sql-parser/build/trino');
 const { Parser: AthenaParser } = require('node-sql-parser/build/athena');
 
 /** Functions that DuckDB and Trino (Athena engine v3) both have, with the same meaning. */
-const SHARED_FUNCTIONS = new Set(['strpos', 'round', 'avg', 'sum', 'count', 'max', 'min', 'row_number', 'rank', 'coalesce', 'nullif', 'abs', 'lower', 'upper', 'length', 'substr', 'cast', 'date_diff', 'ceil', 'floor']);
+const SHARED_FUNCTIONS = new Set(['strpos', 'round', 'avg', 'sum', 'count', 'max', 'min', 'row_number', 'rank', 'coalesce', 'nullif', 'abs', 'lower', 'upper', 'length', 'substr', 'cast', 'date_diff', 'ceil', 'floor', 'replace']);
 
 function functionsIn(node: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(node)) node.forEach((n) => functionsIn(n, found));
