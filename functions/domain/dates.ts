@@ -1,7 +1,7 @@
 /** Calendar days written YYYY-MM-DD, as reports, registries and parameters give them (UTC arithmetic, no time zone). */
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 
 /** A real day of the calendar: 2024-02-30 matches the pattern, and Date rolls it over. */
 export function isDate(text: string): boolean {

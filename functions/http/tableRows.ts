@@ -1,4 +1,5 @@
 import { Precision, Type, type DataType, type Field, type Float, type Int, type RecordBatch, type Table, type Timestamp, type Vector } from 'apache-arrow';
+import { MS_PER_DAY } from '../domain/dates.ts';
 
 export type Plain = string | number | boolean | null;
 
@@ -182,7 +183,6 @@ function writeClean(out: ByteSink, values: Uint8Array, start: number, end: numbe
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const MS_PER_DAY = 86_400_000;
 
 /**
  * Date#toISOString without a Date: a result of thousands of timestamps spent most of its time

@@ -7,6 +7,7 @@ import type { MatchResult } from './matchName.ts';
 import { isRomanNumeral, normalizeKey } from './normalizeText.ts';
 import { parsePeriod, periodEnd, periodStart } from './parsePeriod.ts';
 import { successorsOf } from '../registry/successorsOf.ts';
+import { addDays } from '../dates.ts';
 import { cellNumber, cellText } from './readCell.ts';
 import { resolveSheetContext, type FileHints, type SheetContext } from './resolveContext.ts';
 import type { Indicator, Layout, SheetRow, Unit } from '../types.ts';
@@ -260,9 +261,7 @@ export class SheetExtractor {
         .map((code) => this.index.catalog.units.find((u) => u.code === code))
         .filter((u): u is Unit => Boolean(u) && u!.code !== unit.code)
         .map(describeEntry).join(', ') || '— (không ghi nhận đơn vị kế thừa / no successor recorded)';
-      const after = new Date(`${unit.validTo}T00:00:00Z`);
-      after.setUTCDate(after.getUTCDate() + 1);
-      this.out.addError(ingestError('UNIT_RETIRED', where, { unit: describeEntry(unit), until: unit.validTo!, after: after.toISOString().slice(0, 10), period, successors }));
+      this.out.addError(ingestError('UNIT_RETIRED', where, { unit: describeEntry(unit), until: unit.validTo!, after: addDays(unit.validTo!, 1), period, successors }));
     } else {
       this.out.addError(ingestError('UNIT_NOT_YET', where, { unit: describeEntry(unit), from: unit.validFrom!, period }));
     }

@@ -1,3 +1,4 @@
+import { dayBefore } from '../dates.ts';
 import { normalizeKey } from './normalizeText.ts';
 
 /**
@@ -123,7 +124,5 @@ export function shiftPeriod(period: string, n: number): string {
 
 /** Last day of a canonical period, as YYYY-MM-DD. */
 export function periodEnd(period: string): string {
-  const next = new Date(`${periodStart(shiftPeriod(period, 1))}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() - 1);
-  return next.toISOString().slice(0, 10);
+  return dayBefore(periodStart(shiftPeriod(period, 1)));
 }

@@ -1,4 +1,4 @@
-import { isDate } from '../dates.ts';
+import { addDays, isDate } from '../dates.ts';
 import type { CatalogIndex } from '../ingest/ingestContext.ts';
 import { CANONICAL_PERIOD, parsePeriod } from '../ingest/parsePeriod.ts';
 import type { ParamSpec, SavedQuery } from './savedQueries.ts';
@@ -19,11 +19,7 @@ function resolveDefault(spec: ParamSpec, today: string): ParamValue | null {
   if (spec.default === null) return null;
   if (spec.type === 'date' && typeof spec.default === 'string') {
     const m = /^today(?:-(\d+)d)?$/.exec(spec.default);
-    if (m) {
-      const d = new Date(`${today}T00:00:00Z`);
-      d.setUTCDate(d.getUTCDate() - Number(m[1] ?? 0));
-      return d.toISOString().slice(0, 10);
-    }
+    if (m) return addDays(today, -Number(m[1] ?? 0));
   }
   return spec.default;
 }
