@@ -23,10 +23,8 @@ async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boo
 }
 
 /** Tables read whole from their folder: the dimensions, and the tables of one file per row. */
-const DIMENSIONS = [
-  ...(Object.entries(DIMENSION_TABLES) as [DimensionTable, readonly ColumnSpec[]][]).map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns })),
-  ...(Object.entries(ROW_TABLES) as [RowTable, readonly ColumnSpec[]][]).map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns })),
-];
+const DIMENSIONS = ([...Object.entries(DIMENSION_TABLES), ...Object.entries(ROW_TABLES)] as [DimensionTable | RowTable, readonly ColumnSpec[]][])
+  .map(([name, columns]) => ({ name, glob: `${TABLE_LOCATIONS[name]}*.parquet`, columns }));
 
 const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
 const fileList = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;

@@ -36,6 +36,10 @@ const WORDS = {
 export const formatNumber = (value: number, lang: Lang) =>
   new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
 
+/** A scorecard value as shown: yes/no for a yes-or-no indicator, else the number in the page's language. */
+const valueText = (value: number, measure: unknown, lang: Lang) =>
+  measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
+
 function cellText(value: Row[string], column: string, lang: Lang, localTime: (at: string) => string): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? WORDS[lang].yes : WORDS[lang].no;
@@ -93,7 +97,7 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
     const r = byKey.get(`${u.unit}|${i.indicator_code}`);
     if (!r) return null;
     const value = r.value as number | null;
-    const text = value === null ? '–' : r.measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
+    const text = value === null ? '–' : valueText(value, r.measure, lang);
     return { cls: attainment(value, r.target as number | null), text, target: formatNumber(r.target as number, lang) };
   };
   return html`${legend(lang)}<div class="scroll heat-wide"><table class="heat" data-query="${section.query.name}">
@@ -105,7 +109,7 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
     const text = section.provenanceUrl && c.text !== '–' ? html`<a href="${section.provenanceUrl(String(u.unit), period, String(i.indicator_code))}">${c.text}</a>` : c.text;
     const waiting = section.pending?.get(`${u.unit}|${i.indicator_code}`);
     if (waiting) {
-      const shown = i.measure === 'boolean' ? (waiting.value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(waiting.value, lang);
+      const shown = valueText(waiting.value, i.measure, lang);
       const word = waiting.approval === 'returned' ? WORDS[lang].returned : WORDS[lang].unapproved;
       return html`<td class="num ${c.cls} pending" data-indicator="${i.indicator_code}" data-pending="${shown}" title="${i.indicator_name}: ${word} ${shown}">${text} <span class="pending-mark">${word}: ${shown}</span></td>`;
     }
