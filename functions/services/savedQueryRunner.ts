@@ -117,19 +117,26 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
     return engineVersion ?? version;
   }
 
-  async function open(query: SavedQuery, params: Record<string, ParamValue>): Promise<OpenedResult> {
+  /** The cache key and ETag of a query over the current lake, and its result if kept. */
+  async function lookup(query: SavedQuery, params: Record<string, ParamValue>) {
     const version = await lakeVersion();
     const key = `${query.name}?${canonicalParams(params)}`;
     const etag = `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`;
-    const cached = cache.get(key);
+    return { key, etag, cached: cache.get(key) ?? null };
+  }
+
+  function keep(key: string, etag: string, table: Table): CachedResult {
+    const entry: CachedResult = { etag, bodies: {}, table };
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    if (deps.cacheResults !== false) cache.set(key, entry);
+    return entry;
+  }
+
+  async function open(query: SavedQuery, params: Record<string, ParamValue>): Promise<OpenedResult> {
+    const { key, etag, cached } = await lookup(query, params);
     if (cached) return { etag, cached, batches: BatchFeed.of(cached.table), result: Promise.resolve(cached) };
     const batches = new BatchFeed();
-    const result = deps.engine.run(query.sql, params, (b) => batches.push(b)).then((table) => {
-      const entry: CachedResult = { etag, bodies: {}, table };
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-      if (deps.cacheResults !== false) cache.set(key, entry);
-      return entry;
-    });
+    const result = deps.engine.run(query.sql, params, (b) => batches.push(b)).then((table) => keep(key, etag, table));
     // An engine that reads the answer whole gives it in one go; a failure reaches every reader.
     result.then((entry) => {
       if (batches.count === 0) for (const b of entry.table.batches) batches.push(b);
@@ -141,8 +148,10 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
   return {
     lakeVersion,
     open,
+    // Pages and the CLI take the whole result: no batch feed to fill.
     async run(query, params) {
-      return (await open(query, params)).result;
+      const { key, etag, cached } = await lookup(query, params);
+      return cached ?? keep(key, etag, await deps.engine.run(query.sql, params));
     },
     async runSql(sql, params) {
       await lakeVersion();
