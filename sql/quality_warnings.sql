@@ -50,7 +50,8 @@ before_values AS (
 ),
 jumps AS (
   SELECT n.unit, n.indicator_code, 'jump' AS kind,
-         'Thay đổi ' || CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ' điểm so với kỳ trước' AS message,
+         -- The Vietnamese message writes a decimal comma (-46,2), as the pages write numbers.
+         'Thay đổi ' || replace(CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR), '.', ',') || ' điểm so với kỳ trước' AS message,
          'Moved ' || CAST(CAST(round(n.value - b.value, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ' points from the previous period' AS message_en,
          n.value, b.value AS reference, n.source_file
   FROM now_values n
@@ -95,7 +96,7 @@ mads AS (
 ),
 outliers AS (
   SELECT d.unit, d.indicator_code, 'outlier' AS kind,
-         'Khác xa các đơn vị cùng kỳ (trung vị ' || CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ')' AS message,
+         'Khác xa các đơn vị cùng kỳ (trung vị ' || replace(CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR), '.', ',') || ')' AS message,
          'Far from the other units this period (median ' || CAST(CAST(round(d.median, 1) AS DECIMAL(9, 1)) AS VARCHAR) || ')' AS message_en,
          d.value, d.median AS reference, n.source_file
   FROM deviations d

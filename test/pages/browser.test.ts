@@ -364,7 +364,7 @@ describe('a leader follows the DTI ranking and a new commune across the 2025 ref
     expect(timeliness.slice(0, 2)).toEqual([['Xã Tề Lỗ', 'Trễ hạn', '15'], ['Xã Tam Hồng', 'Chưa đến hạn', '0']]);
     expect(timeliness.slice(2).every((r) => r[1] === 'Đúng hạn')).toBe(true);
     const warnings = await page.locator('section[data-section="quality_warnings"] td[data-col="message"]').allTextContents();
-    expect(warnings).toEqual(['Mẫu số 178, kỳ trước 442', 'Thay đổi -46.2 điểm so với kỳ trước']);
+    expect(warnings).toEqual(['Mẫu số 178, kỳ trước 442', 'Thay đổi -46,2 điểm so với kỳ trước']);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.screenshot({ path: `${SCREENSHOTS}timeliness-warnings-phone.png`, fullPage: true });
     await page.close();

@@ -19,7 +19,7 @@ describe('quality warnings on the clerk\'s answer and beside the analyst\'s valu
     expect(answer.status).toBe(200);
     const page = await answer.text();
     expect(page).toContain('Cảnh báo — số liệu vẫn được nhận');
-    expect(page).toMatch(/<li data-kind="jump" data-indicator="DOC_ONLINE"><b>Văn bản điện tử<\/b> \(Quý I\/2025\): Thay đổi -\d+\.\d điểm so với kỳ trước/);
+    expect(page).toMatch(/<li data-kind="jump" data-indicator="DOC_ONLINE"><b>Văn bản điện tử<\/b> \(Quý I\/2025\): Thay đổi -\d+,\d điểm so với kỳ trước/);
     expect(page).toContain('action="/nop/giai-trinh"');
 
     const explanation = new FormData();
@@ -41,7 +41,7 @@ describe('quality warnings on the clerk\'s answer and beside the analyst\'s valu
     // The clerk's page now shows it explained; the analyst's scorecard marks the value.
     expect(await (await t.app.request('/nop', { headers: t.auth(t.clerk) })).text()).toContain('Đã giải trình: Phần mềm QLVB bị lỗi 2 tháng');
     const scorecard = await (await t.app.request('/q/district_scorecard?period=2025-Q1', { headers: t.auth(t.analyst) })).text();
-    expect(scorecard).toMatch(/<td class="num [a-z]+ warn" data-indicator="DOC_ONLINE" data-warning="Mẫu số 100, kỳ trước \d+ — chưa giải trình; Thay đổi -\d+\.\d điểm so với kỳ trước — giải trình: Phần mềm QLVB bị lỗi 2 tháng, văn bản xử lý trên giấy; Khác xa[^"]*"/);
+    expect(scorecard).toMatch(/<td class="num [a-z]+ warn" data-indicator="DOC_ONLINE" data-warning="Mẫu số 100, kỳ trước \d+ — chưa giải trình; Thay đổi -\d+,\d điểm so với kỳ trước — giải trình: Phần mềm QLVB bị lỗi 2 tháng, văn bản xử lý trên giấy; Khác xa[^"]*"/);
     // Leaders' pages do not carry the marks.
     const link = (await (await t.app.request('/api/links', { method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' }, body: JSON.stringify({ query: 'district_scorecard', params: { period: '2025-Q1' }, expires_in: 86400 }) })).json()) as { url: string };
     expect(await (await t.app.request(new URL(link.url).pathname)).text()).not.toContain('data-warning');

@@ -81,7 +81,7 @@ describe('quality warnings: accepted figures worth a second look', () => {
     ]);
     // Ten shares of DOC_ONLINE: median 82.5, median absolute deviation 2; 100 is |0.6745 × 17.5 / 2| = 5.9 > 3.5 away.
     expect(rows.filter((r) => r.kind === 'outlier').map((r) => r.reference)).toEqual([82.5, 82.5, 82.5]);
-    expect(rows.find((r) => r.kind === 'jump')).toMatchObject({ value: 40, reference: 90, message: 'Thay đổi -50.0 điểm so với kỳ trước' });
+    expect(rows.find((r) => r.kind === 'jump')).toMatchObject({ value: 40, reference: 90, message: 'Thay đổi -50,0 điểm so với kỳ trước' });
     expect(rows.find((r) => r.kind === 'denominator')).toMatchObject({ value: 40, reference: 100 });
     expect(rows.find((r) => r.kind === 'extremes')).toMatchObject({ value: 5, reference: 6 });
   });
