@@ -255,13 +255,22 @@ const baseline = await baselineTimes(40);
 
 const token = 'chiso_analyst_bench';
 const { hashToken } = await import('../functions/domain/access/tokens.ts');
+const { createSettings } = await import('../functions/services/settings.ts');
 const tokens = [{ id: 'bench', name: 'bench', role: 'analyst' as const, unit: null, sha256: hashToken(token), created_at: '' }];
 const store = new FsObjectStore(lakeDir);
 const clock = createClock(7);
 const common = {
   store, catalog: indexCatalog(catalog), queries, tokens: async () => tokens,
   ingest: async () => { throw new Error('read-only bench'); }, now: clock.now, today: clock.today, localTime: clock.localTime,
-  linkSecret: Buffer.alloc(32, 1), links: { list: async () => [], save: async () => undefined },
+  settings: createSettings(store, clock.now),
+  linkSecret: Buffer.alloc(32, 1), links: { listBy: async () => [], add: async () => undefined, revoke: async () => null, revokedAt: async () => null },
+  // The bench's one code, checked as the token store would: valid, and nothing else is.
+  access: {
+    token: async (t: string) => (t === token ? { kind: 'valid' as const, principal: tokens[0]!, record: tokens[0]! } : { kind: 'unknown' as const }),
+    session: async () => ({ kind: 'unknown' as const }),
+    openSession: async () => { throw new Error('read-only bench'); },
+    closeSession: async () => undefined,
+  },
 };
 const uncached = createApp({ ...common, runner: createQueryRunner({ engine, store, cacheResults: false }) });
 const cached = createApp({ ...common, runner: createQueryRunner({ engine, store }) });

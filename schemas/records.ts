@@ -182,19 +182,29 @@ export const APPROVALS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'decided_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
 ];
 
-/** Settings of the deployment the SQL needs: approval_required (yes / no). */
-export const SETTINGS_COLUMNS: readonly ColumnSpec[] = [
+/**
+ * Every change of a deployment setting (approval_required: yes / no), one file each: a setting is
+ * data with a history (who, when, what became of earlier reports), never a process's environment.
+ * The `settings` view (sql/views) takes the latest change of each key.
+ */
+export const SETTING_CHANGES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'key', type: 'string', nullable: false, doc: 'Setting' },
-  { name: 'value', type: 'string', nullable: false, doc: 'Its value' },
+  { name: 'value', type: 'string', nullable: false, doc: 'Its value from this change on' },
+  { name: 'applies_from', type: 'timestamp', nullable: true, doc: 'approval_required = yes: reports submitted from this instant (UTC) wait for approval; earlier ones stay published' },
+  { name: 'note', type: 'string', nullable: true, doc: 'Why, in the changer\'s words' },
+  { name: 'changed_by', type: 'string', nullable: false, doc: 'Account id, "cli:<user>" or "environment"' },
+  { name: 'changed_by_name', type: 'string', nullable: false, doc: 'Who changed it' },
+  { name: 'changed_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
 ];
 
 /**
  * Tables of one small file per row, read whole from their folder like the dimensions, written
- * only when a clerk explains a warning or a head decides (so they may be empty).
+ * only when a clerk explains a warning, a head decides or a setting changes (so they may be empty).
  */
 export const ROW_TABLES = {
   explanations: EXPLANATIONS_COLUMNS,
   approvals: APPROVALS_COLUMNS,
+  setting_changes: SETTING_CHANGES_COLUMNS,
 } as const;
 export type RowTable = keyof typeof ROW_TABLES;
 
@@ -209,5 +219,4 @@ export const DIMENSION_TABLES = {
   framework_steps: FRAMEWORK_STEPS_COLUMNS,
   registry_version: REGISTRY_VERSION_COLUMNS,
   reporting_calendar: REPORTING_CALENDAR_COLUMNS,
-  settings: SETTINGS_COLUMNS,
 } as const;

@@ -45,3 +45,33 @@ describe('npx chiso ingest', () => {
     expect((await chiso(['frobnicate'])).code).toBe(2);
   });
 });
+
+describe('npx chiso token', () => {
+  it('makes codes that expire, lists them with holder, expiry and last use, and revokes one by id', async () => {
+    const data = join(dir, 'tokens');
+    const made = await chiso(['token', 'create', '--role', 'staff', '--name', 'Văn thư Liên Châu', '--unit', 'xa-lien-chau', '--expires-in-days', '30', '--data-dir', data]);
+    expect(made.code).toBe(0);
+    const code = made.stdout.trim();
+    expect(code).toMatch(/^chiso_staff_/);
+    expect((await chiso(['token', 'create', '--role', 'analyst', '--name', 'Chị Lan', '--data-dir', data])).code).toBe(0);
+    expect((await chiso(['token', 'create', '--role', 'analyst', '--name', 'x', '--expires-in-days', '0', '--data-dir', data])).code).toBe(2);
+
+    const listed = JSON.parse((await chiso(['token', 'list', '--json', '--data-dir', data])).stdout) as { id: string; name: string; role: string; unit: string | null; created_at: string; expires_at: string; last_used_at: string | null; revoked_at: string | null; status: string }[];
+    expect(listed.map((t) => t.name)).toEqual(['Văn thư Liên Châu', 'Chị Lan']);
+    const [clerk, analyst] = listed;
+    expect(clerk).toMatchObject({ role: 'staff', unit: 'xa-lien-chau', last_used_at: null, revoked_at: null, status: 'active' });
+    expect(Date.parse(clerk!.expires_at) - Date.parse(clerk!.created_at)).toBe(30 * 86_400_000);
+    expect(Date.parse(analyst!.expires_at) - Date.parse(analyst!.created_at)).toBe(365 * 86_400_000); // a year by default
+    expect(JSON.stringify(listed)).not.toContain(code); // and no hash either
+    expect(listed[0]).not.toHaveProperty('sha256');
+
+    const revoked = await chiso(['token', 'revoke', clerk!.id, '--data-dir', data]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('đã thu hồi / revoked');
+    const table = (await chiso(['token', 'list', '--data-dir', data])).stdout;
+    expect(table).toMatch(new RegExp(`${clerk!.id}\\tstaff\\txa-lien-chau\\tVăn thư Liên Châu\\t.*\\trevoked`));
+    expect(table).toMatch(new RegExp(`${analyst!.id}\\tanalyst\\t-\\tChị Lan\\t.*\\tactive`));
+    expect((await chiso(['token', 'revoke', 'ffffffffffff', '--data-dir', data])).code).toBe(1);
+    expect((await chiso(['token', 'revoke', '--data-dir', data])).code).toBe(2);
+  });
+});

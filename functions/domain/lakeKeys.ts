@@ -69,5 +69,5 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   framework_steps: 'lake/dim/framework_steps/',
   registry_version: 'lake/dim/registry_version/',
   reporting_calendar: 'lake/dim/reporting_calendar/',
-  settings: 'lake/dim/settings/',
+  setting_changes: 'lake/setting_changes/',
 };

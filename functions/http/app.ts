@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import { InvalidParamsError } from '../domain/queries/resolveParams.ts';
+import { IngestQueueFullError } from '../services/ingestQueue.ts';
+import { StorageFullError } from '../services/storageFull.ts';
 import { registerLinkApi } from './api/links.ts';
 import { buildOpenApi } from './api/openApi.ts';
 import { registerQueryApi } from './api/queries.ts';
 import { registerSubmissionApi } from './api/submissions.ts';
 import { requireBearer } from './auth.ts';
+import { limitBodies } from './bodyLimits.ts';
 import { problem, type Env, type HttpDeps } from './context.ts';
 import { registerClerkRoutes } from './pages/clerkRoutes.ts';
 import { registerHeadRoutes } from './pages/headRoutes.ts';
@@ -30,7 +33,20 @@ export function createApp(deps: HttpDeps): Hono<Env> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
 
+  // Before any route reads a body: each is capped by route (bodyLimits.ts).
+  app.use('*', limitBodies());
+
   app.onError((error, c) => {
+    if (error instanceof IngestQueueFullError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return problem(c, error.perAccount
+        ? { status: 503, code: 'BUSY', vi: `Tài khoản này đang có tệp chờ xử lý; hãy gửi lại sau ${error.retryAfterSeconds} giây`, en: `This account already has files waiting; send it again in ${error.retryAfterSeconds} seconds` }
+        : { status: 503, code: 'BUSY', vi: `Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ${error.retryAfterSeconds} giây`, en: `The server is processing many files; send it again in ${error.retryAfterSeconds} seconds` });
+    }
+    if (error instanceof StorageFullError) {
+      console.error(`507 ${c.req.method} ${c.req.path}: ${error.message}`);
+      return problem(c, { status: 507, code: 'STORAGE_FULL', vi: 'Ổ đĩa của máy chủ đã đầy nên tệp chưa được nhận (không lưu gì); hãy báo cán bộ phụ trách và gửi lại sau', en: 'The server\'s disk is full, so the file was not taken (nothing was kept); tell the person in charge and send it again later' });
+    }
     if (error instanceof InvalidParamsError) {
       return problem(c, { status: 400, code: 'INVALID_PARAMS', vi: 'Tham số không hợp lệ', en: 'Invalid parameters', details: error.problems });
     }

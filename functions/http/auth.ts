@@ -1,26 +1,43 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import { verifyToken, type Principal } from '../domain/access/tokens.ts';
+import type { Principal, TokenCheck } from '../domain/access/tokens.ts';
 import { problem, sameOrigin, type Env, type HttpDeps } from './context.ts';
 import { langOf, renderPage, type Lang } from './pages/renderPages.ts';
 
-/** The one place a request becomes a principal: a bearer token, or the cookie /login set. */
-const COOKIE = 'chiso_token';
+/**
+ * The one place a request becomes a principal: a bearer token, or the session /login opened.
+ * The cookie holds a random session id, never the code: signing out deletes the session, so the
+ * cookie opens nothing even if replayed; and each request checks the code behind it, so revoking
+ * or expiring the code ends its sessions too.
+ */
+const SESSION_COOKIE = 'chiso_session';
+/** Held the raw code before sessions: never read now, cleared at sign-in and sign-out. */
+const OLD_COOKIE = 'chiso_token';
 
 const bearerOf = (c: Context) => /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
 
+/** Why a code was refused, in both languages. */
+function refusal(check: TokenCheck): { code: string; vi: string; en: string } {
+  if (check.kind === 'expired') {
+    const day = (check.record.expires_at ?? '').slice(0, 10);
+    return { code: 'TOKEN_EXPIRED', vi: `Mã truy cập đã hết hạn ngày ${day}; hãy xin mã mới`, en: `The token expired on ${day}; ask for a new one` };
+  }
+  if (check.kind === 'revoked') return { code: 'TOKEN_REVOKED', vi: 'Mã truy cập đã bị thu hồi; hãy xin mã mới', en: 'The token has been revoked; ask for a new one' };
+  return { code: 'UNAUTHORIZED', vi: 'Cần mã truy cập (Authorization: Bearer …)', en: 'A bearer token is required' };
+}
+
 /** /api/*: a bearer token is required; its principal is set on the context. */
-export function requireBearer(deps: Pick<HttpDeps, 'tokens'>): MiddlewareHandler<Env> {
+export function requireBearer(deps: Pick<HttpDeps, 'access'>): MiddlewareHandler<Env> {
   return async (c, next) => {
     if (c.req.path === '/api/openapi.json') return next();
     const token = bearerOf(c);
-    const principal = token ? verifyToken(token, await deps.tokens()) : null;
-    if (!principal) {
+    const check: TokenCheck = token ? await deps.access.token(token) : { kind: 'unknown' };
+    if (check.kind !== 'valid') {
       c.header('WWW-Authenticate', 'Bearer realm="chiso"');
-      return problem(c, { status: 401, code: 'UNAUTHORIZED', vi: 'Cần mã truy cập (Authorization: Bearer …)', en: 'A bearer token is required' });
+      return problem(c, { status: 401, ...refusal(check) });
     }
-    c.set('principal', principal);
+    c.set('principal', check.principal);
     return next();
   };
 }
@@ -31,21 +48,23 @@ export const analystsOnly = (c: Context<Env>) =>
     ? null
     : problem(c, { status: 403, code: 'FORBIDDEN', vi: 'Tài khoản này không được xem truy vấn', en: 'This account may not run queries' });
 
-/** Whoever is behind a page: by bearer header or the sign-in cookie; null otherwise. */
-export async function pagePrincipal(c: Context, deps: Pick<HttpDeps, 'tokens'>): Promise<Principal | null> {
-  const token = bearerOf(c) ?? getCookie(c, COOKIE);
-  return token ? verifyToken(token, await deps.tokens()) : null;
+/** Whoever is behind a page: by bearer header or the sign-in session; null otherwise. */
+export async function pagePrincipal(c: Context, deps: Pick<HttpDeps, 'access'>): Promise<Principal | null> {
+  const token = bearerOf(c);
+  const session = token ? undefined : getCookie(c, SESSION_COOKIE);
+  const check = token ? await deps.access.token(token) : session ? await deps.access.session(session) : null;
+  return check?.kind === 'valid' ? check.principal : null;
 }
 
 /** An analyst behind a page; null otherwise. */
-export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'tokens'>): Promise<Principal | null> {
+export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'access'>): Promise<Principal | null> {
   const principal = await pagePrincipal(c, deps);
   return principal?.role === 'analyst' ? principal : null;
 }
 
-const loginPage = (lang: Lang, next: string, failed = false) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+const loginPage = (lang: Lang, next: string, failed?: TokenCheck) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 <div class="notice"><h1>${lang === 'vi' ? 'Đăng nhập bằng mã truy cập' : 'Sign in with your token'}</h1>
-${failed ? html`<p role="alert">${lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.'}</p>` : ''}
+${failed ? html`<p role="alert">${failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
 <form class="login" method="post" action="/login"><input type="hidden" name="next" value="${next}">
 <label>${lang === 'vi' ? 'Mã truy cập' : 'Token'}<input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form></div>`);
@@ -55,8 +74,8 @@ function safeNext(next: string): string | null {
   return /^\/(q|nop)(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : null;
 }
 
-/** /login and /logout: the token in an HttpOnly, SameSite=Strict cookie. */
-export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens' | 'publicOrigin'>): void {
+/** /login opens a session (its id in an HttpOnly, SameSite=Strict cookie); /logout deletes it. */
+export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access' | 'publicOrigin'>): void {
   app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '')));
 
   app.post('/login', async (c) => {
@@ -64,17 +83,23 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'tokens
     const form = await c.req.parseBody();
     const token = String(form.token ?? '');
     const asked = safeNext(String(form.next ?? ''));
-    const principal = verifyToken(token, await deps.tokens());
-    if (!principal) return c.html(loginPage('vi', asked ?? '', true), 401);
+    const check: TokenCheck = token ? await deps.access.token(token) : { kind: 'unknown' };
+    if (check.kind !== 'valid') return c.html(loginPage(langOf(c), asked ?? '', check), 401);
     // Analysts go to their queries, a unit's staff to its report pages.
-    const home = principal.role === 'analyst' ? '/q' : principal.role === 'head' ? '/duyet' : '/nop';
+    const { role } = check.principal;
+    const home = role === 'analyst' ? '/q' : role === 'head' ? '/duyet' : '/nop';
     const next = asked && asked.startsWith(home) ? asked : home;
-    setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: 7 * 24 * 3600 });
+    const session = await deps.access.openSession(check.record);
+    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: session.maxAgeSeconds });
+    if (getCookie(c, OLD_COOKIE)) deleteCookie(c, OLD_COOKIE, { path: '/' });
     return c.redirect(next, 303);
   });
 
-  app.get('/logout', (c) => {
-    deleteCookie(c, COOKIE, { path: '/' });
+  app.get('/logout', async (c) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) await deps.access.closeSession(session);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    deleteCookie(c, OLD_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   });
 }

@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
 import type { LinkRegistry } from '../domain/access/signedLinks.ts';
-import type { Principal, TokenRecord } from '../domain/access/tokens.ts';
+import type { AccessCheck, Principal, TokenRecord } from '../domain/access/tokens.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
 import type { IngestInput, IngestResult } from '../services/ingestFile.ts';
+import type { Admission, Sender } from '../services/ingestQueue.ts';
 import type { QueryRunner } from '../services/savedQueryRunner.ts';
+import type { SettingsService } from '../services/settings.ts';
 
 /** What the HTTP layer is given by the composition root: services, never adapters it picks itself. */
 export interface HttpDeps {
@@ -13,11 +15,16 @@ export interface HttpDeps {
   store: ObjectStore;
   catalog: CatalogIndex;
   queries: Map<string, SavedQuery>;
+  /** Every token's record, for names and units on pages (cached briefly): never to let anyone in. */
   tokens: () => Promise<readonly TokenRecord[]>;
+  /** Checks a bearer code or a sign-in session, fresh on every request (revoked and expired codes stop at once). */
+  access: AccessCheck;
   /** Key that signs leaders' links (local: generated into the data folder; AWS: Secrets Manager). */
   linkSecret: Buffer;
   links: LinkRegistry;
   ingest: (input: IngestInput) => Promise<IngestResult>;
+  /** Room in the ingest queue for an upload, taken before its body is read (throws IngestQueueFullError). */
+  admitUpload?: (who: Sender, bytes: number) => Admission;
   now: () => Date;
   /** Today's date where the units are (UTC+7 in Vietnam), YYYY-MM-DD. */
   today: () => string;
@@ -27,8 +34,8 @@ export interface HttpDeps {
   publicOrigin?: () => string | undefined;
   /** The registry version in force (imported, or "default"): answers and pages say which they used. */
   registryVersion?: () => string;
-  /** Accepted reports wait for their unit head's approval before leaders see them. */
-  approvalRequired?: boolean;
+  /** The deployment's settings: whether accepted reports wait for their unit head's approval. */
+  settings: SettingsService;
 }
 
 export type Env = { Variables: { principal: Principal } };

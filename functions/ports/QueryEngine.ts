@@ -12,7 +12,10 @@ export interface QueryEngine {
    * answer whole (Athena) need not call it.
    */
   run(sql: string, params: Record<string, ParamValue>, onBatch?: OnBatch): Promise<Table>;
-  /** The lake changed (a submission landed): see its new files. */
+  /**
+   * The lake changed (a submission landed): see its new files, as they are from this call on (a
+   * refresh already under way may have listed the lake before the change, and does not count).
+   */
   refresh(): Promise<void>;
   close(): Promise<void>;
 }

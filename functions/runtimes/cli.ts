@@ -18,11 +18,15 @@ const USAGE = `Cách dùng / usage:
   chiso ingest <tệp / file…> [--data-dir D] [--json]
   chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
   chiso query --list
-  chiso token create --role analyst|staff|head --name "…" [--unit <code>] [--data-dir D | --bucket <lake bucket>]
+  chiso token create --role analyst|staff|head --name "…" [--unit <code>] [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]
+  chiso token list [--json] [--data-dir D | --bucket <lake bucket>]
+  chiso token revoke <id> [--data-dir D | --bucket <lake bucket>]
   chiso registry check <thư mục / folder>
   chiso registry import <thư mục / folder> [--data-dir D | --bucket <lake bucket>]
   chiso registry versions [--data-dir D | --bucket <lake bucket>]
   chiso remind [--data-dir D]        (nhắc các đơn vị chưa nộp / remind units that have not reported)
+  chiso settings [--data-dir D | --bucket <lake bucket>]            (cài đặt và lịch sử / settings and their history)
+  chiso settings approval on|off --by "…" [--earlier published|pending] [--note "…"] [--data-dir D | --bucket <lake bucket>]
 `;
 
 interface Io {
@@ -42,7 +46,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   if (command === 'ingest') return ingestCommand(rest, io);
   if (command === 'query') return queryCommand(rest, io);
   if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
+  if (command === 'token' && (rest[0] === 'list' || rest[0] === 'revoke')) return tokenAdminCommand(rest[0], rest.slice(1), io);
   if (command === 'remind') return remindCommand(rest, io);
+  if (command === 'settings') return settingsCommand(rest, io);
   if (command === 'registry' && ['check', 'import', 'versions'].includes(rest[0] ?? '')) return registryCommand(rest[0] as 'check' | 'import' | 'versions', rest.slice(1), io);
   io.err(command && command !== '--help' ? `Lệnh không rõ / unknown command: ${command}\n${USAGE}` : USAGE);
   return command && command !== '--help' ? 2 : 0;
@@ -65,7 +71,9 @@ async function ingestCommand(argv: string[], io: Io): Promise<number> {
     io.err(`Chưa có tệp nào / no files given.\n${USAGE}`);
     return 2;
   }
-  const services = await composeIngest(readLocalConfig(process.env, { dataDir: args.values['data-dir'] }));
+  // Each file in a worker thread with the server's heap limit: what the server refuses as too
+  // complex, the CLI refuses too, instead of taking the machine's memory (closed below).
+  const services = await composeIngest(readLocalConfig(process.env, { dataDir: args.values['data-dir'] }), { isolateIngest: true });
   const showBar = !args.values.json && io.isTty && files.length > 3;
   const bar = showBar ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} {file}', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   bar?.start(files.length, 0, { file: '' });
@@ -84,6 +92,7 @@ async function ingestCommand(argv: string[], io: Io): Promise<number> {
   }
   bar?.update(files.length, { file: '' });
   bar?.stop();
+  await services.close();
   if (args.values.json) {
     io.out(`${JSON.stringify(results.map(contractView), null, 2)}\n`);
   } else {
@@ -219,7 +228,7 @@ async function runQuery(
 async function tokenCommand(argv: string[], io: Io): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
   } catch (error) {
     io.err(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -229,16 +238,63 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     io.err(`--role analyst|staff|head và --name; staff, head cần --unit / staff and head need --unit\n${USAGE}`);
     return 2;
   }
+  const days = args.values['expires-in-days'];
+  const expiresInDays = days === undefined ? undefined : Number(days);
+  if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+    io.err(`--expires-in-days là số ngày, từ 1 đến 3650 / --expires-in-days is whole days, 1 to 3650\n${USAGE}`);
+    return 2;
+  }
   const services = await composeIngest(storeDeployment(bucket, args.values['data-dir']));
   if (unit && !services.catalog.catalog.units.some((u) => u.code === unit)) {
     io.err(`Không có đơn vị / no unit "${unit}"\n`);
     return 2;
   }
-  const token = await services.tokens.issue({ name, role, unit: unit ?? null });
+  const token = await services.tokens.issue({ name, role, unit: unit ?? null }, { expiresInDays });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
 }
+
+/** token list: every code with its holder, expiry, last use and revocation. token revoke <id>: stops one at its next request. */
+async function tokenAdminCommand(action: 'list' | 'revoke', argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [id, extra] = args.positionals;
+  if ((action === 'revoke') !== Boolean(id) || extra !== undefined) {
+    io.err(USAGE);
+    return 2;
+  }
+  const services = await composeIngest(storeDeployment(args.values.bucket, args.values['data-dir']));
+  const now = services.clock.now();
+  if (action === 'revoke') {
+    const revoked = await services.tokens.revoke(id!);
+    if (!revoked) {
+      io.err(`Không có mã / no token "${id}"\n`);
+      return 1;
+    }
+    io.out(`${revoked.id} ${revoked.name}: đã thu hồi / revoked ${services.clock.localTime(revoked.revoked_at)}\n`);
+    return 0;
+  }
+  const tokens = await services.tokens.list();
+  if (args.values.json) {
+    io.out(`${JSON.stringify(tokens.map(({ sha256: _hash, ...t }) => ({ ...t, status: tokenStatus(t, now) })), null, 2)}\n`);
+    return 0;
+  }
+  const t = services.clock.localTime;
+  io.out('id\tvai trò/role\tđơn vị/unit\ttên/name\ttạo/created\thết hạn/expires\tdùng lần cuối/last used\ttrạng thái/status\n');
+  for (const r of tokens) {
+    io.out(`${[r.id, r.role, r.unit ?? '-', r.name, t(r.created_at), r.expires_at ? t(r.expires_at) : 'không hạn/never', t(r.last_used_at) || '-', tokenStatus(r, now)].join('\t')}\n`);
+  }
+  return 0;
+}
+
+const tokenStatus = (r: { revoked_at: string | null; expires_at?: string | null }, now: Date) =>
+  r.revoked_at ? 'revoked' : r.expires_at && Date.parse(r.expires_at) <= now.getTime() ? 'expired' : 'active';
 
 /** The lake bucket on AWS (the Glue database and the rest are not needed to keep tokens or a registry), else the data folder. */
 function storeDeployment(bucket: string | undefined, dataDir: string | undefined): Deployment {
@@ -292,11 +348,46 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
   io.out(`✓ ${c.units.length} đơn vị / units, ${(c.events ?? []).length} sự kiện / events (${unverified} chưa xác minh / unverified), ${c.indicators.length} chỉ số / indicators, ${versions.size} phiên bản khung điểm / framework versions${versions.size ? ` (${[...versions].join(', ')})` : ''}\n`);
   if (action === 'check') return 0;
   const services = await composeIngest(storeDeployment(bucket, dataDir));
-  const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours, { approvalRequired: services.deployment.approvalRequired });
+  const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours);
   if (result.status === 'refused') return 1; // checked above: cannot happen
   io.out(result.status === 'unchanged'
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`
     : `✓ Đã nhập phiên bản ${result.version.version}; danh mục trước vẫn được lưu / imported as ${result.version.version}; earlier versions are kept\n`);
+  return 0;
+}
+
+/**
+ * settings: the deployment's settings and every change of them (who, when, why). settings approval
+ * on|off records a change: turned on, what was sent before stays published (`--earlier published`,
+ * the default) or waits for approval too (`--earlier pending`).
+ */
+async function settingsCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, options: { by: { type: 'string' }, earlier: { type: 'string' }, note: { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [what, value] = args.positionals;
+  const { by, earlier, note, bucket, 'data-dir': dataDir } = args.values;
+  const change = what !== undefined;
+  if (change && (what !== 'approval' || (value !== 'on' && value !== 'off') || !by?.trim() || (earlier !== undefined && earlier !== 'published' && earlier !== 'pending'))) {
+    io.err(`settings approval on|off --by "Họ tên / your name" [--earlier published|pending]\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeIngest(storeDeployment(bucket, dataDir));
+  if (change) {
+    const name = by!.trim();
+    await services.settings.setApproval(value === 'on', { id: `cli:${name}`, name }, { earlier: earlier as 'published' | 'pending' | undefined, note });
+  }
+  const approval = await services.settings.approval();
+  io.out(approval.required
+    ? `Duyệt báo cáo: BẬT — báo cáo gửi từ ${services.clock.localTime(approval.appliesFrom)} chờ lãnh đạo đơn vị duyệt / approval: ON for reports sent from then on\n`
+    : 'Duyệt báo cáo: TẮT / approval: OFF\n');
+  for (const c of await services.settings.history()) {
+    io.out(`  ${services.clock.localTime(c.changed_at)}  ${c.key} = ${c.value}  (${c.changed_by_name})${c.note ? ` — ${c.note}` : ''}\n`);
+  }
   return 0;
 }
 

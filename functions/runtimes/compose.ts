@@ -29,9 +29,11 @@ import type { LakeCatalog } from '../ports/LakeCatalog.ts';
 import type { QueryEngine } from '../ports/QueryEngine.ts';
 import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
 import { ensureDimensions } from '../services/dimensions.ts';
-import { ingestFile, type IngestDeps, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
+import { createSettings, type SettingsService } from '../services/settings.ts';
+import { ingestFile, newSubmissionId, type IngestDeps, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
-import { createIngestQueue } from '../services/ingestQueue.ts';
+import { createIngestQueue, type Admission, type Sender } from '../services/ingestQueue.ts';
+import { failWholeOnFullDisk } from '../services/storageFull.ts';
 import { sweepUncommitted } from '../services/sweepLake.ts';
 import { createQueryRunner, type QueryRunner } from '../services/savedQueryRunner.ts';
 import { createWorkerIngest } from './local/workerIngest.ts';
@@ -63,9 +65,15 @@ export interface IngestServices {
   lake: LakeCatalog;
   /** One file: validated, written whole or not at all, its partitions made queryable. */
   ingest(input: IngestInput): Promise<IngestResult>;
+  /** Room in the queue for a file of `bytes` from `who`, taken before its body is read (throws IngestQueueFullError). */
+  admit(who: Sender, bytes: number): Admission;
+  /** Stops what ingests run in (the ingest worker), so a CLI run can end. */
+  close(): Promise<void>;
   /** What an ingest in this process is made of (the local ingest worker runs files with it). */
   ingestDeps: IngestDeps;
   tokens: TokenStore;
+  /** The deployment's settings (approval), with their history: data in the lake, never the environment. */
+  settings: SettingsService;
 }
 
 /** What the query faces need besides: saved queries, an engine, access, the HTTP app. */
@@ -109,29 +117,54 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
   const clock = createClock(deployment.utcOffsetHours, options.now);
   const store = storeFor(deployment);
   // The imported registry (or the shipped example); its dimension tables are written if they changed.
-  const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours, { approvalRequired: deployment.approvalRequired });
+  const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours);
+  const settings = createSettings(store, clock.now);
+  await settings.seed(deployment.initialApproval);
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
-  const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000 });
+  const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000, now: clock.now });
   // Locally a large file's Parquet files are encoded on the machine's other cores too (up to
   // three: each helper is ~40 MB); a Lambda function has about one, and encodes in its own thread.
   const encoder = deployment.kind === 'local' && availableParallelism() > 1
     ? createEncoderPool({ workerUrl: new URL('./local/encodeWorker.mjs', import.meta.url), helpers: Math.min(3, availableParallelism() - 1) })
     : null;
   const deps: IngestDeps = { store, catalog, clock, encode: encoder?.encode };
-  const runOne = options.isolateIngest && deployment.kind === 'local'
-    ? createWorkerIngest(deployment, deps)
-    : (input: IngestInput) => ingestFile(input, deps);
-  // Bounded: one file read at a time, a known number waiting; a burst past it gets "retry later".
+  const isolated = options.isolateIngest && deployment.kind === 'local' ? createWorkerIngest(deployment, deps) : null;
+  const runIsolatedOrHere = isolated ?? ((input: IngestInput) => ingestFile(input, deps));
+  // The id is chosen first so that a full disk can take back whatever the file wrote (then a 507).
+  const runOne = (input: IngestInput) => {
+    const submittedAt = input.submittedAt ?? clock.now();
+    const job = { ...input, submittedAt, submissionId: input.submissionId ?? newSubmissionId(submittedAt) };
+    return failWholeOnFullDisk(store, job.submissionId, input.fileName, () => runIsolatedOrHere(job));
+  };
+  // Bounded: one file read at a time, a known number waiting, accounts in turn; a burst past it gets "retry later".
   const queue = createIngestQueue(runOne);
+  const afterQueue = async (result: IngestResult) => {
+    await lake.publish(result);
+    options.afterIngest?.(result);
+    return result;
+  };
   return {
-    deployment, clock, store, catalog, registry, lake, tokens, ingestDeps: deps,
+    deployment, clock, store, catalog, registry, lake, tokens, settings, ingestDeps: deps,
     async ingest(input) {
       await registry.refresh(); // another process may have imported a new registry
-      const result = await queue.ingest(input);
-      await lake.publish(result);
-      options.afterIngest?.(result);
-      return result;
+      return afterQueue(await queue.ingest(input));
+    },
+    close: async () => { await isolated?.close(); },
+    admit(who, bytes) {
+      const room = queue.reserve(who, bytes);
+      return {
+        release: room.release,
+        async ingest(input) {
+          try {
+            await registry.refresh();
+          } catch (error) {
+            room.release();
+            throw error;
+          }
+          return afterQueue(await room.run(input));
+        },
+      };
     },
   };
 }
@@ -183,15 +216,17 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     catalog: services.catalog,
     queries,
     tokens: () => services.tokens.records(),
+    access: services.tokens,
     linkSecret: await linkSecretFor(deployment, services.store),
     links: new StoreLinkRegistry(services.store),
     ingest: services.ingest,
+    admitUpload: services.admit,
     now: services.clock.now,
     today: services.clock.today,
     localTime: services.clock.localTime,
     publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
     registryVersion: () => services.registry.version.version,
-    approvalRequired: deployment.approvalRequired === true,
+    settings: services.settings,
   });
   const facts = reminderFacts(runner);
   // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.
@@ -202,11 +237,11 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
       .then(([ses, m]) => new m.SesMailer(client('ses', () => new ses.SESv2Client({})), from!));
     return mailer.then((m) => m.deliver(r));
   };
-  const remind = () => sendDueReminders({
+  const remind = async () => sendDueReminders({
     store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported: facts.reported,
-    waiting: deployment.approvalRequired ? facts.waiting : undefined,
+    waiting: (await services.settings.approval()).required ? facts.waiting : undefined,
     // Locally the outbox folder (and its page) is the delivery.
     deliver: from ? mail : async () => undefined,
   });
-  return { ...services, queries, engine, runner, app, remind, close: () => engine.close() };
+  return { ...services, queries, engine, runner, app, remind, close: async () => { await services.close(); await engine.close(); } };
 }

@@ -5,11 +5,20 @@ interface Common {
   utcOffsetHours: number;
   /** Where leaders open links (CHISO_PUBLIC_URL); unset: the server's own address. */
   publicUrl?: string;
-  /** Each accepted report waits for its unit head's approval before leaders see it (CHISO_APPROVAL=on). */
-  approvalRequired?: boolean;
+  /**
+   * CHISO_APPROVAL=on|off: whether accepted reports wait for their unit head's approval, recorded
+   * only while the deployment has no approval setting yet (its first start). After that the
+   * setting is data with a history (`chiso settings approval on|off`), never this variable: a
+   * process started without it changes nothing.
+   */
+  initialApproval?: boolean;
 }
 
-const approvalOf = (env: NodeJS.ProcessEnv) => /^(on|yes|true|1)$/i.test(env.CHISO_APPROVAL ?? '');
+const approvalOf = (env: NodeJS.ProcessEnv) => {
+  const v = env.CHISO_APPROVAL?.trim();
+  if (!v) return undefined;
+  return /^(on|yes|true|1)$/i.test(v);
+};
 const publicUrlOf = (env: NodeJS.ProcessEnv) => env.CHISO_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
 
 /** chiso on a laptop or a server: a data folder and embedded DuckDB. */
@@ -45,7 +54,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     port: overrides.port ?? Number(env.PORT ?? 8787),
     utcOffsetHours: overrides.utcOffsetHours ?? Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
     publicUrl: overrides.publicUrl ?? publicUrlOf(env),
-    approvalRequired: overrides.approvalRequired ?? approvalOf(env),
+    initialApproval: overrides.initialApproval ?? approvalOf(env),
   };
 }
 
@@ -67,6 +76,6 @@ export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsDeployme
     reminderFrom: env.CHISO_REMINDER_FROM || undefined,
     utcOffsetHours: Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
     publicUrl: publicUrlOf(env),
-    approvalRequired: approvalOf(env),
+    initialApproval: approvalOf(env),
   };
 }

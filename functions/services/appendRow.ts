@@ -5,7 +5,8 @@ import type { ObjectStore } from '../ports/ObjectStore.ts';
 import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
 
 /**
- * One row of a small table read whole from its folder (a clerk's explanation, a head's decision):
+ * One row of a small table read whole from its folder (a clerk's explanation, a head's decision, a
+ * setting's change):
  * its own immutable file, named by time and a random part so writers never collide, then a new
  * lake version so every engine and cache reads it.
  */

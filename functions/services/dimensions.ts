@@ -9,12 +9,6 @@ import type { Catalog } from '../domain/types.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
 import { toColumns, writeParquetTable } from '../adapters/parquet/writeParquet.ts';
 
-/** What the deployment decides that the SQL must know. */
-export interface DeploymentSettings {
-  /** A unit head approves each accepted report before leaders see it (CHISO_APPROVAL=on). */
-  approvalRequired?: boolean;
-}
-
 /** Which registry the dimensions come from: an imported version, or the shipped example ("default"). */
 export interface RegistryVersion {
   version: string;
@@ -27,7 +21,7 @@ const LAST_DAY = '9999-12-31';
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
 /** The rows of every dimension table, from the catalog (units, indicators, history, frameworks). */
-export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOffsetHours = 7, settings: DeploymentSettings = {}): Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }> {
+export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOffsetHours = 7): Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }> {
   const events = catalog.events ?? [];
   const frameworks = catalog.frameworks ?? [];
   const periods = periodRows();
@@ -54,7 +48,6 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOf
     framework_steps: frameworks.flatMap((c) => c.steps.map((s) => ({ framework: c.framework, indicator_code: c.indicatorCode, at_least: s.atLeast, points: s.points }))),
     registry_version: [{ ...registry }],
     reporting_calendar: calendarRows(catalog.calendar ?? [], periods as unknown as CalendarPeriod[], utcOffsetHours),
-    settings: [{ key: 'approval_required', value: yesNo(settings.approvalRequired === true) }],
   };
   return Object.fromEntries((Object.keys(DIMENSION_TABLES) as DimensionTable[])
     .map((t) => [t, { columns: DIMENSION_TABLES[t], rows: rows[t] }])) as Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }>;
@@ -76,8 +69,8 @@ async function writeTables(store: ObjectStore, tables: DimensionTables, hash: st
 export const DEFAULT_REGISTRY: RegistryVersion = { version: 'default', imported_at: null, sha256: '' };
 
 /** Writes the dimension tables into the lake, unconditionally. */
-export async function writeDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7, settings: DeploymentSettings = {}): Promise<string> {
-  const tables = dimensionRows(catalog, registry, utcOffsetHours, settings);
+export async function writeDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7): Promise<string> {
+  const tables = dimensionRows(catalog, registry, utcOffsetHours);
   const hash = hashOf(tables);
   await writeTables(store, tables, hash);
   return hash;
@@ -89,8 +82,8 @@ export async function writeDimensions(store: ObjectStore, catalog: Catalog, regi
  * received a report still lists every unit. The hash compares the rows, not the file bytes: the
  * same rows are never rewritten.
  */
-export async function ensureDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7, settings: DeploymentSettings = {}): Promise<'written' | 'current'> {
-  const tables = dimensionRows(catalog, registry, utcOffsetHours, settings);
+export async function ensureDimensions(store: ObjectStore, catalog: Catalog, registry: RegistryVersion = DEFAULT_REGISTRY, utcOffsetHours = 7): Promise<'written' | 'current'> {
+  const tables = dimensionRows(catalog, registry, utcOffsetHours);
   const hash = hashOf(tables);
   const kept = await store.get(lakeKeys.dimensionsHash);
   if (kept && (JSON.parse(Buffer.from(kept).toString('utf8')) as { sha256?: string }).sha256 === hash) {

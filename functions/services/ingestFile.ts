@@ -25,6 +25,11 @@ export interface IngestInput {
   submittedBy?: string | null;
   /** A clerk's account may submit only for its own unit; a file naming another is refused. */
   allowedUnits?: string[];
+  /**
+   * Whether the sender may give appraised points (the province: an analyst, the CLI, the upload
+   * bucket). Default: only a sender not bound to units.
+   */
+  mayAppraise?: boolean;
   /** Chosen by the caller when it must know the id before the ingest ends (an isolated worker). */
   submissionId?: string;
 }
@@ -56,6 +61,8 @@ export interface IngestResult {
   rows: number;
   partitions: { unit: string; period: string }[];
   errors: ReportedError[];
+  /** Worth a look but not wrong (a self-assessment's total that is not its rows' sum); never a reason to refuse. */
+  warnings?: ReportedError[];
   layout: Layout | null;
   format: FileFormat;
   sha256: string;
@@ -70,6 +77,7 @@ const FORMAT_ERRORS: Partial<Record<FileFormat, Parameters<typeof ingestError>[0
   xls: 'FORMAT_XLS_LEGACY',
   ods: 'FORMAT_ODS',
   encrypted: 'FORMAT_ENCRYPTED',
+  xlsm: 'FORMAT_XLSM',
 };
 
 /** Sortable by arrival: "20241005T031500123Z-1a2b3c4d". */
@@ -177,12 +185,15 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const submittedAt = input.submittedAt ?? deps.clock.now();
 
+  const mayAppraise = input.mayAppraise ?? !input.allowedUnits;
   const earlier = await deps.store.get(lakeKeys.bySha256(sha256));
   if (earlier) {
     const previous = JSON.parse(Buffer.from(earlier).toString('utf8')) as IngestResult;
-    // Bytes another unit sent before are not this clerk's to see: the unit is checked first.
+    // The duplicate answer comes after every check: bytes another unit sent before, or an
+    // appraisal the province sent, are not this sender's to see; they are read again and refused.
     const foreign = input.allowedUnits ? previous.partitions.filter((p) => !input.allowedUnits!.includes(p.unit)) : [];
-    if (foreign.length === 0) return { ...previous, file: fileName, duplicate_of: previous.submission_id };
+    const assessed = previous.layout === 'assessment' && !mayAppraise;
+    if (foreign.length === 0 && !assessed) return { ...previous, file: fileName, duplicate_of: previous.submission_id };
   }
 
   const submissionId = input.submissionId ?? newSubmissionId(submittedAt);
@@ -192,7 +203,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   let errors = extraction.errors;
   if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits);
   // A unit scores itself; only the province (an analyst, the CLI, the upload bucket) appraises.
-  if (input.allowedUnits && errors.length === 0) {
+  if (!mayAppraise && errors.length === 0) {
     const appraisal = extraction.records.find((r) => r.assessment === 'appraised');
     if (appraisal) errors = [ingestError('APPRAISAL_BY_PROVINCE_ONLY', { sheet: appraisal.source_sheet, row: appraisal.source_row, column: appraisal.source_column ?? null })];
   }
@@ -223,7 +234,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     }
   }
 
-  return commit({ input, fileName, sha256, submissionId, submittedAt, ingestedAt, sourceKey, format, layout: extraction.layout, rows: extraction.records.length, parts, errors }, deps);
+  return commit({ input, fileName, sha256, submissionId, submittedAt, ingestedAt, sourceKey, format, layout: extraction.layout, rows: extraction.records.length, parts, errors, warnings: 'warnings' in extraction ? extraction.warnings : [] }, deps);
 }
 
 /**
@@ -255,6 +266,7 @@ interface Outcome {
   rows: number;
   parts: Map<string, KpiRecord[]>;
   errors: IngestError[];
+  warnings?: IngestError[];
 }
 
 /** Writes the submission record (the commit), the answer kept for the API, and the duplicate index. */
@@ -270,6 +282,7 @@ async function commit(o: Outcome, deps: IngestDeps): Promise<IngestResult> {
     rows: accepted ? o.rows : 0,
     partitions,
     errors: report(errors),
+    warnings: report(o.warnings ?? []),
     layout: o.layout,
     format,
     sha256,

@@ -22,18 +22,13 @@ export async function createLeaderLink(
   const now = deps.now();
   const { token, grant } = signLink({ query: link.query, params: link.params, exp: Math.floor(now.getTime() / 1000) + link.expiresInSeconds, by: by.id, by_name: by.name }, deps.linkSecret);
   const record: LinkRecord = { ...grant, created_at: now.toISOString(), revoked_at: null, url: `${origin}/l/${token}`, note: link.note?.slice(0, 200) || undefined };
-  await deps.links.save([...(await deps.links.list()), record]);
+  await deps.links.add(record);
   return record;
 }
 
 /** Revokes one of the maker's links; null when there is no such link of hers. */
 export async function revokeLeaderLink(deps: { links: LinkRegistry; now: () => Date }, by: Principal, id: string): Promise<LinkRecord | null> {
-  const records = await deps.links.list();
-  const link = records.find((l) => l.id === id && l.by === by.id);
-  if (!link) return null;
-  link.revoked_at ??= deps.now().toISOString();
-  await deps.links.save(records);
-  return link;
+  return deps.links.revoke(by.id, id, deps.now());
 }
 
 export type LinkStatus = 'active' | 'expired' | 'revoked';

@@ -5,7 +5,7 @@ import { checkRegistry, REGISTRY_FILE_NAMES, type RegistryFiles } from '../domai
 import type { RegistryProblem } from '../domain/registry/problems.ts';
 import type { Catalog } from '../domain/types.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
-import { DEFAULT_REGISTRY, ensureDimensions, type DeploymentSettings, type RegistryVersion } from './dimensions.ts';
+import { DEFAULT_REGISTRY, ensureDimensions, type RegistryVersion } from './dimensions.ts';
 
 interface CurrentRecord extends RegistryVersion {
   files: string[];
@@ -41,7 +41,7 @@ export type ImportResult =
  * rewritten from it, and `registry/current.json` names it (last: until then the previous version
  * is the one in force). The lake version moves, so every engine and cache reads the new one.
  */
-export async function importRegistry(store: ObjectStore, files: RegistryFiles, now: Date, utcOffsetHours = 7, settings: DeploymentSettings = {}): Promise<ImportResult> {
+export async function importRegistry(store: ObjectStore, files: RegistryFiles, now: Date, utcOffsetHours = 7): Promise<ImportResult> {
   const checked = checkRegistry(files);
   if (!checked.catalog) return { status: 'refused', problems: checked.problems };
   const sha256 = registryHash(files);
@@ -50,7 +50,7 @@ export async function importRegistry(store: ObjectStore, files: RegistryFiles, n
   const version: RegistryVersion = { version: `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${sha256.slice(0, 8)}`, imported_at: now.toISOString(), sha256 };
   const names = REGISTRY_FILE_NAMES.filter((n) => files[n] !== undefined);
   for (const name of names) await store.put(lakeKeys.registryFile(version.version, name), files[name]!);
-  await ensureDimensions(store, checked.catalog, version, utcOffsetHours, settings);
+  await ensureDimensions(store, checked.catalog, version, utcOffsetHours);
   await store.put(lakeKeys.registryCurrent, JSON.stringify({ ...version, files: names } satisfies CurrentRecord, null, 2));
   await store.put(lakeKeys.lakeVersion, `registry-${version.version}`);
   return { status: 'imported', version, catalog: checked.catalog };
@@ -76,7 +76,7 @@ export interface LiveRegistry {
   refresh(): Promise<boolean>;
 }
 
-export async function openRegistry(store: ObjectStore, fallback: () => RegistryFiles, utcOffsetHours = 7, settings: DeploymentSettings = {}): Promise<LiveRegistry> {
+export async function openRegistry(store: ObjectStore, fallback: () => RegistryFiles, utcOffsetHours = 7): Promise<LiveRegistry> {
   const load = async (): Promise<{ catalog: Catalog; version: RegistryVersion }> => {
     const current = await readCurrent(store);
     if (current) {
@@ -91,7 +91,7 @@ export async function openRegistry(store: ObjectStore, fallback: () => RegistryF
     return { catalog: checked.catalog, version: { ...DEFAULT_REGISTRY, sha256: registryHash(files) } };
   };
   const first = await load();
-  await ensureDimensions(store, first.catalog, first.version, utcOffsetHours, settings);
+  await ensureDimensions(store, first.catalog, first.version, utcOffsetHours);
   const index = indexCatalog(first.catalog);
   let version = first.version;
   return {

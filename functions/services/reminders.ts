@@ -79,8 +79,8 @@ export function reminderFacts(runner: Pick<QueryRunner, 'runSql'>) {
     }),
   ));
   return {
-    // Sent an acceptable report, approved or not (kpi_current holds approved values only when approval is required).
-    reported: (periods: string[]) => perPeriod(periods, 'SELECT DISTINCT unit FROM first_received WHERE period = :period',
+    // Sent an acceptable report, approved or not (kpi_current and first_received hold published values only).
+    reported: (periods: string[]) => perPeriod(periods, 'SELECT DISTINCT unit FROM kpi_accepted WHERE period = :period AND assessment IS NULL',
       (column) => new Set(column('unit'))),
     // 'returned' sorts after 'pending': a unit with any returned value is told so.
     waiting: (periods: string[]) => perPeriod(periods, 'SELECT unit, max(approval) AS state FROM kpi_pending WHERE period = :period GROUP BY unit', (column) => {

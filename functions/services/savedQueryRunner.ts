@@ -64,8 +64,10 @@ export interface OpenedResult {
 
 export interface QueryRunner {
   /**
-   * The lake version the engine answers from. When the lake moved, the engine re-reads it once,
-   * whoever asks meanwhile; a caller waits for that at most `waitMs` (0 for /health).
+   * The lake version the engine answers from. After this process's own write (`lakeChanged()`)
+   * it waits for the refresh that write started, however long; another process's write is seen
+   * within VERSION_TTL_MS plus the refresh, answered from the previous version meanwhile.
+   * `waitMs` 0 never waits for a refresh (/health), except the very first.
    */
   lakeVersion(waitMs?: number): Promise<string>;
   /** A saved query with bound parameters, through the cache. */
@@ -74,16 +76,14 @@ export interface QueryRunner {
   open(query: SavedQuery, params: Record<string, ParamValue>): Promise<OpenedResult>;
   /** Ad-hoc SQL (submission lists): never cached, but over the current lake. */
   runSql(sql: string, params: Record<string, ParamValue>): Promise<Table>;
-  /** This process changed the lake: read its version at the next request. */
+  /**
+   * This process wrote to the lake (a submission, an approval, an explanation): the engine
+   * re-reads it now, and every read from here on waits for that, so a writer sees its own write.
+   */
   lakeChanged(): void;
 }
 
 const CACHE_LIMIT = 500;
-/**
- * How long a request waits for the engine to catch up with a new lake version before it is
- * answered from the previous one (the engine keeps serving it while it reads the new lake).
- */
-const CATCH_UP_WAIT_MS = 1000;
 /** How stale the lake version may be when read for a request: another process may have ingested. */
 const VERSION_TTL_MS = 250;
 
@@ -93,26 +93,51 @@ const VERSION_TTL_MS = 250;
  */
 export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStore; cacheResults?: boolean; onNewVersion?: () => Promise<unknown> }): QueryRunner {
   const cache = new Map<string, CachedResult>();
+  /** The version the engine's lake was read at (null until the first refresh of this runner). */
   let engineVersion: string | null = null;
-  let catchingUp: Promise<void> | null = null;
+  /** The refresh under way (one at a time), and the version it reads the lake at or after. */
+  let catchingUp: { version: string; done: Promise<void> } | null = null;
   let versionRead: { version: string; at: number } | null = null;
+  /** The catch-up this process's last write started: reads wait for it. */
+  let ownWrite: Promise<void> | null = null;
 
-  async function lakeVersion(waitMs = CATCH_UP_WAIT_MS): Promise<string> {
-    // Read at most every VERSION_TTL_MS under load; this process's own submissions read it at once.
-    if (!versionRead || Date.now() - versionRead.at > VERSION_TTL_MS) {
-      const v = await deps.store.get(lakeKeys.lakeVersion);
-      versionRead = { version: v ? Buffer.from(v).toString('utf8') : 'empty', at: Date.now() };
-    }
-    const version = versionRead.version;
-    if (version !== engineVersion) {
+  async function readVersion(): Promise<string> {
+    const v = await deps.store.get(lakeKeys.lakeVersion);
+    versionRead = { version: v ? Buffer.from(v).toString('utf8') : 'empty', at: Date.now() };
+    return versionRead.version;
+  }
+
+  /**
+   * The engine re-reads the lake after whatever refresh is under way: a refresh that began before
+   * `version` was read may have listed the lake before the write that made it. Never rejects.
+   */
+  function catchUpTo(version: string): Promise<void> {
+    if (version === engineVersion) return Promise.resolve();
+    if (catchingUp?.version === version) return catchingUp.done;
+    const before = catchingUp?.done ?? Promise.resolve();
+    const done: Promise<void> = before.then(async () => {
+      if (engineVersion === version) return;
       // A new version may come with a new registry (units, frameworks): read it with the lake.
-      catchingUp ??= (deps.onNewVersion?.() ?? Promise.resolve()).then(() => deps.engine.refresh()).then(() => {
-        engineVersion = version;
-        cache.clear();
-      }).catch((error) => console.error('engine refresh:', error)).finally(() => { catchingUp = null; });
-      // The first read waits; later ones are answered from the previous version past a second.
-      if (engineVersion === null) await catchingUp;
-      else await Promise.race([catchingUp, new Promise((r) => setTimeout(r, waitMs).unref())]);
+      await deps.onNewVersion?.();
+      await deps.engine.refresh();
+      engineVersion = version;
+      cache.clear();
+    }).catch((error) => console.error('engine refresh:', error)).finally(() => {
+      if (catchingUp?.done === done) catchingUp = null;
+    });
+    catchingUp = { version, done };
+    return done;
+  }
+
+  async function lakeVersion(waitMs = Infinity): Promise<string> {
+    if (ownWrite && waitMs > 0) await ownWrite;
+    // Read at most every VERSION_TTL_MS under load: another process's write is seen that late.
+    const version = versionRead && Date.now() - versionRead.at <= VERSION_TTL_MS ? versionRead.version : await readVersion();
+    if (version !== engineVersion) {
+      const done = catchUpTo(version);
+      // The first read waits; after that another process's write is answered from the previous
+      // version while the engine reads the new lake beside it.
+      if (engineVersion === null) await done;
     }
     return engineVersion ?? version;
   }
@@ -120,8 +145,9 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
   /** The cache key and ETag of a query over the current lake, and its result if kept. */
   async function lookup(query: SavedQuery, params: Record<string, ParamValue>) {
     const version = await lakeVersion();
-    const key = `${query.name}?${canonicalParams(params)}`;
-    const etag = `"${createHash('sha256').update(`${key}@${version}`).digest('base64url').slice(0, 27)}"`;
+    // The version is in the key: a query begun on the previous version may end after the cache emptied.
+    const key = `${query.name}?${canonicalParams(params)}@${version}`;
+    const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
     return { key, etag, cached: cache.get(key) ?? null };
   }
 
@@ -158,7 +184,9 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
       return deps.engine.run(sql, params);
     },
     lakeChanged() {
-      versionRead = null;
+      const caughtUp: Promise<void> = readVersion().then(catchUpTo, (error) => console.error('lake version:', error))
+        .finally(() => { if (ownWrite === caughtUp) ownWrite = null; });
+      ownWrite = caughtUp;
     },
   };
 }

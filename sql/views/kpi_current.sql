@@ -3,30 +3,19 @@
 -- withdrawn explicitly ("rút" / "withdraw" in its cell, stored as a null value) leaves the
 -- indicator not reported. Every row keeps its submission, file, sheet and row; earlier values stay
 -- in kpi_values (audit history). Points of self-assessments and appraisals are kpi_assessed's;
--- values waiting for their unit head's approval are kpi_pending's.
+-- values waiting for their unit head's approval are kpi_pending's: where the deployment requires
+-- approval only published rows count (kpi_accepted), so a correction waiting for approval leaves
+-- the approved value current.
 -- Written once, in SQL that DuckDB and Athena (Trino) both run.
-WITH cfg AS (
-  SELECT max(CASE WHEN key = 'approval_required' THEN value END) AS required FROM settings
-),
--- Accepted submissions; where the deployment requires approval, only those their unit's head
--- approved (a correction waiting for approval leaves the approved value current).
-accepted AS (
-  SELECT DISTINCT s.submission_id
-  FROM submissions s
-  CROSS JOIN cfg
-  LEFT JOIN approval_state a ON a.submission_id = s.submission_id
-  WHERE s.status = 'accepted' AND (coalesce(cfg.required, 'no') <> 'yes' OR a.decision = 'approved')
-),
-ranked AS (
+WITH ranked AS (
   SELECT v.indicator_code, v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file,
          v.source_sheet, v.source_row, v.submitted_at, v.ingested_at, v.source_column, v.unit, v.period,
          row_number() OVER (
            PARTITION BY v.unit, v.period, v.indicator_code
            ORDER BY v.submitted_at DESC, v.submission_id DESC
          ) AS rn
-  FROM kpi_values v
-  JOIN accepted a ON a.submission_id = v.submission_id
-  WHERE v.assessment IS NULL
+  FROM kpi_accepted v
+  WHERE v.assessment IS NULL AND v.published
 )
 SELECT indicator_code, value, numerator, denominator, note, submission_id, source_file,
        source_sheet, source_row, submitted_at, ingested_at, source_column, unit, period

@@ -42,6 +42,29 @@ describe('unit matching', () => {
     expect(town.kind === 'match' && town.entry.code).toBe('tt-yen-lac');
   });
 
+  it('never lets a prefix such as UBND change which unit a name is, or turn a refusal into a match', () => {
+    const code = (r: ReturnType<typeof unitIn>) => (r.kind === 'match' ? r.entry.code : r.kind);
+    for (const u of catalogIndex.catalog.units.filter((x) => x.type !== 'province')) {
+      for (const period of ['2023-Q1', '2024-Q4', '2025-Q3', '2026-Q1']) {
+        for (const prefix of ['UBND', 'Ủy ban nhân dân', 'Đơn vị:', 'UBND  Đơn vị']) {
+          expect(code(unitIn(`${prefix} ${u.nameVi}`, period)), `${prefix} ${u.nameVi} ${period}`).toBe(code(unitIn(u.nameVi, period)));
+        }
+      }
+    }
+  });
+
+  it('keeps the kind of unit: a town is not the commune that absorbed it, nor another kind of the same name', () => {
+    for (const text of ['Thị trấn Yên Lạc', 'UBND Thị trấn Yên Lạc', 'UBND TT Yên Lạc', 'tt-yen-lac']) {
+      const r = unitIn(text, '2026-Q1'); // after the merger: the town, to be refused as ceased
+      expect(r.kind === 'match' && r.entry.code, text).toBe('tt-yen-lac');
+    }
+    const commune = unitIn('UBND xã Yên Lạc', '2024-Q4'); // before it: the commune, to be refused as not yet begun
+    expect(commune.kind === 'match' && commune.entry.code).toBe('xa-yen-lac');
+    const wrongKind = units.match('UBND Thị trấn Liên Châu');
+    expect(wrongKind.kind).toBe('unknown');
+    expect(wrongKind.kind === 'unknown' && wrongKind.suggestions.map((u) => u.code)).toContain('xa-lien-chau');
+  });
+
   it('refuses a misspelt unit rather than guess, and suggests the nearest', () => {
     // A value booked to the wrong commune is worse than a rejection: no fuzzy unit matches.
     const typo = units.match('Xã Liên Chu');

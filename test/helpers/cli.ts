@@ -6,9 +6,9 @@ const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/chiso.mjs', import.meta.url));
 
 /** `npx chiso …` as a user runs it: the real bin in its own process, in a working folder; never throws. */
-export async function chiso(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function chiso(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -3,6 +3,7 @@
 
     hostile_xlsx.py shared-strings OUT COUNT [rich|plain]   COUNT tiny shared strings, one cell
     hostile_xlsx.py rows OUT COUNT                          a long table of COUNT rows, no <dimension>
+    hostile_xlsx.py merges OUT COUNT                        a small form with COUNT merged ranges, many sharing a top row
 """
 import random
 import sys
@@ -77,9 +78,42 @@ def rows(out, count):
     package(out, sheet, strings)
 
 
+def column(n):
+    letters = ''
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def merges(out, count):
+    """A form of a few rows and COUNT two-row merged ranges: every column of rows 1-2, 3-4, …
+    (16,384 ranges share each top row), distinct enough to compress like a real sheet."""
+    labels = ['Đơn vị: Xã Liên Châu', 'Kỳ báo cáo: Quý III/2024', 'STT', 'Chỉ tiêu', 'Tỷ lệ (%)', 'DOC_ONLINE']
+    def strings(f):
+        f.write(f'<?xml version="1.0" encoding="UTF-8"?><sst {NS}>'.encode())
+        for text in labels:
+            f.write(f'<si><t>{text}</t></si>'.encode())
+        f.write(b'</sst>')
+    def sheet(f):
+        f.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>'.encode())
+        f.write(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>')
+        f.write(b'<row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="s"><v>3</v></c><c r="C4" t="s"><v>4</v></c></row>')
+        f.write(b'<row r="5"><c r="A5"><v>1</v></c><c r="B5" t="s"><v>5</v></c><c r="C5"><v>90</v></c></row>')
+        f.write(f'</sheetData><mergeCells count="{count}">'.encode())
+        for i in range(count):
+            top = 1 + 2 * (i // 16384)
+            col = column(1 + i % 16384)
+            f.write(f'<mergeCell ref="{col}{top}:{col}{top + 1}"/>'.encode())
+        f.write(b'</mergeCells></worksheet>')
+    package(out, sheet, strings)
+
+
 if __name__ == '__main__':
     what, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if what == 'shared-strings':
         shared_strings(out, count, sys.argv[4] if len(sys.argv) > 4 else 'rich')
+    elif what == 'merges':
+        merges(out, count)
     else:
         rows(out, count)

@@ -5,6 +5,8 @@ export interface ZipEntry {
   data: Buffer;
   /** Size to write in the headers, where a test wants them to lie. */
   declaredSize?: number;
+  /** What the local header alone says, where a test wants it to disagree with the central directory. */
+  local?: { name?: string; method?: number; crc?: number; size?: number };
 }
 
 /** A minimal zip writer (deflate, no zip64), for packages no honest writer would make. */
@@ -14,6 +16,7 @@ export function buildZip(entries: ZipEntry[]): Buffer {
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
+    const localName = Buffer.from(entry.local?.name ?? entry.name, 'utf8');
     const compressed = deflateRawSync(entry.data, { level: 9 });
     const size = entry.declaredSize ?? entry.data.length;
     const crc = crc32(entry.data);
@@ -21,11 +24,11 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
+    local.writeUInt16LE(entry.local?.method ?? 8, 8);
+    local.writeUInt32LE(entry.local?.crc ?? crc, 14);
     local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(entry.local?.size ?? size, 22);
+    local.writeUInt16LE(localName.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
@@ -37,9 +40,9 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
+    locals.push(local, localName, compressed);
     centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
+    offset += local.length + localName.length + compressed.length;
   }
   const centralDir = Buffer.concat(centrals);
   const end = Buffer.alloc(22);

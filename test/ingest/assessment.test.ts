@@ -5,6 +5,7 @@ import { tempLake, type TempLake } from '../helpers/lake.ts';
 import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
 import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 import { toRows } from '../../functions/http/render.ts';
+import { buildXlsx, type CellSpec } from '../helpers/workbook.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/openpyxl/${name}`, import.meta.url)));
 const demo = (name: string) => new Uint8Array(readFileSync(new URL(`../../demo/${name}`, import.meta.url)));
@@ -47,6 +48,44 @@ describe('self-assessed and appraised points', () => {
     expect(clerk.errors.map((e) => e.code)).toEqual(['APPRAISAL_BY_PROVINCE_ONLY']);
     const own = await ingestFile({ bytes: demo('tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx'), fileName: 'tu-cham.xlsx', allowedUnits: ['xa-lien-chau-2025'] }, lake.deps);
     expect(own.errors).toEqual([]);
+  });
+});
+
+describe('a self-assessment\'s total row', () => {
+  /** The form units fill in Excel, with a total under the components. */
+  const assessment = (total: CellSpec[], merges: string[] = []) => buildXlsx([{ name: 'Tự chấm điểm', merges, rows: [
+    ['UBND XÃ YÊN LẠC', null, null, null, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'],
+    ['BẢNG TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ NĂM 2025'],
+    ['Đơn vị: Xã Yên Lạc'],
+    [],
+    ['STT', 'Chỉ số / chỉ số thành phần', 'Điểm tối đa', 'Cách xác định', 'Điểm tự chấm', 'Giải trình / tài liệu kiểm chứng'],
+    ['I', 'CHÍNH QUYỀN SỐ'],
+    [1, 'Triển khai chữ ký số', 30, 'Có: điểm tối đa', 30, 'Quyết định 12/QĐ-UBND'],
+    [2, 'Tỷ lệ văn bản đi, đến được xử lý trên phần mềm Quản lý văn bản và điều hành', 100, 'Tử số / mẫu số × điểm tối đa', 96.5, ''],
+    ['II', 'DỊCH VỤ CÔNG TRỰC TUYẾN'],
+    [3, 'Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận trực tuyến', 150, 'Tử số / mẫu số × điểm tối đa', 131.2, ''],
+    total,
+    [],
+    [null, 'Người lập biểu', null, null, 'Chủ tịch UBND xã'],
+  ] }]);
+
+  it('is skipped however it is labelled, and a total that is the sum raises nothing', async () => {
+    for (const [label, merges] of [[[null, 'TỔNG CỘNG'], []], [[null, 'Tổng cộng (I+II)'], []], [['Tổng điểm', null], ['A11:B11']]] as const) {
+      const bytes = await assessment([...label, 280, null, { formula: 'SUM(E7:E10)', result: 257.7 }], [...merges]);
+      const result = await lake.ingest(bytes, `tu-cham-${label.join('')}.xlsx`);
+      expect(result.errors, label.join('')).toEqual([]);
+      expect(result.warnings).toEqual([]);
+      expect(result.rows).toBe(3);
+    }
+  });
+
+  it('that is not the sum of its rows is a warning, not a refusal: the rows are stored', async () => {
+    const result = await lake.ingest(await assessment([null, 'Tổng điểm tự chấm', 280, null, 258.7]), 'tu-cham-tong-sai.xlsx');
+    expect(result.status).toBe('accepted');
+    expect(result.rows).toBe(3);
+    expect(result.warnings!.map((w) => [w.code, `${w.column}${w.row}`])).toEqual([['TOTAL_DIFFERS', 'E11']]);
+    expect(result.warnings![0]!.message_vi).toContain('258,7');
+    expect(result.warnings![0]!.message_en).toContain('257.7');
   });
 });
 

@@ -13,7 +13,7 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chiso-approval-'));
-  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, approvalRequired: true }, { now: () => clock });
+  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, initialApproval: true }, { now: () => clock });
   tokens.analyst = await services.tokens.issue({ name: 'Chị Lan', role: 'analyst', unit: null });
   tokens.clerk = await services.tokens.issue({ name: 'Văn thư Liên Châu', role: 'staff', unit: 'xa-lien-chau' });
   tokens.head = await services.tokens.issue({ name: 'Chủ tịch Liên Châu', role: 'head', unit: 'xa-lien-chau' });

@@ -19,7 +19,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'chiso-quarter-'));
-  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, approvalRequired: true }, { now: () => clock });
+  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, initialApproval: true }, { now: () => clock });
   for (const [key, unit] of [['lc', 'xa-lien-chau'], ['dt', 'xa-dai-tu'], ['tl', 'xa-te-lo'], ['th', 'xa-trung-ha']] as const) {
     tokens[key] = await services.tokens.issue({ name: `Chủ tịch ${unit}`, role: 'head', unit });
   }

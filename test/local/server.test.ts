@@ -55,8 +55,12 @@ describe('npm start', () => {
     const ranking = await fetch(/DTI ranking 2026-Q3: (\S+)/.exec(output)![1]!);
     expect(ranking.status).toBe(200);
     expect(await ranking.text()).toContain('Xếp hạng chỉ số chuyển đổi số (DTI)');
-    const tokenFile = await import('node:fs/promises').then((fs) => fs.stat(join(dataDir, 'state/tokens.json')));
-    expect(tokenFile.mode & 0o077).toBe(0);
+    // One object per token (state/tokens/<sha256>.json): each, and their folder, readable by the owner only.
+    const fs = await import('node:fs/promises');
+    const tokenFiles = await fs.readdir(join(dataDir, 'state/tokens'));
+    expect(tokenFiles.length).toBeGreaterThan(0);
+    expect((await fs.stat(join(dataDir, 'state/tokens'))).mode & 0o077).toBe(0);
+    for (const f of tokenFiles) expect((await fs.stat(join(dataDir, 'state/tokens', f))).mode & 0o077).toBe(0);
   });
 
   it('ingests a file dropped in the upload folder once it has stopped changing, and says what became of it', async () => {

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
+import { createTokenStore } from '../../functions/services/accessStore.ts';
 import { demoApp } from '../helpers/appServer.ts';
 
 let t: Awaited<ReturnType<typeof demoApp>>;
@@ -99,7 +103,70 @@ describe('analyst pages', () => {
     expect((await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: clerkCookie } })).status).toBe(303);
     expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: 'chiso_staff_forged' }) })).status).toBe(401);
   });
+
+  it('keep a session id in the cookie, never the code; signing out ends it even if the cookie is replayed', async () => {
+    const login = await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.analyst, next: '/q' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).toMatch(/^chiso_session=/);
+    expect(login.headers.get('set-cookie')).not.toContain(t.analyst);
+    const id = cookie.split('=')[1]!;
+    expect(await readdirSafe(join(t.dir, 'state/sessions'))).not.toContain(`${id}.json`); // stored by hash only
+    expect((await t.app.request('/q/links', { headers: { Cookie: cookie } })).status).toBe(200);
+    const out = await t.app.request('/logout', { headers: { Cookie: cookie } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/chiso_session=;/);
+    const replayed = await t.app.request('/q/links', { headers: { Cookie: cookie } });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toContain('/login');
+    // The code itself in the cookie, as before sessions, opens nothing.
+    expect((await t.app.request('/q/links', { headers: { Cookie: `chiso_token=${t.analyst}` } })).status).toBe(303);
+  });
+
+  it('end with their code: a revoked code is 401 and its open sessions stop at the next request', async () => {
+    const tokens = createTokenStore(new FsObjectStore(t.dir));
+    const code = await tokens.issue({ name: 'Anh Minh', role: 'analyst', unit: null });
+    const cookie = (await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: code, next: '/q' }) })).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await t.app.request('/q/links', { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await t.app.request('/api/links', { headers: t.auth(code) })).status).toBe(200);
+    const id = (await tokens.list()).find((r) => r.name === 'Anh Minh')!.id;
+    expect((await tokens.revoke(id))!.revoked_at).not.toBeNull();
+    const api = await t.app.request('/api/links', { headers: t.auth(code) });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOKEN_REVOKED', message: expect.stringMatching(/thu hồi.*revoked/) });
+    expect((await t.app.request('/q/links', { headers: { Cookie: cookie } })).status).toBe(303);
+    const again = await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: code }) });
+    expect(again.status).toBe(401);
+    expect(await again.text()).toContain('thu hồi');
+  });
+
+  it('end at their expiry with a clear 401; the last use is recorded at most once an hour', async () => {
+    const tokens = createTokenStore(new FsObjectStore(t.dir), { now: () => new Date('2025-06-15T00:00:00Z') });
+    const code = await tokens.issue({ name: 'Chị Hoa', role: 'analyst', unit: null }, { expiresInDays: 2 });
+    const mine = async () => (await tokens.list()).find((r) => r.name === 'Chị Hoa')!;
+    expect((await mine()).expires_at).toBe('2025-06-17T00:00:00.000Z');
+    expect((await mine()).last_used_at).toBeNull();
+    expect((await t.app.request('/api/links', { headers: t.auth(code) })).status).toBe(200);
+    const first = (await mine()).last_used_at;
+    expect(first).not.toBeNull();
+    t.advance(1800);
+    expect((await t.app.request('/api/links', { headers: t.auth(code) })).status).toBe(200);
+    expect((await mine()).last_used_at).toBe(first); // within the hour: not written again
+    t.advance(3600);
+    expect((await t.app.request('/api/links', { headers: t.auth(code) })).status).toBe(200);
+    expect((await mine()).last_used_at).not.toBe(first); // an hour on: written again
+    t.advance(2 * 86400);
+    const expired = await t.app.request('/api/links', { headers: t.auth(code) });
+    expect(expired.status).toBe(401);
+    const { error } = (await expired.json()) as { error: { code: string; message_vi: string; message_en: string } };
+    expect(error.code).toBe('TOKEN_EXPIRED');
+    expect(error.message_vi).toContain('hết hạn ngày 2025-06-17');
+    expect(error.message_en).toContain('expired on 2025-06-17');
+  });
 });
+
+async function readdirSafe(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}
 
 describe('times on pages', () => {
   // Stored instants are UTC; the district reads its own clock (UTC+7). The demo's clock stands at

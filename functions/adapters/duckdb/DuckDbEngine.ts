@@ -26,6 +26,9 @@ function arrowColumn(type: DuckDBType, values: unknown[], DuckDBTypeId: DuckDbMo
   }
 }
 
+/** DuckDB's error for a file a view names that is no longer there. */
+const MISSING_FILE = /IO Error: (No files found that match the pattern|Cannot open file)/;
+
 /** One DuckDB database with its views over the lake as it was when they were defined, and its connections. */
 class Generation {
   private readonly idle: DuckDBConnection[];
@@ -71,7 +74,9 @@ class Generation {
  */
 export class DuckDbEngine implements QueryEngine {
   private current: Generation | null = null;
-  private refreshing: Promise<void> | null = null;
+  /** The last refresh asked for, and the one not yet begun that callers share. */
+  private latest: Promise<void> = Promise.resolve();
+  private next: Promise<void> | null = null;
 
   private constructor(
     private readonly duckdb: DuckDbModule,
@@ -86,25 +91,51 @@ export class DuckDbEngine implements QueryEngine {
     return engine;
   }
 
-  /** One refresh at a time: callers arriving meanwhile share it. */
+  /**
+   * The lake as it is from this call on. One refresh at a time: a call while one is under way
+   * (it may have listed the lake before the caller's write) gets the next one, shared by every
+   * caller until it begins.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= (async () => {
-      const instance = await this.duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
-      try {
-        const connections = await Promise.all(Array.from({ length: this.poolSize }, () => instance.connect()));
-        await this.defineViews(connections[0]!);
-        const previous = this.current;
-        this.current = new Generation(instance, connections);
-        previous?.retire();
-      } catch (error) {
-        instance.closeSync();
-        throw error;
-      }
-    })().finally(() => { this.refreshing = null; });
-    return this.refreshing;
+    if (this.next) return this.next;
+    const next = this.latest.catch(() => undefined).then(() => {
+      this.next = null;
+      return this.rebuild();
+    });
+    this.next = next;
+    this.latest = next;
+    return next;
+  }
+
+  private async rebuild(): Promise<void> {
+    const instance = await this.duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
+    try {
+      const connections = await Promise.all(Array.from({ length: this.poolSize }, () => instance.connect()));
+      await this.defineViews(connections[0]!);
+      const previous = this.current;
+      this.current = new Generation(instance, connections);
+      previous?.retire();
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
   }
 
   async run(sql: string, params: Record<string, ParamValue>, onBatch?: OnBatch): Promise<Table> {
+    let sent = false;
+    const send = onBatch && ((batch: RecordBatch) => { sent = true; return onBatch(batch); });
+    try {
+      return await this.runOnce(sql, params, send);
+    } catch (error) {
+      // A view planned over a file compaction has since removed (this generation slept through
+      // two compactions): plan again over the lake as it is, and read once more.
+      if (sent || !MISSING_FILE.test(String((error as Error)?.message))) throw error;
+      await this.refresh();
+      return this.runOnce(sql, params, onBatch);
+    }
+  }
+
+  private async runOnce(sql: string, params: Record<string, ParamValue>, onBatch?: OnBatch): Promise<Table> {
     const compiled = compilePlaceholders(sql, (name) => `$${name}`);
     const bound: Record<string, ParamValue> = {};
     for (const name of compiled.names) {
@@ -136,7 +167,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
-    await this.refreshing?.catch(() => undefined);
+    await this.latest.catch(() => undefined);
     this.current?.retire();
     this.current = null;
   }

@@ -2,6 +2,8 @@ import { loadDuckDb } from './loadDuckDb.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lakeKeys } from '../../domain/lakeKeys.ts';
+import { FsObjectStore } from '../stores/FsObjectStore.ts';
 
 /**
  * Compaction keeps both history and speed. Every submission stays its own immutable file
@@ -14,6 +16,11 @@ export interface CompactionManifest {
   generation: number;
   kpi_values: Record<string, { file: string; submissions: string[] }>;
   submissions: { file: string; submissions: string[] } | null;
+  /**
+   * The files this generation replaced. An engine planned before it may still read them (the
+   * submissions view opens its files at each query), so they stay until the next compaction.
+   */
+  retired?: string[];
 }
 
 export const MANIFEST_KEY = 'lake/compacted/manifest.json';
@@ -34,6 +41,7 @@ export async function readManifest(dataDir: string): Promise<CompactionManifest>
   const kept = Object.entries(manifest.kpi_values ?? {}).filter(([, entry]) => existsSync(join(dataDir, entry.file)));
   return {
     generation: manifest.generation ?? 0,
+    retired: manifest.retired ?? [],
     kpi_values: Object.fromEntries(kept),
     submissions: manifest.submissions && existsSync(join(dataDir, manifest.submissions.file)) ? manifest.submissions : null,
   };
@@ -100,7 +108,10 @@ const list = (files: string[]) => `[${files.map(quote).join(', ')}]`;
 
 /**
  * Rewrites the compacted file of every period whose submissions changed, and the compacted
- * submissions table, then swaps the manifest in one rename. Old generations are removed after.
+ * submissions table, then swaps the manifest in one rename and moves the lake version, so every
+ * engine plans its views again. A replaced file is removed only at the next compaction: until
+ * then an engine planned before this one still finds it (and one that slept through both
+ * compactions re-plans on its first failed read, see DuckDbEngine).
  */
 export async function compactLake(dataDir: string): Promise<{ periods: number; generation: number }> {
   const manifest = await readManifest(dataDir);
@@ -109,10 +120,9 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
   const submissionsStale = plan.rawSubmissions.length > 0;
   if (plan.stalePeriods.length === 0 && !submissionsStale) return { periods: 0, generation: manifest.generation };
   const generation = manifest.generation + 1;
-  const next: CompactionManifest = { generation, kpi_values: { ...manifest.kpi_values }, submissions: manifest.submissions };
+  const next: CompactionManifest = { generation, kpi_values: { ...manifest.kpi_values }, submissions: manifest.submissions, retired: [] };
   const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:', { threads: '2' });
   const db = await instance.connect();
-  const obsolete: string[] = [];
   try {
     for (const period of plan.stalePeriods) {
       const entry = raw.periods.get(period)!;
@@ -122,7 +132,7 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
         SELECT * FROM read_parquet(${list(entry.files)}, union_by_name = true, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})
         ORDER BY unit, indicator_code, submission_id
       ) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
-      if (manifest.kpi_values[period]) obsolete.push(manifest.kpi_values[period]!.file);
+      if (manifest.kpi_values[period]) next.retired!.push(manifest.kpi_values[period]!.file);
       next.kpi_values[period] = { file, submissions: [...entry.submissions].sort() };
     }
     if (submissionsStale && raw.submissions.length) {
@@ -130,7 +140,7 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
       await mkdir(join(dataDir, 'lake/compacted/submissions'), { recursive: true });
       const files = raw.submissions.map((s) => join(dataDir, 'lake/submissions', `${s}.parquet`));
       await db.run(`COPY (SELECT * FROM read_parquet(${list(files)}) ORDER BY submission_id) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd)`);
-      if (manifest.submissions) obsolete.push(manifest.submissions.file);
+      if (manifest.submissions) next.retired!.push(manifest.submissions.file);
       next.submissions = { file, submissions: [...raw.submissions].sort() };
     }
   } finally {
@@ -140,7 +150,8 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
   const temp = join(dataDir, `${MANIFEST_KEY}.tmp-${process.pid}`);
   await writeFile(temp, JSON.stringify(next));
   await rename(temp, join(dataDir, MANIFEST_KEY));
-  // A reader that planned with the old manifest a moment ago may still open these: give it time.
-  setTimeout(() => { for (const f of obsolete) void rm(join(dataDir, f), { force: true }); }, 30_000).unref();
+  await new FsObjectStore(dataDir).put(lakeKeys.lakeVersion, `compacted-g${generation}`);
+  // Replaced a compaction ago: every engine has been told to plan without them since.
+  await Promise.all((manifest.retired ?? []).map((f) => rm(join(dataDir, f), { force: true })));
   return { periods: plan.stalePeriods.length, generation };
 }

@@ -60,7 +60,7 @@ export function parseRange(ref: string): MergedRange | null {
  * <sheetData>), so the part is inflated once ahead and scanned as text for them: cheap next to
  * parsing it, and the rows are still streamed afterwards.
  */
-async function mergedRanges(stream: Readable, limits: typeof LIMITS): Promise<MergedRange[]> {
+async function mergedRanges(stream: Readable, limits: typeof LIMITS, sheet: string): Promise<MergedRange[]> {
   const ranges: MergedRange[] = [];
   let carry = '';
   for await (const chunk of stream) {
@@ -70,12 +70,14 @@ async function mergedRanges(stream: Readable, limits: typeof LIMITS): Promise<Me
       const at = text.indexOf('<mergeCell ', pos);
       if (at < 0) { carry = text.slice(Math.max(pos, text.length - 16)); break; } // a marker split by the chunk
       const close = text.indexOf('>', at);
-      if (close < 0) { carry = text.slice(at); break; }
+      // An element is a few dozen bytes: one that never closes is not carried on (that would be quadratic).
+      if (close < 0) { carry = text.length - at < 1024 ? text.slice(at) : ''; break; }
       const ref = /ref="([^"]+)"/.exec(text.slice(at, close))?.[1];
       const range = ref ? parseRange(ref) : null;
       if (range && range.bottom > range.top) {
-        if (ranges.length >= limits.maxMergedRanges) throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', {}, { limit: `${limits.maxMergedRanges} vùng gộp / merged ranges` }));
-        ranges.push(range);
+        if (ranges.length >= limits.maxMergedRanges) throw tooComplex(sheet, `> ${limits.maxMergedRanges.toLocaleString('en')} vùng gộp ô / merged ranges`);
+        // Columns past the limit hold nothing a report is read from (a value there is refused as it is read).
+        ranges.push({ ...range, right: Math.min(range.right, limits.maxColumns) });
       }
       pos = close + 1;
     }
@@ -83,19 +85,31 @@ async function mergedRanges(stream: Readable, limits: typeof LIMITS): Promise<Me
   return ranges;
 }
 
+const tooComplex = (sheet: string, detail: string) => new RejectedFileError(ingestError('FILE_TOO_COMPLEX', { sheet }, { detail }));
+
+/** What merged ranges may still cost in one file, in cells copied or looked at. */
+export interface MergeBudget { cells: number }
+
 /**
  * A merged cell reads as a person reads it: its value fills every row of its range below the first
  * (a unit name merged down over its indicator rows names each of them). Only ranges spanning rows
  * are filled; a header merged across columns is the table detector's to read.
  */
-async function* fillMerged(rows: AsyncIterable<SheetRow>, ranges: MergedRange[]): AsyncGenerator<SheetRow> {
+async function* fillMerged(rows: AsyncIterable<SheetRow>, ranges: MergedRange[], budget: MergeBudget, sheet: string, limits = LIMITS): AsyncGenerator<SheetRow> {
   if (ranges.length === 0) return yield* rows;
   const byTop = new Map<number, MergedRange[]>();
-  for (const r of ranges) byTop.set(r.top, [...(byTop.get(r.top) ?? []), r]);
-  const open: { range: MergedRange; value: CellValue; percent: boolean; error: boolean }[] = [];
+  for (const r of ranges) {
+    const list = byTop.get(r.top);
+    if (list) list.push(r);
+    else byTop.set(r.top, [r]);
+  }
+  let open: { range: MergedRange; value: CellValue; percent: boolean; error: boolean }[] = [];
   for await (const row of rows) {
-    for (let i = open.length - 1; i >= 0; i--) if (open[i]!.range.bottom < row.number) open.splice(i, 1);
+    open = open.filter((o) => o.range.bottom >= row.number);
     for (const o of open) {
+      // Every cell of every open range is looked at: that work is what is bounded, whatever the ranges.
+      budget.cells -= o.range.right - o.range.left + 1;
+      if (budget.cells < 0) throw tooComplex(sheet, `> ${limits.maxMergedCells.toLocaleString('en')} ô trong vùng gộp / cells in merged ranges`);
       for (let c = o.range.left; c <= o.range.right; c++) {
         const at = c - 1;
         if (row.cells[at] !== null && row.cells[at] !== undefined) continue;
@@ -233,14 +247,17 @@ export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<
     if (stylesPart && pkg.has(partName(stylesPart.Target))) await styles.parseStream(iterateStream(await pkg.open(partName(stylesPart.Target))));
     else styles.init();
     const book = { sharedStrings, styles, properties: (workbookXform as { map?: { workbookPr?: unknown } }).map?.workbookPr };
+    const budget: MergeBudget = { cells: limits.maxMergedCells };
+    let sheetsRead = 0;
     for (const sheet of model.sheets ?? []) {
       if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue;
       const rel = rels.find((r) => r.Id === sheet.rId);
       if (!rel || !pkg.has(partName(rel.Target))) throw new Error(`sheet "${sheet.name}" has no part`);
       const part = partName(rel.Target);
-      const ranges = await mergedRanges(await pkg.open(part), limits);
+      if (++sheetsRead > limits.maxSheets) throw tooComplex(sheet.name, `> ${limits.maxSheets} trang tính / sheets`);
+      const ranges = await mergedRanges(await pkg.open(part), limits, sheet.name);
       const reader = new WorksheetReader({ workbook: book, id: sheet.id, iterator: iterateStream(await pkg.open(part)), options: { worksheets: 'emit', hyperlinks: 'ignore' } });
-      yield { name: sheet.name, rows: fillMerged(sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name), ranges) };
+      yield { name: sheet.name, rows: fillMerged(sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name), ranges, budget, sheet.name, limits) };
     }
   } catch (error) {
     if (error instanceof RejectedFileError) throw error;

@@ -1,5 +1,5 @@
 /** What a file is, from its first bytes (its name can lie: "báo cáo.xlsx" saved as .xls). */
-export type FileFormat = 'xlsx' | 'csv' | 'xls' | 'ods' | 'encrypted' | 'unknown';
+export type FileFormat = 'xlsx' | 'xlsm' | 'csv' | 'xls' | 'ods' | 'encrypted' | 'unknown';
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -18,6 +18,8 @@ export function sniffFormat(bytes: Uint8Array, fileName: string): FileFormat {
     // An ODF package starts with an uncompressed "mimetype" entry naming its kind.
     const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1');
     if (head.includes('application/vnd.oasis.opendocument')) return 'ods';
+    // Macro-enabled by its name; one renamed .xlsx is found by its parts (see inspectZip.ts).
+    if (/^xl[st]m$|^xlam$/.test(ext)) return 'xlsm';
     return 'xlsx';
   }
   if (ext === 'csv' || ext === 'txt' || ext === 'tsv') return 'csv';

@@ -54,7 +54,13 @@ export interface LinkRecord extends LinkGrant {
   note?: string;
 }
 
+/** Each link and each revocation is its own object: a revoke and a new link never overwrite each other. */
 export interface LinkRegistry {
-  list(): Promise<LinkRecord[]>;
-  save(records: LinkRecord[]): Promise<void>;
+  /** One analyst's links, oldest first, with their revocations. */
+  listBy(by: string): Promise<LinkRecord[]>;
+  add(record: LinkRecord): Promise<void>;
+  /** Revokes a link of `by` (the first revocation stands); null when she made no such link. */
+  revoke(by: string, id: string, at: Date): Promise<LinkRecord | null>;
+  /** When the link was revoked, null if it was not: read fresh for every leader's page. */
+  revokedAt(id: string): Promise<string | null>;
 }

@@ -11,6 +11,8 @@ export const MAX_LISTED_ERRORS = 500;
 export class SubmissionBuilder {
   readonly records: KpiRecord[] = [];
   readonly errors: IngestError[] = [];
+  /** What is worth a look but does not make the file wrong (a stated total that is not its rows' sum). */
+  readonly warnings: IngestError[] = [];
   readonly layouts: Layout[] = [];
   private unlisted = 0;
   /** unit → period → indicator: no key string to build per record. */
@@ -19,6 +21,10 @@ export class SubmissionBuilder {
   addError(error: IngestError): void {
     if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(error);
     else this.unlisted++;
+  }
+
+  addWarning(warning: IngestError): void {
+    if (this.warnings.length < MAX_LISTED_ERRORS) this.warnings.push(warning);
   }
 
   addRecord(record: KpiRecord, column: string | null): void {

@@ -40,6 +40,14 @@ export const ERROR_MESSAGES = {
     vi: (a) => `Tệp bị hỏng hoặc không phải bảng tính hợp lệ (${a.detail}). Hãy mở lại bằng Excel, lưu lại và gửi lại.`,
     en: (a) => `The file is damaged or is not a valid workbook (${a.detail}). Open it in Excel, save it again and resubmit.`,
   },
+  FILE_AMBIGUOUS: {
+    vi: (a) => `Tệp nén (.xlsx) có cấu trúc mâu thuẫn (${a.detail}): các phần mềm bảng tính có thể đọc ra nội dung khác nhau, nên tệp không được nhận. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại.`,
+    en: (a) => `The .xlsx package contradicts itself (${a.detail}): spreadsheet programs may read different contents from it, so it is refused. Open it in Excel or LibreOffice, save it again and resubmit.`,
+  },
+  FORMAT_XLSM: {
+    vi: () => 'Tệp có macro (.xlsm) không được nhận. Trong Excel chọn "Lưu thành" (Save As) dạng "Excel Workbook (.xlsx)" (macro sẽ bị bỏ) rồi gửi lại.',
+    en: () => 'Macro-enabled workbooks (.xlsm) are not accepted. In Excel use "Save As" with "Excel Workbook (.xlsx)" (the macros are dropped) and submit that.',
+  },
   FILE_BOMB: {
     vi: (a) => `Tệp giải nén ra quá lớn (${a.detail}); có thể là tệp độc hại hoặc bị hỏng.`,
     en: (a) => `The file expands to too much data (${a.detail}); it may be malicious or damaged.`,
@@ -216,6 +224,10 @@ export const ERROR_MESSAGES = {
     vi: (a) => `Tài khoản này chỉ được gửi báo cáo của ${a.allowed}; tệp có số liệu của ${a.unit}.`,
     en: (a) => `This account may only submit for ${a.allowed}; the file holds values of ${a.unit}.`,
   },
+  TOTAL_DIFFERS: {
+    vi: (a) => `Cảnh báo: dòng tổng ghi ${decimalComma(a.stated)} điểm nhưng cộng các dòng được ${decimalComma(a.sum)} điểm; điểm được nhận theo từng dòng, hãy kiểm tra lại dòng tổng.`,
+    en: (a) => `Warning: the total row states ${a.stated} points but the rows add up to ${a.sum}; the points are taken row by row, check the total.`,
+  },
   WRITE_FAILED: {
     vi: (a) => `Không ghi được dữ liệu (${a.detail}); không có dữ liệu nào được lưu, hãy gửi lại.`,
     en: (a) => `Writing failed (${a.detail}); nothing was stored, please resubmit.`,
@@ -223,6 +235,11 @@ export const ERROR_MESSAGES = {
 } satisfies Record<string, Template>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+/** 257.7 → "257,7", as a Vietnamese reader writes it. */
+function decimalComma(x: string | number): string {
+  return String(x).replace('.', ',');
+}
 
 const NO_LOCATION: Location = { sheet: '', row: null, column: null };
 

@@ -8,7 +8,7 @@ import { isRomanNumeral, normalizeKey } from './normalizeText.ts';
 import { parsePeriod, periodEnd, periodStart } from './parsePeriod.ts';
 import { successorsOf } from '../registry/successorsOf.ts';
 import { addDays } from '../dates.ts';
-import { cellNumber, cellText } from './readCell.ts';
+import { cellNumber, cellText, roundFloat } from './readCell.ts';
 import { resolveSheetContext, type FileHints, type SheetContext } from './resolveContext.ts';
 import type { Indicator, Layout, SheetRow, Unit } from '../types.ts';
 import { validateObservation, type ObservationColumns } from './validateObservation.ts';
@@ -16,7 +16,13 @@ import { validateObservation, type ObservationColumns } from './validateObservat
 /** A table's header must start within this many rows of the top of its sheet. */
 export const HEADER_SCAN_ROWS = 40;
 
-const TOTAL_ROW = /^(tong cong|tong|cong|toan huyen|toan tinh|toan xa|tong so|binh quan|trung binh|total)( toan (huyen|tinh|xa))?$/;
+/** Points are written with one decimal: a total within half of that agrees with its rows. */
+const TOTAL_TOLERANCE = 0.05;
+
+/** "Tổng cộng", "TỔNG CỘNG (I+II)", "Tổng điểm tự chấm", "Toàn huyện", "Bình quân": a row that adds up or averages others. */
+const TOTAL_ROW = /^(tong cong|tong so|tong diem|tong|cong|toan huyen|toan tinh|toan xa|binh quan|trung binh|total)( (toan huyen|toan tinh|toan xa|so diem|diem|tu cham|tu danh gia|[ivx]+))*$/;
+/** A total that is a sum (not an average), so its points can be checked against the rows above. */
+const SUM_ROW = /^(tong|cong|total)/;
 
 const UNIT_TYPE_VI: Record<string, string> = { department: 'phòng, ban', police: 'công an', commune: 'xã, thị trấn' };
 
@@ -35,6 +41,8 @@ export class SheetExtractor {
   private unknownColumns: TableColumn[] = [];
   private reportedUnknownColumns = new Set<number>();
   private reportedMissing = new Set<string>();
+  /** Points given on this sheet so far, by kind: what a self-assessment's total row should state. */
+  private readonly pointsSum = { self: 0, appraised: 0 };
   /** A long table repeats a handful of period spellings thousands of times. */
   private readonly periodCache = new Map<string, string | null>();
 
@@ -67,7 +75,11 @@ export class SheetExtractor {
     const rows = this.buffer;
     this.buffer = [];
     // A header is read as written: a header cell merged down (a two-level header) names one row.
-    const asWritten = rows.map((r) => (r.filled ? { ...r, cells: r.cells.map((v, i) => (r.filled!.includes(i) ? null : v)) } : r));
+    const asWritten = rows.map((r) => {
+      if (!r.filled) return r;
+      const filled = new Set(r.filled); // a row may have as many filled cells as columns: no scan per cell
+      return { ...r, cells: r.cells.map((v, i) => (filled.has(i) ? null : v)) };
+    });
     const table = detectTable(asWritten, this.index.indicators);
     if (!table) return;
     this.table = table;
@@ -111,11 +123,37 @@ export class SheetExtractor {
     if (row.cells.every((c) => c === null || c === undefined || c === '')) return;
     const stt = this.text(row, 'stt');
     if (stt && isRomanNumeral(stt)) return; // a section row: "I. Khối xã, thị trấn"
+    // A total row names no indicator and no unit: skipped in every layout, a self-assessment's points checked.
+    if (this.totalLabel(row)) return this.checkTotal(row);
     switch (this.table!.layout) {
       case 'form': return this.processFormRow(row);
       case 'long': return this.processLongRow(row);
       case 'wide': return this.processWideRow(row);
       case 'assessment': return this.processAssessmentRow(row);
+    }
+  }
+
+  private totalLabel(row: SheetRow): string | null {
+    for (const role of ['stt', 'unit', 'indicatorName', 'indicatorCode'] as const) {
+      const key = normalizeKey(this.text(row, role));
+      if (key && TOTAL_ROW.test(key)) return key;
+    }
+    return null;
+  }
+
+  /** A self-assessment's stated total against the sum of its rows: a warning, the rows are what is stored. */
+  private checkTotal(row: SheetRow): void {
+    if (this.table!.layout !== 'assessment' || !SUM_ROW.test(this.totalLabel(row)!)) return;
+    for (const kind of ['self', 'appraised'] as const) {
+      const c = this.column(kind === 'self' ? 'selfPoints' : 'appraisedPoints');
+      const stated = c === undefined ? null : cellNumber(row, c);
+      if (stated?.kind !== 'number') continue;
+      const sum = roundFloat(this.pointsSum[kind]);
+      if (Math.abs(stated.value - sum) > TOTAL_TOLERANCE) {
+        this.out.addWarning(ingestError('TOTAL_DIFFERS', { sheet: this.sheet, row: row.number, column: columnLetter(c!) }, {
+          stated: stated.value, sum,
+        }));
+      }
     }
   }
 
@@ -183,7 +221,6 @@ export class SheetExtractor {
     }
     const match = unitOfPeriod(this.index.units.match(text), period);
     if (match.kind === 'match') return match.entry;
-    if (TOTAL_ROW.test(normalizeKey(text))) return 'skip';
     if (!hasValues) return 'skip';
     this.reportMatchFailure(match, text, where, 'UNIT');
     return null;
@@ -316,6 +353,7 @@ export class SheetExtractor {
         this.out.addError(ingestError('POINTS_ABOVE_MAX', where(letter), { indicator: indicator.code, points: parsed.value, max: component.maxPoints, framework: component.framework }));
         continue;
       }
+      this.pointsSum[kind] += parsed.value;
       this.out.addRecord({
         unit: unit.code, period, indicator_code: indicator.code, value: parsed.value, numerator: null, denominator: null,
         note: evidence, source_sheet: this.sheet, source_row: row.number, source_column: letter, assessment: kind,

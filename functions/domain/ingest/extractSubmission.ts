@@ -16,6 +16,7 @@ export interface Extraction {
   layout: Layout | null;
   records: KpiRecord[];
   errors: IngestError[];
+  warnings: IngestError[];
 }
 
 /**
@@ -43,7 +44,7 @@ export async function extractSubmission(
   if (tables === 0) out.addError(ingestError('NO_TABLE'));
   else if (out.records.length === 0 && out.errorCount === 0) out.addError(ingestError('NO_DATA'));
   checkFuturePeriods(out, today);
-  return { layout: out.layouts[0] ?? null, records: out.records, errors: out.allErrors() };
+  return { layout: out.layouts[0] ?? null, records: out.records, errors: out.allErrors(), warnings: out.warnings };
 }
 
 /** A report for a period that has not started is a typing mistake in the year or the quarter. */

@@ -4,7 +4,12 @@ import { NameMatcher } from './matchName.ts';
 import type { Catalog, Indicator, Unit } from '../types.ts';
 
 /** Words before a unit's name that do not change which unit it is. */
-const UNIT_PREFIXES = ['ubnd', 'uy ban nhan dan', 'xa', 'thi tran', 'tt', 'phuong', 'dang uy', 'hdnd'];
+const UNIT_PREFIXES = ['ubnd', 'uy ban nhan dan', 'don vi', 'co quan', 'dang uy', 'hdnd', 'hoi dong nhan dan'];
+/**
+ * The kind of commune-level unit: part of its name, never stripped to match another kind. A town
+ * (Thị trấn Yên Lạc) and the commune that absorbed it (Xã Yên Lạc) are different territories.
+ */
+const UNIT_KINDS = [['xa'], ['thi tran', 'tt'], ['phuong']];
 
 /** What every file of one catalog is checked against; built once, shared by all files. */
 export interface CatalogIndex {
@@ -22,6 +27,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     units: new NameMatcher(catalog.units, {
       keysOf: (u) => [u.code, u.nameVi, u.nameEn, ...u.aliases],
       prefixes: UNIT_PREFIXES,
+      kinds: UNIT_KINDS,
       fuzzyThreshold: 0.88,
     }),
   };

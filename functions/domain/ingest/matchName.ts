@@ -8,8 +8,14 @@ export type MatchResult<T> =
 export interface MatcherOptions<T> {
   /** Every spelling that names the entry exactly: code, names, aliases. */
   keysOf: (entry: T) => string[];
-  /** Words people put before a name that do not change what it names ("UBND", "Xã"). */
+  /** Words people put before a name that do not change what it names ("UBND", "Đơn vị"). */
   prefixes?: string[];
+  /**
+   * Words that say what kind of entry a name is, each group's spellings of one kind
+   * ([["thi tran", "tt"], ["xa"]]). Left out, a name fits an entry of any kind; written, only
+   * entries of that kind: "UBND Thị trấn Yên Lạc" is never "Xã Yên Lạc".
+   */
+  kinds?: string[][];
   /** Least similarity (0..1) for a near spelling to count as a match. */
   fuzzyThreshold?: number;
   /** How far ahead of the runner-up a near spelling must be to count. */
@@ -44,15 +50,22 @@ function dice(a: Map<string, number>, b: Map<string, number>): number {
  */
 export class NameMatcher<T> {
   private readonly exact = new Map<string, Set<T>>();
+  /** By name without prefixes and kind word. */
   private readonly bare = new Map<string, Set<T>>();
+  /** The kinds an entry's own names state ("xa" for "Xã Liên Châu"); none for "Công an huyện". */
+  private readonly kindsOf = new Map<T, Set<string>>();
   private readonly fuzzyKeys: { entry: T; grams: Map<string, number> }[] = [];
   private readonly prefixes: string[];
+  /** Kind spelling → the group's first spelling, longest spellings first. */
+  private readonly kindWords: [string, string][];
   private readonly threshold: number;
   private readonly margin: number;
   private readonly cache = new Map<string, MatchResult<T>>();
 
   constructor(entries: readonly T[], options: MatcherOptions<T>) {
     this.prefixes = (options.prefixes ?? []).map(normalizeKey).sort((a, b) => b.length - a.length);
+    this.kindWords = (options.kinds ?? []).flatMap((group) => group.map((w): [string, string] => [normalizeKey(w), normalizeKey(group[0]!)]))
+      .sort((a, b) => b[0].length - a[0].length);
     this.threshold = options.fuzzyThreshold ?? 0.84;
     this.margin = options.fuzzyMargin ?? 0.08;
     for (const entry of entries) {
@@ -60,9 +73,10 @@ export class NameMatcher<T> {
         const key = normalizeKey(raw);
         if (!key) continue;
         add(this.exact, key, entry);
-        const bare = this.stripPrefixes(key);
-        if (bare) add(this.bare, bare, entry);
-        this.fuzzyKeys.push({ entry, grams: bigrams(bare || key) });
+        const { kind, name } = this.split(key);
+        if (name) add(this.bare, name, entry);
+        if (kind) add(this.kindsOf, entry, kind);
+        this.fuzzyKeys.push({ entry, grams: bigrams(name || key) });
       }
     }
   }
@@ -81,6 +95,21 @@ export class NameMatcher<T> {
       }
     }
     return current;
+  }
+
+  /** A key without its prefixes, and the kind word it starts with, if any: "ubnd tt yen lac" → thi tran, "yen lac". */
+  private split(key: string): { kind: string | null; name: string } {
+    const rest = this.stripPrefixes(key);
+    for (const [word, kind] of this.kindWords) {
+      if (rest.startsWith(word + ' ')) return { kind, name: rest.slice(word.length + 1) };
+    }
+    return { kind: null, name: rest };
+  }
+
+  /** An entry whose names state a kind fits only a name of that kind, or one that states none. */
+  private fits(entry: T, kind: string | null): boolean {
+    const kinds = this.kindsOf.get(entry);
+    return kind === null || !kinds || kinds.has(kind);
   }
 
   match(raw: string): MatchResult<T> {
@@ -102,20 +131,22 @@ export class NameMatcher<T> {
     if (!key) return { kind: 'unknown', suggestions: [] };
     const exact = this.exact.get(key);
     if (exact) return fromSet(exact);
-    const bareKey = this.stripPrefixes(key);
-    const bare = this.bare.get(bareKey) ?? this.exact.get(bareKey);
-    if (bare) return fromSet(bare);
-    return this.nearest(bareKey || key);
+    const { kind, name } = this.split(key);
+    const bare = [...(this.bare.get(name) ?? [])].filter((e) => this.fits(e, kind));
+    if (bare.length) return fromSet(new Set(bare));
+    return this.nearest(name || key, kind);
   }
 
-  private nearest(key: string): MatchResult<T> {
+  private nearest(key: string, kind: string | null): MatchResult<T> {
     const grams = bigrams(key);
     const best = new Map<T, number>();
     for (const candidate of this.fuzzyKeys) {
       const score = dice(grams, candidate.grams);
       if (score > (best.get(candidate.entry) ?? -1)) best.set(candidate.entry, score);
     }
-    const ranked = [...best].sort((a, b) => b[1] - a[1]);
+    const all = [...best].sort((a, b) => b[1] - a[1]);
+    // A near spelling of another kind is a suggestion, never a match.
+    const ranked = all.filter(([e]) => this.fits(e, kind));
     const [first, second] = ranked;
     if (first && first[1] >= this.threshold && (!second || first[1] - second[1] >= this.margin)) {
       return { kind: 'match', entry: first[0], fuzzy: true };
@@ -123,13 +154,13 @@ export class NameMatcher<T> {
     if (first && second && first[1] >= this.threshold) {
       return { kind: 'ambiguous', candidates: ranked.filter(([, s]) => s >= first[1] - this.margin).map(([e]) => e) };
     }
-    return { kind: 'unknown', suggestions: ranked.filter(([, s]) => s >= 0.4).slice(0, 3).map(([e]) => e) };
+    return { kind: 'unknown', suggestions: all.filter(([, s]) => s >= 0.4).slice(0, 3).map(([e]) => e) };
   }
 }
 
-function add<T>(map: Map<string, Set<T>>, key: string, entry: T): void {
-  const set = map.get(key) ?? new Set<T>();
-  set.add(entry);
+function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  set.add(value);
   map.set(key, set);
 }
 

@@ -115,19 +115,20 @@ export function validateObservation(
     if (denominator === 0) {
       if (value === null) return { kind: 'errors', errors: [ingestError('DENOMINATOR_ZERO', at(columns.denominator!))] };
     } else {
+      // The counts are the facts; a stated share (the template's ROUND(C/D*100,1)) is only checked
+      // against them, and the stored value is their exact ratio: 135/256 is 52.734375, not 52.7.
       const computed = roundFloat((numerator / denominator) * 100);
-      if (value === null) {
-        value = computed;
-      } else if (Math.abs(value - computed) > AGREEMENT_TOLERANCE) {
+      const stated = value;
+      value = computed;
+      if (stated !== null && Math.abs(stated - computed) > AGREEMENT_TOLERANCE) {
         // A formula =B5/C5 without a % format leaves a fraction: 0.955 for 95.5%.
-        const asFraction = roundFloat(value * 100);
-        if (!valueCell!.percent && value <= 1 && Math.abs(asFraction - computed) <= AGREEMENT_TOLERANCE) {
-          value = asFraction;
-        } else {
+        const asFraction = roundFloat(stated * 100);
+        const fractionAgrees = !valueCell!.percent && stated <= 1 && Math.abs(asFraction - computed) <= AGREEMENT_TOLERANCE;
+        if (!fractionAgrees) {
           return {
             kind: 'errors',
             errors: [ingestError('VALUE_DISAGREES', at(columns.value!), {
-              value: formatNumber(value), numerator, denominator, computed: formatNumber(computed),
+              value: formatNumber(stated), numerator, denominator, computed: formatNumber(computed),
             })],
           };
         }

@@ -35,7 +35,7 @@ export function registerLinkApi(app: Hono<Env>, deps: HttpDeps): void {
 
   app.get('/api/links', async (c) => {
     const principal = c.get('principal');
-    const mine = (await deps.links.list()).filter((l) => l.by === principal.id);
+    const mine = await deps.links.listBy(principal.id);
     return c.json(mine.map((l) => ({ id: l.id, url: l.url, query: l.query, params: l.params, note: l.note ?? null, status: linkStatus(l, deps.now()), expires_at: new Date(l.exp * 1000).toISOString(), created_at: l.created_at, revoked_at: l.revoked_at })));
   });
 

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { promisify } from 'node:util';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { createGzip, gzip as gzipCallback, gzipSync } from 'node:zlib';
 import type { OpenedResult } from '../../services/savedQueryRunner.ts';
 import { batchJson } from '../tableRows.ts';
@@ -36,12 +36,17 @@ const STREAM_FROM_BATCHES = 5;
  * result once it is all sent; a client that leaves stops the rendering and nothing half-done is kept.
  */
 function streamJson(opened: OpenedResult, gzipped: boolean): ReadableStream<Uint8Array> {
-  const out = gzipped ? createGzip({ level: GZIP_LEVEL, chunkSize: 64 * 1024 }) : new PassThrough();
+  // Each chunk is kept on its way to the client, in the one stream the client reads: a 'data'
+  // listener beside the web stream's would switch it to flowing and take the first chunk alone.
   const sent: Buffer[] = [];
-  out.on('data', (chunk: Buffer) => sent.push(chunk));
-  out.on('end', () => {
+  const keeper = new Transform({ transform(chunk: Buffer, _encoding, done) { sent.push(chunk); done(null, chunk); } });
+  keeper.on('finish', () => {
     void opened.result.then((entry) => { entry.bodies[gzipped ? 'json.gz' : 'json'] = Buffer.concat(sent); }, () => undefined);
   });
+  const out = gzipped ? createGzip({ level: GZIP_LEVEL, chunkSize: 64 * 1024 }) : keeper;
+  // A client that leaves destroys the keeper, and with it the compressor.
+  if (gzipped) pipeline(out, keeper, () => undefined);
+  const body = Readable.toWeb(keeper) as ReadableStream<Uint8Array>;
   void (async () => {
     try {
       out.write('[');
@@ -56,7 +61,7 @@ function streamJson(opened: OpenedResult, gzipped: boolean): ReadableStream<Uint
       out.destroy(error as Error);
     }
   })();
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+  return body;
 }
 
 function pickFormat(param: string | undefined, accept: string | undefined): Format | null {

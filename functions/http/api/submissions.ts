@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { LIMITS } from '../../domain/limits.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
 import { fileNameProblem, storedResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
+import { admitUpload } from '../bodyLimits.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
 
@@ -19,6 +18,7 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
       conditions.push('status = :status');
       params.status = status;
     }
+    // A person bound to a unit sees what they sent and no other unit's files.
     if (principal.role !== 'analyst') {
       conditions.push('submitted_by = :submitted_by');
       params.submitted_by = principal.id;
@@ -40,13 +40,8 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
     return c.json(result);
   });
 
-  // Streams are cut off at the limit, whether or not the client declared a Content-Length.
-  const uploadLimit = bodyLimit({
-    maxSize: LIMITS.maxFileBytes,
-    onError: (c) => problem(c, { status: 413, code: 'FILE_TOO_LARGE', vi: `Tệp quá lớn (tối đa ${LIMITS.maxFileBytes / 1024 / 1024} MB)`, en: `File too large (at most ${LIMITS.maxFileBytes / 1024 / 1024} MB)` }),
-  });
-
-  app.put('/api/submissions', uploadLimit, async (c) => {
+  // The body's size is capped by bodyLimits.ts (app.ts), and room is taken before it is read.
+  app.put('/api/submissions', async (c) => {
     const principal = c.get('principal');
     const fileName = c.req.query('filename');
     if (!fileName) {
@@ -54,19 +49,26 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
     }
     const bad = fileNameProblem(fileName);
     if (bad) return problem(c, { status: 400, code: 'FILENAME_INVALID', vi: `Tên tệp không dùng được: ${bad.vi}`, en: `The file name cannot be used: ${bad.en}` });
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    // Room in the queue first (503 at once when there is none), then the body.
+    const admission = admitUpload(c, deps, { submittedBy: principal.id, allowedUnits: principal.unit ? [principal.unit] : undefined });
     let result;
     try {
-      result = await deps.ingest({
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      result = await admission.ingest({
         bytes,
         fileName,
         submittedBy: principal.id,
-        allowedUnits: principal.role === 'staff' && principal.unit ? [principal.unit] : undefined,
+        // Every account bound to a unit (a clerk, a head) submits for that unit only; only the
+        // province (an analyst) may send an appraisal.
+        allowedUnits: principal.role === 'analyst' ? undefined : principal.unit ? [principal.unit] : [],
+        mayAppraise: principal.role === 'analyst',
       });
     } catch (error) {
       if (!(error instanceof IngestQueueFullError)) throw error;
       c.header('Retry-After', String(error.retryAfterSeconds));
       return problem(c, { status: 503, code: 'BUSY', vi: `Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ${error.retryAfterSeconds} giây`, en: `The server is processing many files; send it again in ${error.retryAfterSeconds} seconds` });
+    } finally {
+      admission.release();
     }
     deps.runner.lakeChanged();
     return c.json(result, result.status === 'accepted' ? (result.duplicate_of ? 200 : 201) : 422);

@@ -1,16 +1,15 @@
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { Principal } from '../../domain/access/tokens.ts';
 import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
 import { lakeKeys } from '../../domain/lakeKeys.ts';
-import { LIMITS } from '../../domain/limits.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { fileNameProblem, storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { explanationProblem, recordExplanation, type Explanation } from '../../services/explanations.ts';
 import { pagePrincipal } from '../auth.ts';
+import { admitUpload } from '../bodyLimits.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { toRows } from '../render.ts';
@@ -73,12 +72,13 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const tokens = await deps.tokens();
     const staff = tokens.filter((t) => t.unit === unit);
     const names = new Map(tokens.map((t) => [t.id, t.name]));
-    const params: Record<string, string> = { pattern: `%"${unit}"%` };
+    const params: Record<string, string> = { pattern: `%"${unit}"%`, unit };
+    const approvalRequired = (await deps.settings.approval()).required;
     staff.forEach((t, i) => { params[`by${i}`] = t.id; });
     const table = await deps.runner.runSql(
       // DISTINCT: while Athena's compaction swaps manifests a record may be listed twice.
       `SELECT DISTINCT s.submission_id, s.source_file, s.status, s.periods, s.row_count, s.error_count, s.submitted_by, s.submitted_at, a.decision, a.comment
-       FROM submissions s LEFT JOIN approval_state a ON a.submission_id = s.submission_id
+       FROM submissions s LEFT JOIN approval_state a ON a.submission_id = s.submission_id AND a.unit = :unit
        WHERE s.units LIKE :pattern${staff.map((_, i) => ` OR s.submitted_by = :by${i}`).join('')}
        ORDER BY s.submitted_at DESC, s.submission_id DESC LIMIT 200`,
       params,
@@ -87,7 +87,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const w = W[lang];
     return html`<h2>${w.history}</h2>${rows.length === 0 ? html`<p class="meta">${w.none}</p>` : html`<div class="scroll"><table class="history"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.by}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${deps.localTime(r.submitted_at as string)}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
-<td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}${r.status === 'accepted' && deps.approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
+<td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
   }
 
   const forms = (lang: Lang) => {
@@ -145,25 +145,36 @@ ${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>
     return c.redirect('/nop', 303);
   });
 
-  const uploadLimit = bodyLimit({ maxSize: LIMITS.maxFileBytes + 64 * 1024, onError: (c) => c.html(renderNotice(langOf(c), W[langOf(c)].title, `> ${LIMITS.maxFileBytes / 1024 / 1024} MB`), 413) });
+  const busy = (c: Context, lang: Lang, error: unknown) => {
+    if (!(error instanceof IngestQueueFullError)) throw error;
+    c.header('Retry-After', String(error.retryAfterSeconds));
+    return c.html(renderNotice(lang, W[lang].title, W[lang].busy), 503);
+  };
 
-  app.post('/nop', uploadLimit, async (c) => {
+  // The body's size is capped by bodyLimits.ts (app.ts); room in the queue is taken before it is read.
+  app.post('/nop', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const lang = langOf(c);
     if (!sameOrigin(c, deps)) return c.text('', 403);
-    const form = await c.req.parseBody();
-    const file = form.file;
-    if (!(file instanceof File) || file.size === 0 || fileNameProblem(file.name)) {
-      return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
+    let admission;
+    try {
+      admission = admitUpload(c, deps, { submittedBy: r.who.id, allowedUnits: [r.unit.code] });
+    } catch (error) {
+      return busy(c, lang, error);
     }
     let result: IngestResult;
     try {
-      result = await deps.ingest({ bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, submittedBy: r.who.id, allowedUnits: [r.unit.code] });
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File) || file.size === 0 || fileNameProblem(file.name)) {
+        return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
+      }
+      result = await admission.ingest({ bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, submittedBy: r.who.id, allowedUnits: [r.unit.code], mayAppraise: false });
     } catch (error) {
-      if (!(error instanceof IngestQueueFullError)) throw error;
-      c.header('Retry-After', String(error.retryAfterSeconds));
-      return c.html(renderNotice(lang, W[lang].title, W[lang].busy), 503);
+      return busy(c, lang, error);
+    } finally {
+      admission.release();
     }
     deps.runner.lakeChanged();
     const warned = result.status === 'accepted' && !result.duplicate_of
@@ -212,7 +223,11 @@ ${await answer(result, lang)}${warned}<p><a href="/nop">${W[lang].back}</a></p>`
     const id = c.req.param('id');
     const result = await storedResult(deps.store, id);
     const tokens = await deps.tokens();
-    const ours = result && (result.partitions.some((p) => p.unit === r.unit.code) || tokens.some((t) => t.id === result.submitted_by && t.unit === r.unit.code));
+    // Another unit's values are not this unit's to read: a district-wide file is given only to
+    // whoever sent it (an account of this unit), not to every unit it names.
+    const sentByUnit = result && tokens.some((t) => t.id === result.submitted_by && t.unit === r.unit.code);
+    const onlyOurs = result && result.partitions.length > 0 && result.partitions.every((p) => p.unit === r.unit.code);
+    const ours = result && (sentByUnit || onlyOurs);
     const bytes = ours ? await deps.store.get(lakeKeys.original(id, result!.file)) : null;
     if (!bytes) return c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', id), 404);
     c.header('Content-Type', 'application/octet-stream');

@@ -144,7 +144,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return c.html(renderNotice(lang, lang === 'vi' ? 'Liên kết không hợp lệ' : 'Invalid link',
         lang === 'vi' ? 'Liên kết này không đúng hoặc đã bị sửa. Hãy mở đúng liên kết đã được gửi cho bạn.' : 'This link is not valid or has been altered. Open the link exactly as it was sent to you.'), 403);
     }
-    const revoked = (await deps.links.list()).find((l) => l.id === result.grant.id && l.revoked_at);
+    const revoked = await deps.links.revokedAt(result.grant.id);
     if (result.kind === 'expired' || revoked) {
       const date = deps.localTime(result.grant.exp * 1000).slice(0, 10);
       const who = result.grant.by_name;
@@ -236,7 +236,7 @@ ${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="
     if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q/links')}`, 303);
     const lang = langOf(c);
     const now = deps.now();
-    const mine = (await deps.links.list()).filter((l) => l.by === who.id).reverse();
+    const mine = (await deps.links.listBy(who.id)).reverse();
     const STATUS = { active: ['Còn hiệu lực', 'Active'], expired: ['Hết hạn', 'Expired'], revoked: ['Đã thu hồi', 'Revoked'] } as const;
     return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết đã tạo' : 'Links made', otherLangUrl: `/q/links?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</h1>
@@ -286,12 +286,13 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const lang = langOf(c);
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
+    const approval = await deps.settings.approval();
     const sections = await Promise.all((await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang))
       .map(async (s) => ({
         ...s,
         provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}`,
         warnings: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' ? await warningsOf(s.params.period) : undefined,
-        pending: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' && deps.approvalRequired ? await pendingOf(s.params.period) : undefined,
+        pending: s.query.chart.type === 'heatmap' && typeof s.params.period === 'string' && approval.required ? await pendingOf(s.params.period) : undefined,
       })));
     return c.html(renderPage(
       { lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },

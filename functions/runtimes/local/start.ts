@@ -43,6 +43,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const uploads = join(config.dataDir, 'uploads');
   await mkdir(uploads, { recursive: true });
   const watcher = await watchUploads(uploads, ingest, (r) => {
+    services.runner.lakeChanged(); // this server's own write: in its next answer
     console.log(`${r.status === 'accepted' ? '✓' : '✗'} ${r.file}: ${r.status}${r.errors.length ? ` (${r.errors.length} lỗi / errors)` : ''}`);
   });
   // Reminders before and after each deadline: checked at start and every hour; each goes out once.
@@ -109,14 +110,14 @@ async function leaderLink(base: string, store: ComposedStore, tokens: TokenStore
   const analyst = (await tokens.records()).find((r) => r.role === 'analyst')!;
   const now = new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const records = await links.list();
+  const records = await links.listBy(analyst.id);
   // Reuse the demo link of an earlier start while it has a week left: restarts add no links.
-  const earlier = records.find((l) => l.by === analyst.id && l.query === query && JSON.stringify(l.params) === JSON.stringify(params)
+  const earlier = records.find((l) => l.query === query && JSON.stringify(l.params) === JSON.stringify(params)
     && !l.revoked_at && l.exp > nowSeconds + 7 * 86400);
   if (earlier) return `${base}${new URL(earlier.url).pathname}`;
   const { token, grant } = signLink({ query, params, exp: nowSeconds + 30 * 86400, by: analyst.id, by_name: analyst.name }, secret);
   const url = `${base}/l/${token}`;
-  await links.save([...records, { ...grant, created_at: now.toISOString(), revoked_at: null, url }]);
+  await links.add({ ...grant, created_at: now.toISOString(), revoked_at: null, url });
   return url;
 }
 

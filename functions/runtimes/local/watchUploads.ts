@@ -29,6 +29,23 @@ export function resultText(r: IngestResult): string {
 
 const stamp = () => new Date().toISOString().replace(/[-:.]/g, '');
 
+/** The most bytes a name may have on the file systems a server runs on (ext4, xfs, tmpfs). */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * `prefix` + `name`, short enough that the name and its `.txt` beside it are legal names whatever
+ * the input: a long but legal name (≤ 255 bytes) is cut by UTF-8 bytes, on a character boundary,
+ * keeping its extension, so moving it to processed/ or failed/ never fails with ENAMETOOLONG.
+ */
+export function boundedName(prefix: string, name: string, suffix = '.txt'): string {
+  const room = NAME_MAX_BYTES - Buffer.byteLength(prefix + suffix);
+  if (Buffer.byteLength(name) <= room) return prefix + name;
+  const ext = /\.[^.\s]{1,10}$/.exec(name)?.[0] ?? '';
+  const chars = [...name.slice(0, name.length - ext.length)];
+  while (chars.length && Buffer.byteLength(`${chars.join('')}…${ext}`) > room) chars.pop();
+  return `${prefix}${chars.join('')}…${ext}`;
+}
+
 /**
  * Watches the upload folder. A file is taken once it has stopped changing (size and time stable
  * for two seconds; names like *.partial are left alone until renamed), moved into processing/,
@@ -49,16 +66,18 @@ export async function watchUploads(
   let queue = Promise.resolve();
 
   const refuse = async (from: string, name: string, vi: string, en: string) => {
-    const stem = `${stamp()}__${name}`;
+    const stem = boundedName(`${stamp()}__`, name);
     await rename(from, join(failed, stem));
     await writeFile(join(failed, `${stem}.txt`), `KHÔNG XỬ LÝ / NOT PROCESSED\n${name}\n${vi}\n${en}\n`, { mode: 0o600 });
     console.log(`✗ ${name}: ${en}`);
   };
 
+  // Start-up never depends on what is there: a file that cannot be moved is logged and left.
   for (const name of await readdir(processing)) {
     await refuse(join(processing, name), name,
       'Máy chủ đã dừng khi đang đọc tệp này nên tệp chưa được tiếp nhận. Hãy kiểm tra tệp rồi đặt lại vào thư mục nộp báo cáo.',
-      'The server stopped while reading this file, so it was not taken in. Check the file and drop it into the upload folder again.');
+      'The server stopped while reading this file, so it was not taken in. Check the file and drop it into the upload folder again.')
+      .catch((error) => console.error(`upload processing/${name} could not be moved to failed/ / không chuyển được:`, error));
   }
 
   /** Waits until the file has not changed for STABLE_MS; null when it went away or is not a file. */
@@ -116,7 +135,7 @@ export async function watchUploads(
       console.error(`upload ${name}:`, error);
       return refuse(taken, name, 'Không xử lý được tệp này do lỗi hệ thống; hãy báo cho cán bộ phụ trách.', 'This file could not be processed because of a system error; tell the person in charge.');
     }
-    const stem = `${result.submission_id || stamp()}__${name}`;
+    const stem = boundedName(`${result.submission_id || stamp()}__`, name);
     await rename(taken, join(done, stem));
     await writeFile(join(done, `${stem}.txt`), resultText(result), { mode: 0o600 });
     onResult(result);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ingestError } from '../../domain/ingest/errors.ts';
 import { ingestFile, newSubmissionId, recordUnfinished, type IngestDeps, type IngestInput, type IngestResult } from '../../services/ingestFile.ts';
+import { isStorageFull } from '../../services/storageFull.ts';
 import type { LocalDeployment } from '../config.ts';
 
 export interface WorkerLimits {
@@ -63,7 +64,7 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
     }
   };
 
-  return async function ingest(input: IngestInput): Promise<IngestResult> {
+  async function ingest(input: IngestInput): Promise<IngestResult> {
     const submittedAt = input.submittedAt ?? deps.clock.now();
     const job: IngestInput = { ...input, submittedAt, submissionId: input.submissionId ?? newSubmissionId(submittedAt) };
     worker ??= start();
@@ -90,6 +91,11 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
         current.thread.postMessage({ id, input: job });
       });
     } catch (error) {
+      // A full disk is not the file's fault, and no record could be written: the caller answers 507.
+      if (isStorageFull(error)) {
+        await removePartial(job.submissionId!);
+        throw error;
+      }
       // The worker ran out of heap or time, died, or failed to write: this file fails alone.
       if (worker === current) worker = null;
       void current.thread.terminate();
@@ -103,5 +109,13 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Stops the worker (a CLI run ends; an unref'd worker's port may still hold the process). */
+  const close = async () => {
+    const current = worker;
+    worker = null;
+    if (current) await current.thread.terminate();
   };
+  return Object.assign(ingest, { close });
 }
