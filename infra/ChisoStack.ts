@@ -85,6 +85,8 @@ export class ChisoStack extends Stack {
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) },
         { prefix: 'state/events/', expiration: Duration.days(30) },
+        // Sign-in sessions last 7 days; an abandoned one is removed by S3 (a live one is checked on each request).
+        { prefix: 'state/sessions/', expiration: Duration.days(8) },
       ],
     });
     const results = new s3.Bucket(this, 'AthenaResults', {

@@ -2,10 +2,13 @@
  * Builds the example district's demo submissions (demo/), committed so that `npm start` loads
  * the same reports on every machine: 2023-Q1 … 2026-Q3 through the real pipeline, in the units
  * of the registry of each quarter (schemas/registry-events.csv): Tam Hồng a town from 2023-Q2,
- * Hồng Phương gone from 2025, the district until 2025-Q2, its five new communes after; and a
+ * Hồng Phương gone from 2025, the district police until 2024-Q4 (it ceased on 1/3/2025, and a
+ * report for a unit not in the registry of the period's last day is refused), the district's
+ * offices and communes until 2025-Q2, its five new communes after; and a
  * DTI self-assessment of the new Xã Liên Châu for 2026-Q3 with the province's appraisal of it.
  * In 2026-Q3 Xã Tam Hồng never reports and Xã Tề Lỗ reports late, with numbers worth a warning.
- * Run: node --import tsx scripts/make-demo.ts
+ * Run: node --import tsx scripts/make-demo.ts            (rewrites demo/ whole)
+ *      node --import tsx scripts/make-demo.ts <folder>   (into a new or empty folder, to compare with demo/)
  *
  * Per quarter: the communes' consolidated table (wide .xlsx, numerator and denominator under each
  * merged indicator name) and, until the reform, the offices' and police's long CSV. Then, on purpose: Xã Yên Phương
@@ -13,11 +16,13 @@
  * rejected (a share over 100%, a numerator above its denominator).
  */
 import ExcelJS from 'exceljs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seeded } from '../bench/syntheticDistrict.ts';
 import { loadDefaultCatalog } from '../functions/adapters/files/catalogFiles.ts';
 
-const out = new URL('../demo/', import.meta.url);
+const out = process.argv[2] ? pathToFileURL(`${resolve(process.argv[2])}/`) : new URL('../demo/', import.meta.url);
 const catalog = loadDefaultCatalog();
 const QUARTERS = ['2023', '2024', '2025', '2026'].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`)).filter((p) => p <= '2026-Q3');
 /** The district level ends on this day: its offices stop reporting, five new communes begin. */
@@ -113,18 +118,27 @@ async function communesTable(period: string, q: number, skip: string[]): Promise
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The district's offices and police, in registry order, whether or not they still report. */
+const DISTRICT = catalog.units.filter((u) => u.type === 'department' || u.type === 'police');
+
 function officesCsv(period: string, q: number): string {
   const lines = ['Mã đơn vị,Kỳ báo cáo,Mã chỉ số,Tử số,Mẫu số,Tỷ lệ (%)'];
-  for (const u of unitsOf(period, ['department', 'police'])) {
+  const reporting = new Set(unitsOf(period, ['department', 'police']).map((u) => u.code));
+  // Every office and the police draw their numbers each quarter until the reform, and only those
+  // in the registry of the quarter's last day write them: a unit that ceased early (the police on
+  // 1/3/2025) changes no other unit's numbers.
+  for (const u of DISTRICT) {
     for (const i of indicatorsOf(u.type)) {
+      let line: string;
       if (i.measure === 'count') {
-        lines.push(`${u.code},${quarterLabel(period)},${i.code},,,${meetings(u.code, q, period)}`);
+        line = `${u.code},${quarterLabel(period)},${i.code},,,${meetings(u.code, q, period)}`;
       } else if (i.measure === 'boolean') {
-        lines.push(`${u.code},${quarterLabel(period)},${i.code},,,${share(u.code, i.code, q) > 50 ? 'Có' : 'Không'}`);
+        line = `${u.code},${quarterLabel(period)},${i.code},,,${share(u.code, i.code, q) > 50 ? 'Có' : 'Không'}`;
       } else {
         const [num, den] = counts(u.code, i.code, q);
-        lines.push(`${u.code},${quarterLabel(period)},${i.code},${num},${den},`);
+        line = `${u.code},${quarterLabel(period)},${i.code},${num},${den},`;
       }
+      if (reporting.has(u.code)) lines.push(line);
     }
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
@@ -148,8 +162,13 @@ async function form(unitName: string, period: string, rows: [string, number | st
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-await rm(out, { recursive: true, force: true });
-await mkdir(out, { recursive: true });
+if (process.argv[2]) {
+  await mkdir(out, { recursive: true });
+  if ((await readdir(out)).length > 0) throw new Error(`${fileURLToPath(out)} is not empty`);
+} else {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+}
 const manifest: { file: string; submitted_at: string; expect: 'accepted' | 'rejected' }[] = [];
 for (const [q, period] of QUARTERS.entries()) {
   const tag = `quy-${ROMAN[Number(period.slice(-1)) - 1]}-${period.slice(0, 4)}`;
@@ -158,7 +177,7 @@ for (const [q, period] of QUARTERS.entries()) {
   const skip = period === '2024-Q4' ? ['xa-yen-phuong'] : period === '2026-Q3' ? ['xa-tam-hong-2025', 'xa-te-lo-2025'] : [];
   await writeFile(new URL(communes, out), await communesTable(period, q, skip));
   manifest.push({ file: communes, submitted_at: submittedAt(period), expect: 'accepted' });
-  if (quarterEnd(period) >= REFORM) continue; // no district offices or district police any more
+  if (quarterEnd(period) >= REFORM) continue; // no district offices any more (the police ceased before)
   const offices = `phong-ban-cong-an-${tag}.csv`;
   await writeFile(new URL(offices, out), officesCsv(period, q));
   manifest.push({ file: offices, submitted_at: submittedAt(period, 1), expect: 'accepted' });
@@ -230,4 +249,4 @@ manifest.push({ file: 'tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx', submitted_a
 await writeFile(new URL('tham-dinh-xa-lien-chau-quy-III-2026.xlsx', out), await assessment(true));
 manifest.push({ file: 'tham-dinh-xa-lien-chau-quy-III-2026.xlsx', submitted_at: submittedAt('2026-Q3', 12), expect: 'accepted' });
 await writeFile(new URL('manifest.json', out), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`${manifest.length} demo files in demo/`);
+console.log(`${manifest.length} demo files in ${fileURLToPath(out)}`);

@@ -30,7 +30,7 @@ columns:
   - { name: value, vi: Giá trị, en: Value }
   - { name: reference, vi: Đối chiếu, en: Compared with }
   - { name: source_file, vi: Tệp nguồn, en: Source file }
-  - { name: explanation, vi: Giải trình của đơn vị, en: The unit's explanation }
+  - { name: explanation, vi: Giải trình của đơn vị, en: The unit's explanation, analysts_only: true }
   - { name: explained_at, vi: Giải trình lúc, en: Explained at }
 chart: { type: table }
 */

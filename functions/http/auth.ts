@@ -75,7 +75,7 @@ function safeNext(next: string): string | null {
 }
 
 /** /login opens a session (its id in an HttpOnly, SameSite=Strict cookie); /logout deletes it. */
-export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access' | 'publicOrigin'>): void {
+export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access' | 'publicOrigin' | 'settings'>): void {
   app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '')));
 
   app.post('/login', async (c) => {
@@ -87,7 +87,8 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access
     if (check.kind !== 'valid') return c.html(loginPage(langOf(c), asked ?? '', check), 401);
     // Analysts go to their queries, a unit's staff to its report pages.
     const { role } = check.principal;
-    const home = role === 'analyst' ? '/q' : role === 'head' ? '/duyet' : '/nop';
+    // A head approves at /duyet while the deployment asks for approval; otherwise sends reports like a clerk.
+    const home = role === 'analyst' ? '/q' : role === 'head' && (await deps.settings.approval()).required ? '/duyet' : '/nop';
     const next = asked && asked.startsWith(home) ? asked : home;
     const session = await deps.access.openSession(check.record);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: session.maxAgeSeconds });

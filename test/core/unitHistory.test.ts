@@ -3,6 +3,8 @@ import { checkRegistry, parseCatalog } from '../../functions/domain/registry/cat
 import { describeProblem, Problems } from '../../functions/domain/registry/problems.ts';
 import { parseUnitEvents } from '../../functions/domain/registry/unitHistory.ts';
 import { successorsOf } from '../../functions/domain/registry/successorsOf.ts';
+import { registryNotes } from '../../functions/domain/registry/registryNotes.ts';
+import { syntheticCatalog } from '../helpers/syntheticMerge.ts';
 import { indexCatalog } from '../../functions/domain/ingest/ingestContext.ts';
 import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
 import { ingestFile } from '../../functions/services/ingestFile.ts';
@@ -41,6 +43,18 @@ describe('the unit registry with history', () => {
     expect(problems(parents, EVENTS).join('\n')).toMatch(/units\.csv, dòng 6, cột parent: .* parents of xa-thu-d form a cycle/);
     const loop = `${EVENTS}2025-07-01,rename,xa-thu-moi,xa-thu-a,,test,yes\n`;
     expect(problems(UNITS, loop).join('\n')).toMatch(/successions form a cycle: xa-thu-a → xa-thu-moi → xa-thu-a/);
+  });
+
+  it('names a unit\'s predecessors above its numbers, and the source of an event not yet verified', () => {
+    const catalog = syntheticCatalog();
+    // A verified merger: the predecessors, no caveat.
+    expect(registryNotes('xa-thu-moi', catalog, 'vi')).toEqual(['Số liệu trước 2025-07-01 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử A, Xã Thử B.']);
+    // An unverified split: said, with its source, and the unit's own status says so too.
+    expect(registryNotes('xa-thu-d', catalog, 'vi')).toEqual([
+      'Số liệu trước 2025-07-01 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử C. Sự kiện này chưa được xác minh văn bản (nguồn: Synthetic test resolution 2).',
+      'Xã Thử D: Đang hoạt động (chưa xác minh văn bản).',
+    ]);
+    expect(registryNotes('xa-thu-d', catalog, 'en')[0]).toContain('This event is not yet verified against its document (source: Synthetic test resolution 2).');
   });
 
   it('refuses a reused code, an unknown successor and split shares that do not add up', () => {

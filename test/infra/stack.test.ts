@@ -46,6 +46,8 @@ describe('the CDK stack', () => {
     expect(template.findResources('AWS::S3::Bucket')[logicalId('Uploads')]!.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     const results = template.findResources('AWS::S3::Bucket')[logicalId('AthenaResults')]!;
     expect(results.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(7);
+    // Abandoned sign-in sessions do not pile up in the lake bucket.
+    expect(template.findResources('AWS::S3::Bucket')[logicalId('Lake')]!.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Prefix: 'state/sessions/', ExpirationInDays: 8 }));
     expect(template.findResources('AWS::S3::Bucket')[logicalId('Uploads')]!.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logicalId('AccessLogs') });
   });
 
@@ -79,7 +81,7 @@ describe('the CDK stack', () => {
 
   it('defines the Glue tables from schemas/records.ts; the fact tables are symlink tables, kpi_values partitioned by period', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name).sort()).toEqual(['approvals', 'explanations', 'framework_steps', 'frameworks', 'indicators', 'kpi_values', 'periods', 'registry_version', 'reporting_calendar', 'settings', 'submissions', 'unit_events', 'unit_lineage', 'units']);
+    expect(tables.map((t) => t.Name).sort()).toEqual(['approvals', 'explanations', 'framework_steps', 'frameworks', 'indicators', 'kpi_values', 'periods', 'registry_version', 'reporting_calendar', 'setting_changes', 'submissions', 'unit_events', 'unit_lineage', 'units']);
     const kpi = tables.find((t) => t.Name === 'kpi_values')!;
     expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['period']);
     expect(kpi.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`)).toEqual([
@@ -109,8 +111,8 @@ describe('the CDK stack', () => {
     const named = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((q) => q.Properties);
     expect(named.map((q) => q.Name).sort()).toEqual([...loadSavedQueries(SQL_DIR).keys()].sort());
     const scorecard = named.find((q) => q.Name === 'district_scorecard')!;
-    // The views it names, inlined as CTEs in dependency order (approval state, then current values).
-    expect(scorecard.QueryString).toMatch(/^WITH approval_state AS \(/);
+    // The views it names, inlined as CTEs in dependency order (settings and approvals, then current values).
+    expect(scorecard.QueryString).toMatch(/^WITH settings AS \(/);
     expect(scorecard.QueryString).toContain('\nkpi_current AS (');
     expect(scorecard.QueryString).toContain('k.period = ?');
   });

@@ -218,6 +218,30 @@ describe('hostile input to a running server', () => {
   }, 60_000);
 });
 
+describe('thirty parallel 49 MB uploads from one token', () => {
+  it('are answered (most 503 with Retry-After before their bodies are read) with the server\'s peak memory under 1 GB', async () => {
+    const s = await spawnServer(join(work, 'burst'), { CHISO_DEMO: '0' });
+    try {
+      // Bytes that are not a workbook: each admitted one is refused at once, the rest wait their turn.
+      const body = new Uint8Array(49 * 1024 * 1024).fill(0x20);
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => put(s, s.token, `big-${i}.xlsx`, body)
+        .then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), text: await r.text() }))
+        .catch(() => ({ status: 0, retry: null, text: '' }))));
+      const busy = answers.filter((a) => a.status === 503);
+      // The account may have a file running and two waiting: the rest are refused unread.
+      expect(busy.length).toBeGreaterThanOrEqual(20);
+      for (const a of busy) expect(Number(a.retry)).toBeGreaterThan(0);
+      expect(answers.every((a) => a.status === 503 || a.status === 422)).toBe(true);
+      expect((await fetch(`${s.base}/health`)).status).toBe(200);
+      const peak = await s.peakRssMb();
+      console.log(`30 × 49 MB from one token: ${busy.length} answered 503, peak RSS ${peak.toFixed(0)} MB`);
+      expect(peak).toBeLessThan(1024);
+    } finally {
+      await s.stop();
+    }
+  }, 180_000);
+});
+
 describe('a 2,000,000-row sheet', () => {
   it('is refused with the server\'s peak memory under 500 MB', async () => {
     const file = join(work, 'rows.xlsx');

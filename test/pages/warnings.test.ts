@@ -44,6 +44,16 @@ describe('quality warnings on the clerk\'s answer and beside the analyst\'s valu
     expect(scorecard).toMatch(/<td class="num [a-z]+ warn" data-indicator="DOC_ONLINE" data-warning="Mẫu số 100, kỳ trước \d+ — chưa giải trình; Thay đổi -\d+,\d điểm so với kỳ trước — giải trình: Phần mềm QLVB bị lỗi 2 tháng, văn bản xử lý trên giấy; Khác xa[^"]*"/);
     // Leaders' pages do not carry the marks.
     const link = (await (await t.app.request('/api/links', { method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' }, body: JSON.stringify({ query: 'district_scorecard', params: { period: '2025-Q1' }, expires_in: 86400 }) })).json()) as { url: string };
-    expect(await (await t.app.request(new URL(link.url).pathname)).text()).not.toContain('data-warning');
+    const leaderPath = new URL(link.url).pathname;
+    const leaderPage = await (await t.app.request(leaderPath)).text();
+    expect(leaderPage).not.toContain('data-warning');
+    // Nor the clerk's explanation, on the page or in any of its downloads; the analyst's own page keeps it.
+    const warningsSection = 1 + ['district_trend', 'dti_ranking', 'unit_ranking', 'missing_submissions', 'reporting_timeliness', 'quality_warnings'].indexOf('quality_warnings');
+    expect(leaderPage).toContain('Thay đổi'); // the warnings themselves are there
+    for (const text of [leaderPage, await (await t.app.request(`${leaderPath}/s/${warningsSection}/data.csv`)).text()]) {
+      expect(text).not.toContain('Phần mềm QLVB bị lỗi');
+    }
+    const analystCsv = await (await t.app.request(`/q/district_scorecard/s/${warningsSection}/data.csv?period=2025-Q1`, { headers: t.auth(t.analyst) })).text();
+    expect(analystCsv).toContain('Phần mềm QLVB bị lỗi');
   });
 });

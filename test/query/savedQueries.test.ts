@@ -146,11 +146,14 @@ describe('saved queries on the demo lake (expected values computed from the demo
   it('unit_registry: today\'s units, and a unit retired without a successor kept and said so', async () => {
     const today = await run('unit_registry', { as_of: '2026-11-01' });
     expect(today.slice(0, 5).map((r) => r.unit)).toEqual(['xa-yen-lac', 'xa-te-lo-2025', 'xa-lien-chau-2025', 'xa-tam-hong-2025', 'xa-nguyet-duc-2025']);
-    // Then those that ceased with no successor recorded: the district's offices and police (2025-07-01), Hồng Phương.
+    // Then those that ceased with no successor recorded: the district's offices (2025-07-01), its police (2025-03-01), Hồng Phương.
     expect(today.slice(5).map((r) => r.unit)).toEqual([...demoCatalog.units.filter((u) => u.type === 'department' || u.type === 'police').map((u) => u.code), 'xa-hong-phuong']);
     expect(today.slice(5).every((r) => String(r.status).startsWith('Thôi hoạt động từ'))).toBe(true);
     expect(today.at(-1)).toMatchObject({ unit_name: 'Xã Hồng Phương', valid_to: '2024-12-31', verified: 'no', status: 'Thôi hoạt động từ 2025-01-01: không ghi nhận đơn vị kế thừa (chưa xác minh văn bản)' });
-    expect(today[0]).toMatchObject({ parent: 'Tỉnh Phú Thọ', verified: 'no' });
+    expect(today.find((r) => r.unit === 'cong-an-huyen')).toMatchObject({ valid_to: '2025-02-28', verified: 'no', status: 'Thôi hoạt động từ 2025-03-01: không ghi nhận đơn vị kế thừa (chưa xác minh văn bản)' });
+    expect(today.find((r) => r.unit === 'phong-noi-vu')).toMatchObject({ valid_to: '2025-06-30', verified: 'yes', status: 'Thôi hoạt động từ 2025-07-01: không ghi nhận đơn vị kế thừa' });
+    // The mergers and the move to Phú Thọ were read in Nghị quyết 1676/NQ-UBTVQH15 itself.
+    expect(today[0]).toMatchObject({ parent: 'Tỉnh Phú Thọ', verified: 'yes' });
     const before = await run('unit_registry', { as_of: '2024-06-30' });
     expect(before).toHaveLength(26);
     expect(before.find((r) => r.unit === 'tt-tam-hong')).toMatchObject({ unit_type: 'commune', valid_from: '2023-04-10' });

@@ -1,7 +1,8 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
 import { loadDuckDb, type DuckDbModule } from './loadDuckDb.ts';
 import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
-import { defineLakeTables } from './duckDbLake.ts';
+import { applyLakeChanges, buildEngineLake } from './duckDbLake.ts';
+import { LakeIndex, type UnitPeriod } from './lakeIndex.ts';
 import type { OnBatch, QueryEngine } from '../../ports/QueryEngine.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
 import { compilePlaceholders } from '../../domain/queries/savedQueries.ts';
@@ -36,7 +37,8 @@ class Generation {
   private active = 0;
   private retired = false;
 
-  constructor(private readonly instance: DuckDBInstance, connections: DuckDBConnection[]) {
+  /** `writer` takes in the lake's changes (one refresh at a time), beside the connections that answer. */
+  constructor(private readonly instance: DuckDBInstance, connections: DuckDBConnection[], readonly writer: DuckDBConnection, readonly index: LakeIndex | null) {
     this.idle = connections;
   }
 
@@ -62,31 +64,49 @@ class Generation {
 
   close(): void {
     for (const c of this.idle.splice(0)) c.closeSync();
+    this.writer.closeSync();
     this.instance.closeSync();
   }
 }
 
+/** What the last refresh did: counted, for tests and benches. */
+export interface RefreshReport {
+  /** full: every derived row computed again (start, the registry or a setting changed); incremental: only `keys`'; unchanged: nothing new. */
+  kind: 'full' | 'incremental' | 'unchanged';
+  /** Why a full refresh was needed. */
+  reason: string;
+  /** The unit-periods whose derived rows were computed again (incremental). */
+  keys: UnitPeriod[];
+  /** The data files of the lake the refresh read or bound its views to (incremental; a full one reads them all). */
+  files: string[];
+}
+
 /**
- * DuckDB in-process over the local lake, double-buffered: a refresh builds a new database with
- * views over the lake as it is now (kpi_current materialised), while queries go on answering from
- * the current one; the new one takes over when ready, and the old closes when its last query ends.
- * Results come back as Arrow tables, whatever format they are rendered to afterwards.
+ * DuckDB in-process over the local lake. The derived tables (kpi_current, kpi_assessed,
+ * kpi_points, first_received) are computed whole at start; after that a refresh takes in only
+ * what is new (LakeIndex): a submission's or a head's decision's unit-periods are derived again
+ * from their own files, in one transaction, while queries go on answering from the version before
+ * until it commits. The registry or a setting changing builds a new database beside the current
+ * one, which takes over when ready (the old closes when its last query ends). Results come back
+ * as Arrow tables, whatever format they are rendered to afterwards.
  */
 export class DuckDbEngine implements QueryEngine {
   private current: Generation | null = null;
   /** The last refresh asked for, and the one not yet begun that callers share. */
   private latest: Promise<void> = Promise.resolve();
   private next: Promise<void> | null = null;
+  lastRefresh: RefreshReport = { kind: 'full', reason: 'start', keys: [], files: [] };
 
   private constructor(
     private readonly duckdb: DuckDbModule,
-    private readonly defineViews: (c: DuckDBConnection) => Promise<void>,
+    private readonly dataDir: string,
+    private readonly defineViews: ((c: DuckDBConnection) => Promise<void>) | null,
     private readonly poolSize: number,
   ) {}
 
-  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path). */
+  /** `defineViews` replaces the lake's views (benchmarks compare other layouts through the same path); such an engine always rebuilds whole. */
   static async open(dataDir: string, poolSize = 4, defineViews?: (c: DuckDBConnection) => Promise<void>): Promise<DuckDbEngine> {
-    const engine = new DuckDbEngine(await loadDuckDb(), defineViews ?? ((c) => defineLakeTables(c, dataDir)), poolSize);
+    const engine = new DuckDbEngine(await loadDuckDb(), dataDir, defineViews ?? null, poolSize);
     await engine.refresh();
     return engine;
   }
@@ -100,20 +120,51 @@ export class DuckDbEngine implements QueryEngine {
     if (this.next) return this.next;
     const next = this.latest.catch(() => undefined).then(() => {
       this.next = null;
-      return this.rebuild();
+      return this.update();
     });
     this.next = next;
     this.latest = next;
     return next;
   }
 
-  private async rebuild(): Promise<void> {
+  private async update(): Promise<void> {
+    const generation = this.current;
+    if (!generation?.index) return this.rebuild(generation ? 'custom views' : 'start');
+    let changes;
+    try {
+      changes = await generation.index.update(generation.writer);
+    } catch (error) {
+      return this.rebuild(`the lake could not be read as it changed: ${(error as Error).message}`);
+    }
+    if (changes.rebuild) return this.rebuild(changes.rebuild);
+    if (changes.submissions.length === 0 && changes.approvalFiles.length === 0 && !changes.manifestChanged) {
+      this.lastRefresh = { kind: 'unchanged', reason: '', keys: [], files: [] };
+      return;
+    }
+    try {
+      const files = await applyLakeChanges(generation.writer, generation.index, changes);
+      this.lastRefresh = { kind: 'incremental', reason: '', keys: changes.keys, files };
+    } catch (error) {
+      // The index has taken the changes in, the database has not: start again from the lake.
+      console.error('incremental refresh failed, reading the whole lake:', (error as Error).message);
+      return this.rebuild('an incremental refresh failed');
+    }
+  }
+
+  private async rebuild(reason: string): Promise<void> {
     const instance = await this.duckdb.DuckDBInstance.create(':memory:', { threads: '2' });
     try {
       const connections = await Promise.all(Array.from({ length: this.poolSize }, () => instance.connect()));
-      await this.defineViews(connections[0]!);
+      const writer = await instance.connect();
+      let index: LakeIndex | null = null;
+      if (this.defineViews) await this.defineViews(writer);
+      else {
+        index = await LakeIndex.scan(this.dataDir);
+        await buildEngineLake(writer, this.dataDir, index);
+      }
       const previous = this.current;
-      this.current = new Generation(instance, connections);
+      this.current = new Generation(instance, connections, writer, index);
+      this.lastRefresh = { kind: 'full', reason, keys: [], files: [] };
       previous?.retire();
     } catch (error) {
       instance.closeSync();

@@ -84,9 +84,12 @@ export async function scanRawLake(dataDir: string): Promise<RawLake> {
   return { periods, submissions };
 }
 
-const sameSet = (a: Set<string>, b: string[]) => a.size === b.length && b.every((x) => a.has(x));
-
-/** Which files a reader should use: compacted where they cover the present submissions exactly. */
+/**
+ * Which files a reader should use: a period's compacted file wherever every submission it holds
+ * is still present, plus the raw files of the submissions that came after it (the delta since
+ * the last compaction); a period without one, or whose file holds a submission no longer
+ * present, is read raw. `stalePeriods` are the periods compaction has work in.
+ */
 export function planReads(raw: RawLake, manifest: CompactionManifest, dataDir: string) {
   const compactedKpi: string[] = [];
   const rawKpi: string[] = [];
@@ -94,14 +97,20 @@ export function planReads(raw: RawLake, manifest: CompactionManifest, dataDir: s
   for (const [period, entry] of raw.periods) {
     if (entry.files.length === 0) continue; // an empty folder (a crash, a rolled-back write): nothing to read
     const compacted = manifest.kpi_values[period];
-    if (compacted && sameSet(entry.submissions, compacted.submissions)) compactedKpi.push(join(dataDir, compacted.file));
-    else { rawKpi.push(...entry.files); stale.push(period); }
+    const covered = compacted && compacted.submissions.every((s) => entry.submissions.has(s)) ? new Set(compacted.submissions) : null;
+    if (covered) compactedKpi.push(join(dataDir, compacted!.file));
+    const uncovered = covered ? entry.files.filter((f) => !covered.has(submissionOfFile(f))) : entry.files;
+    rawKpi.push(...uncovered);
+    if (uncovered.length > 0) stale.push(period);
   }
   const covered = new Set(manifest.submissions?.submissions ?? []);
   const rawSubmissions = raw.submissions.filter((s) => !covered.has(s)).map((s) => join(dataDir, 'lake/submissions', `${s}.parquet`));
   const compactedSubmissions = manifest.submissions ? [join(dataDir, manifest.submissions.file)] : [];
   return { compactedKpi, rawKpi, compactedSubmissions, rawSubmissions, stalePeriods: stale };
 }
+
+/** The submission id a raw partition file is named by. */
+export const submissionOfFile = (file: string) => file.slice(file.lastIndexOf('/') + 1, -'.parquet'.length);
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const list = (files: string[]) => `[${files.map(quote).join(', ')}]`;

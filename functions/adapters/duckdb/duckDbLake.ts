@@ -5,6 +5,7 @@ import { planReads, readManifest, scanRawLake } from './compactLake.ts';
 import { DIMENSION_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, ROW_TABLES, SUBMISSIONS_COLUMNS, type ColumnSpec, type RowTable } from '../../../schemas/records.ts';
 import { TABLE_LOCATIONS, type DimensionTable } from '../../domain/lakeKeys.ts';
 import { lakeViews } from '../files/sqlFiles.ts';
+import type { LakeChanges, LakeIndex, LakePlan, UnitPeriod } from './lakeIndex.ts';
 
 const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
   string: 'VARCHAR', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', timestamp: 'TIMESTAMP',
@@ -72,16 +73,133 @@ export async function defineLakeTables(connection: DuckDBConnection, dataDir: st
   await materializeDerived(connection);
 }
 
+/** The derived tables the engine keeps, in the order they are computed (kpi_points reads kpi_current). */
+export const DERIVED = ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received'] as const;
+
 /**
  * kpi_current, kpi_assessed and kpi_points into tables over whatever kpi_values the connection
  * has (the same SQL as the views): rankings and trends join them for every unit and period, and
  * kpi_assessed would otherwise scan every raw file.
  */
 export async function materializeDerived(connection: DuckDBConnection): Promise<void> {
-  for (const view of ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received'] as const) {
+  for (const view of DERIVED) {
     await connection.run(`CREATE OR REPLACE TABLE ${view}_table AS ${lakeViews()[view]}`);
     await connection.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${view}_table`);
   }
+}
+
+const KPI_COLUMNS = [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS];
+
+/**
+ * kpi_values and submissions as the engine reads them: the compacted files, and the delta of raw
+ * files since the last compaction, each its own view so that taking in a new submission replaces
+ * (and binds) only the delta's.
+ */
+async function defineFactViews(connection: DuckDBConnection, plan: LakePlan, parts: { compacted: boolean }): Promise<string[]> {
+  const bound: string[] = [...plan.rawKpi, ...plan.rawSubmissions];
+  if (parts.compacted) {
+    const compactedKpi = [...plan.compacted.values()].map((c) => c.file).sort();
+    await connection.run(`CREATE OR REPLACE VIEW kpi_values_compacted AS ${unionOf(KPI_COLUMNS, [{ files: compactedKpi, options: '' }])}`);
+    await connection.run(`CREATE OR REPLACE VIEW submissions_compacted AS ${unionOf(SUBMISSIONS_COLUMNS, [{ files: plan.compactedSubmissions, options: '' }])}`);
+    bound.push(...compactedKpi, ...plan.compactedSubmissions);
+  }
+  await connection.run(`CREATE OR REPLACE VIEW kpi_values_delta AS ${unionOf(KPI_COLUMNS, [{ files: plan.rawKpi, options: HIVE }])}`);
+  await connection.run(`CREATE OR REPLACE VIEW submissions_delta AS ${unionOf(SUBMISSIONS_COLUMNS, [{ files: plan.rawSubmissions, options: '' }])}`);
+  return bound;
+}
+
+/** The tables read whole from their folder that the derived tables depend on: read into the engine, added to as files arrive. */
+const KEPT_ROW_TABLES = ['approvals', 'setting_changes'] as const;
+
+/**
+ * The engine's database over the lake as `index` sees it: the fact views (compacted + delta),
+ * the dimensions, heads' decisions and settings read in, the shared views, and the derived
+ * tables computed whole. Done at start and when the registry or a setting changes.
+ */
+export async function buildEngineLake(connection: DuckDBConnection, dataDir: string, index: LakeIndex): Promise<string[]> {
+  const read = await defineFactViews(connection, index.plan(), { compacted: true });
+  await connection.run(`CREATE OR REPLACE VIEW kpi_values AS SELECT * FROM kpi_values_compacted UNION ALL SELECT * FROM kpi_values_delta`);
+  await connection.run(`CREATE OR REPLACE VIEW submissions AS SELECT * FROM submissions_compacted UNION ALL SELECT * FROM submissions_delta`);
+  for (const table of DIMENSIONS) {
+    const glob = join(dataDir, table.glob);
+    const source = (await hasFiles(connection, glob)) ? `SELECT * FROM read_parquet(${sqlString(glob)})` : emptyOf(table.columns);
+    if ((KEPT_ROW_TABLES as readonly string[]).includes(table.name)) {
+      await connection.run(`CREATE OR REPLACE TABLE ${table.name}_rows AS SELECT ${table.columns.map((c) => c.name).join(', ')} FROM (${emptyOf(table.columns)} UNION ALL BY NAME ${source})`);
+      await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM ${table.name}_rows`);
+    } else {
+      await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${source}`);
+    }
+  }
+  for (const [name, sql] of Object.entries(lakeViews())) await connection.run(`CREATE OR REPLACE VIEW ${name} AS ${sql}`);
+  // Which submissions are accepted, for deriving a few unit-periods without reading every record.
+  await connection.run(`CREATE OR REPLACE TABLE submission_status AS SELECT submission_id, status FROM submissions`);
+  await materializeDerived(connection);
+  return read;
+}
+
+const keysRelation = (keys: UnitPeriod[]) => keys.length === 0
+  ? `SELECT CAST(NULL AS VARCHAR) AS unit, CAST(NULL AS VARCHAR) AS period WHERE false`
+  : `SELECT * FROM (VALUES ${keys.map((k) => `(${sqlString(k.unit)}, ${sqlString(k.period)})`).join(', ')}) AS t(unit, period)`;
+const inKeys = (keys: string, alias: string) => `EXISTS (SELECT 1 FROM ${keys} k WHERE k.unit = ${alias}.unit AND k.period = ${alias}.period)`;
+
+/**
+ * Takes in what changed since the last refresh, in one transaction (queries on other connections
+ * go on reading the version before until it commits): the new decisions and submission records,
+ * the delta views (and the compacted ones when compaction ran), and the derived tables' rows of
+ * the unit-periods touched, computed from those unit-periods' files alone. Returns the data
+ * files it read or bound.
+ */
+export async function applyLakeChanges(connection: DuckDBConnection, index: LakeIndex, changes: LakeChanges): Promise<string[]> {
+  const views = lakeViews();
+  const read: string[] = [];
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    if (changes.approvalFiles.length > 0) {
+      await connection.run(`INSERT INTO approvals_rows BY NAME SELECT * FROM read_parquet(${fileList(changes.approvalFiles)}, union_by_name = true)`);
+      read.push(...changes.approvalFiles);
+    }
+    if (changes.submissions.length > 0) {
+      await connection.run(`INSERT INTO submission_status VALUES ${changes.submissions.map((s) => `(${sqlString(s.id)}, ${sqlString(s.status)})`).join(', ')}`);
+    }
+    if (changes.submissions.length > 0 || changes.manifestChanged) {
+      read.push(...await defineFactViews(connection, index.plan(), { compacted: changes.manifestChanged }));
+    }
+    if (changes.keys.length > 0) {
+      const files = index.filesOf(changes.keys);
+      read.push(...files.compacted, ...files.raw);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_keys AS ${keysRelation(changes.keys)}`);
+      // The rows of those unit-periods only: the compacted files of their periods (row groups of
+      // other units skipped by their statistics) and their raw files since.
+      const source = unionOf(KPI_COLUMNS, [{ files: files.compacted, options: '' }, { files: files.raw, options: HIVE }]);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_accepted AS
+        WITH kpi_values AS (SELECT * FROM (${source}) v WHERE ${inKeys('refresh_keys', 'v')}),
+        submissions AS (SELECT * FROM submission_status s WHERE s.submission_id IN (SELECT submission_id FROM kpi_values)),
+        approvals AS (SELECT * FROM approvals_rows a WHERE a.submission_id IN (SELECT submission_id FROM kpi_values)),
+        approval_state AS (\n${views.approval_state}\n)
+        SELECT * FROM (\n${views.kpi_accepted}\n)`);
+      for (const view of ['kpi_current', 'kpi_assessed', 'first_received'] as const) {
+        await connection.run(`DELETE FROM ${view}_table t WHERE ${inKeys('refresh_keys', 't')}`);
+        await connection.run(`INSERT INTO ${view}_table WITH kpi_accepted AS (SELECT * FROM refresh_accepted) SELECT * FROM (\n${views[view]}\n)`);
+      }
+      // Points are per unit of a registry date: every successor of a touched unit, from the
+      // current values of every unit counted under it.
+      await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_point_keys AS
+        SELECT DISTINCT l.as_of_unit AS unit, k.period FROM refresh_keys k JOIN unit_lineage l ON l.unit = k.unit`);
+      await connection.run(`DELETE FROM kpi_points_table t WHERE ${inKeys('refresh_point_keys', 't')}`);
+      await connection.run(`INSERT INTO kpi_points_table
+        WITH kpi_current AS (
+          SELECT c.* FROM kpi_current_table c
+          WHERE EXISTS (SELECT 1 FROM unit_lineage l JOIN refresh_point_keys k ON k.unit = l.as_of_unit WHERE l.unit = c.unit AND k.period = c.period)
+        ),
+        kpi_lineage AS (\n${views.kpi_lineage}\n)
+        SELECT * FROM (\n${views.kpi_points}\n) p WHERE ${inKeys('refresh_point_keys', 'p')}`);
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  return read;
 }
 
 /** DuckDB in-process over a local lake, for one-off use (tests, scripts). */

@@ -15,7 +15,13 @@ export interface ParamSpec {
   description: Bilingual;
 }
 
-export interface ColumnMeta { name: string; vi: string; en: string }
+export interface ColumnMeta {
+  name: string;
+  vi: string;
+  en: string;
+  /** Shown to analysts only: a leader's link, its chart and its downloads leave it out (a clerk's explanation). */
+  analystsOnly?: boolean;
+}
 
 export interface SavedQuery {
   name: string;
@@ -124,7 +130,7 @@ export function parseSavedQuery(text: string, file: string): SavedQuery {
   const columns = ((meta.columns ?? []) as unknown[]).map((c, i) => {
     const col = c as Record<string, unknown>;
     if (!col || typeof col.name !== 'string') fail(`columns[${i}] needs a name`);
-    return { name: col.name as string, vi: String(col.vi ?? col.name), en: String(col.en ?? col.name) };
+    return { name: col.name as string, vi: String(col.vi ?? col.name), en: String(col.en ?? col.name), ...(col.analysts_only === true ? { analystsOnly: true } : {}) };
   });
   if (columns.length === 0) fail('columns must list the result columns');
   const chart = (meta.chart ?? { type: 'table' }) as SavedQuery['chart'];

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import type { Table } from 'apache-arrow';
 import { registryNotes } from '../../domain/registry/registryNotes.ts';
 import { outboxEntries } from '../../services/reminders.ts';
 import { html, raw } from 'hono/html';
@@ -24,6 +25,9 @@ const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-act
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
 const EXPIRY_DAYS = [7, 30, 90, 365];
+
+/** Who a page is for: a leader behind a signed link, or an analyst signed in. */
+type Audience = 'leader' | 'analyst';
 
 /** The analyst's way to her links, at the top of her pages. */
 const linksNav = (lang: Lang) => html`<nav class="actions"><a href="/q">${lang === 'vi' ? 'Các truy vấn' : 'Queries'}</a><a href="/q/links">${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</a><a href="/q/outbox">${lang === 'vi' ? 'Nhắc nhở đã gửi' : 'Reminders sent'}</a></nav>`;
@@ -87,8 +91,14 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, { value: Number(r.value), approval: String(r.approval) }]));
   }
 
+  /** What a leader may see of a result: every column but those for analysts only (a clerk's explanation). */
+  const shown = (query: SavedQuery, table: Table, audience: Audience) => {
+    const hidden = audience === 'leader' ? new Set(query.columns.filter((c) => c.analystsOnly).map((c) => c.name)) : null;
+    return hidden?.size ? table.select(table.schema.fields.map((f) => f.name).filter((n) => !hidden.has(n))) : table;
+  };
+
   /** The sections of a page: the query itself, then those its metadata lists. */
-  async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }, lang: Lang): Promise<PageSection[]> {
+  async function sectionsFor(query: SavedQuery, params: Record<string, ParamValue>, urls: (index: number) => { chart: string; csv: string; xlsx: string }, lang: Lang, audience: Audience): Promise<PageSection[]> {
     const specs = [{ query, params }, ...query.page.sections.map((s) => {
       const q = deps.queries.get(s.query)!;
       return { query: q, params: resolveParams(q, deriveParams(s.params, params), deps.catalog, deps.today()) };
@@ -96,7 +106,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return Promise.all(specs.map(async (s, i) => ({
       query: s.query,
       params: s.params,
-      table: (await deps.runner.run(s.query, s.params)).table,
+      table: shown(s.query, (await deps.runner.run(s.query, s.params)).table, audience),
       chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
       downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
       localTime: deps.localTime,
@@ -104,7 +114,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     })));
   }
 
-  async function sectionAt(query: SavedQuery, params: Record<string, ParamValue>, index: number) {
+  async function sectionAt(query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience) {
     const spec = index === 0 ? { query, params } : (() => {
       const s = query.page.sections[index - 1];
       if (!s) return null;
@@ -112,11 +122,11 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return { query: q, params: resolveParams(q, deriveParams(s.params, params), deps.catalog, deps.today()) };
     })();
     if (!spec) return null;
-    return { ...spec, table: (await deps.runner.run(spec.query, spec.params)).table };
+    return { ...spec, table: shown(spec.query, (await deps.runner.run(spec.query, spec.params)).table, audience) };
   }
 
-  async function chartResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number) {
-    const section = await sectionAt(query, params, index);
+  async function chartResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience) {
+    const section = await sectionAt(query, params, index, audience);
     // Drawn for the width it is shown at (renderPages' chartFigure asks for a phone's or a screen's).
     const width = Math.min(1200, Math.max(300, Number(c.req.query('w')) || 900));
     const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c), width));
@@ -126,8 +136,8 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
   }
 
-  async function downloadResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string) {
-    const section = await sectionAt(query, params, index);
+  async function downloadResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string, audience: Audience) {
+    const section = await sectionAt(query, params, index, audience);
     if (!section || (format !== 'csv' && format !== 'xlsx')) return c.text('', 404);
     const stem = [section.query.name, ...Object.values(section.params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
     c.header('Content-Disposition', `attachment; filename="${stem}.${format}"`);
@@ -165,7 +175,7 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const lang = langOf(c);
     const base = `/l/${c.req.param('token')}`;
     const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
-    const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang);
+    const sections = await sectionsFor(query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang, 'leader');
     const until = deps.localTime(grant.exp * 1000).slice(0, 10);
     c.header('Cache-Control', 'private, no-store');
     c.header('Referrer-Policy', 'no-referrer');
@@ -178,13 +188,13 @@ export function registerPageRoutes(app: Hono<Env>, deps: HttpDeps): void {
   app.get('/l/:token/s/:index/chart.svg', async (c) => {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
-    return chartResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')));
+    return chartResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')), 'leader');
   });
 
   app.get('/l/:token/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
-    return downloadResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!);
+    return downloadResponse(c, checked.query, checked.grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'leader');
   });
 
   // ---- Analysts: pages behind their token (header or a cookie set by /login). ----
@@ -287,7 +297,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     const at = (i: number, file: string) => `/q/${r.query.name}/s/${i}/${file}?${search}`;
     const approval = await deps.settings.approval();
-    const sections = await Promise.all((await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang))
+    const sections = await Promise.all((await sectionsFor(r.query, r.params, (i) => ({ chart: `${at(i, 'chart.svg')}&lang=${lang}`, csv: at(i, 'data.csv'), xlsx: at(i, 'data.xlsx') }), lang, 'analyst'))
       .map(async (s) => ({
         ...s,
         provenanceUrl: (unit: string, period: string, indicator: string) => `/q/provenance?${new URLSearchParams({ unit, period, indicator, lang })}`,
@@ -333,12 +343,12 @@ ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link fo
   app.get('/q/:name/s/:index/chart.svg', async (c) => {
     const r = await analystQuery(c);
     if ('response' in r) return r.response;
-    return chartResponse(c, r.query, r.params, Number(c.req.param('index')));
+    return chartResponse(c, r.query, r.params, Number(c.req.param('index')), 'analyst');
   });
 
   app.get('/q/:name/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
     const r = await analystQuery(c);
     if ('response' in r) return r.response;
-    return downloadResponse(c, r.query, r.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!);
+    return downloadResponse(c, r.query, r.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'analyst');
   });
 }

@@ -13,7 +13,8 @@ export interface WorkerLimits {
   timeoutMs: number;
 }
 
-export const DEFAULT_WORKER: WorkerLimits = { heapMb: 512, timeoutMs: 5 * 60_000 };
+/** 512 MB unless CHISO_INGEST_HEAP_MB says otherwise (the same for the server and the CLI). */
+export const DEFAULT_WORKER: WorkerLimits = { heapMb: Number(process.env.CHISO_INGEST_HEAP_MB) || 512, timeoutMs: 5 * 60_000 };
 
 /**
  * Runs each ingest in a worker thread with its own heap limit, one file at a time, so that
@@ -94,6 +95,7 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
       // A full disk is not the file's fault, and no record could be written: the caller answers 507.
       if (isStorageFull(error)) {
         await removePartial(job.submissionId!);
+        await rm(join(deployment.dataDir, 'originals', job.submissionId!), { recursive: true, force: true });
         throw error;
       }
       // The worker ran out of heap or time, died, or failed to write: this file fails alone.

@@ -1,0 +1,218 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lakeKeys, TABLE_LOCATIONS } from '../../domain/lakeKeys.ts';
+import { DIMENSION_TABLES } from '../../../schemas/records.ts';
+import { MANIFEST_KEY, readManifest, scanRawLake, submissionOfFile, type CompactionManifest } from './compactLake.ts';
+
+/** A unit and period of kpi_values (one partition). */
+export interface UnitPeriod { unit: string; period: string }
+
+/** What changed in the lake since the index last looked, and what the engine must redo for it. */
+export interface LakeChanges {
+  /** Submission records that appeared (accepted or not), with their status. */
+  submissions: { id: string; status: string; file: string }[];
+  /** Partition files of those submissions. */
+  kpiFiles: string[];
+  /** The unit-periods whose published rows may differ now: new values, or a head's decision on them. */
+  keys: UnitPeriod[];
+  /** New heads' decisions (files of lake/approvals/). */
+  approvalFiles: string[];
+  /** The compaction manifest changed: which files hold which rows, not the rows themselves. */
+  manifestChanged: boolean;
+  /** Why everything must be derived again (the registry or a setting changed), or null. */
+  rebuild: string | null;
+}
+
+/** The read plan of kpi_values and submissions: compacted files and the raw delta since. */
+export interface LakePlan {
+  /** Per period: its compacted file, while every submission it holds is present. */
+  compacted: Map<string, { file: string; covered: Set<string> }>;
+  /** Partition files no compacted file holds (the delta since the last compaction). */
+  rawKpi: string[];
+  compactedSubmissions: string[];
+  rawSubmissions: string[];
+}
+
+const key = (unit: string, period: string) => `${unit}\u0000${period}`;
+const parquetIn = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet') && !f.startsWith('.'));
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Size and modification time of every file in the dimension tables' folders: the registry's fingerprint. */
+async function dimensionStamp(dataDir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const table of Object.keys(DIMENSION_TABLES) as (keyof typeof DIMENSION_TABLES)[]) {
+    const dir = join(dataDir, TABLE_LOCATIONS[table]);
+    for (const f of (await parquetIn(dir)).sort()) {
+      const s = await stat(join(dir, f)).catch(() => null);
+      parts.push(`${table}/${f}:${s?.size}:${s?.mtimeMs}:${s?.ino}`);
+    }
+  }
+  return parts.join('|');
+}
+
+async function fileStamp(path: string): Promise<string> {
+  const s = await stat(path).catch(() => null);
+  return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : 'none';
+}
+
+/**
+ * The engine's picture of the local lake, kept up to date by looking only at what is new: the
+ * submission records folder (one listing), the records and partition files of new submissions,
+ * new heads' decisions and setting changes, the compaction manifest and the registry's files.
+ * A new submission is never found by listing every partition.
+ */
+export class LakeIndex {
+  private readonly submissions = new Set<string>();
+  private readonly bySubmission = new Map<string, UnitPeriod[]>();
+  /** Partition files by unit and period, each with its submission id. */
+  private readonly partitions = new Map<string, Map<string, string>>();
+  /** Submission ids present per period. */
+  private readonly periods = new Map<string, Set<string>>();
+  private readonly approvals = new Set<string>();
+  private readonly settingChanges = new Set<string>();
+  private manifest: CompactionManifest = { generation: 0, kpi_values: {}, submissions: null };
+  private manifestStamp = 'none';
+  private dimensions = '';
+  private cachedPlan: LakePlan | null = null;
+
+  private constructor(private readonly dataDir: string) {}
+
+  /** The whole lake, listed once (at a full build). */
+  static async scan(dataDir: string): Promise<LakeIndex> {
+    const index = new LakeIndex(dataDir);
+    // The stamps first: a change while listing is seen again at the next refresh.
+    index.dimensions = await dimensionStamp(dataDir);
+    index.manifestStamp = await fileStamp(join(dataDir, MANIFEST_KEY));
+    index.manifest = await readManifest(dataDir);
+    for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.approvals))) index.approvals.add(f);
+    for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.setting_changes))) index.settingChanges.add(f);
+    const raw = await scanRawLake(dataDir);
+    for (const id of raw.submissions) index.submissions.add(id);
+    for (const [period, entry] of raw.periods) {
+      for (const file of entry.files) index.addFile(file, submissionOfFile(file), unitOfFile(file), period);
+    }
+    return index;
+  }
+
+  private addFile(file: string, id: string, unit: string, period: string): void {
+    const k = key(unit, period);
+    let files = this.partitions.get(k);
+    if (!files) this.partitions.set(k, (files = new Map()));
+    files.set(file, id);
+    let ids = this.periods.get(period);
+    if (!ids) this.periods.set(period, (ids = new Set()));
+    ids.add(id);
+    let parts = this.bySubmission.get(id);
+    if (!parts) this.bySubmission.set(id, (parts = []));
+    parts.push({ unit, period });
+  }
+
+  /**
+   * Looks at what is new and takes it in. Reads the new submission records and decisions through
+   * `connection` (a few small files); everything else is listings and stats.
+   */
+  async update(connection: DuckDBConnection): Promise<LakeChanges> {
+    const changes: LakeChanges = { submissions: [], kpiFiles: [], keys: [], approvalFiles: [], manifestChanged: false, rebuild: null };
+    const dimensions = await dimensionStamp(this.dataDir);
+    if (dimensions !== this.dimensions) changes.rebuild = 'the registry changed';
+    const settingsDir = join(this.dataDir, TABLE_LOCATIONS.setting_changes);
+    if ((await parquetIn(settingsDir)).some((f) => !this.settingChanges.has(f))) changes.rebuild ??= 'a setting changed';
+    if (changes.rebuild) return changes;
+
+    const manifestStamp = await fileStamp(join(this.dataDir, MANIFEST_KEY));
+    // A compacted file removed under the engine (a compaction it slept through) is read again too.
+    const gone = [...this.plan().compacted.values()].some((c) => !existsSync(c.file))
+      || this.plan().compactedSubmissions.some((f) => !existsSync(f));
+    if (manifestStamp !== this.manifestStamp || gone) {
+      this.manifestStamp = manifestStamp;
+      this.manifest = await readManifest(this.dataDir);
+      changes.manifestChanged = true;
+    }
+
+    const touched = new Map<string, UnitPeriod>();
+    // Records first, then their partition files: a record is written after its files (the commit).
+    const recordsDir = join(this.dataDir, lakeKeys.submissionsPrefix);
+    const fresh = (await parquetIn(recordsDir)).map((f) => f.slice(0, -'.parquet'.length)).filter((id) => !this.submissions.has(id));
+    if (fresh.length > 0) {
+      const files = fresh.map((id) => join(recordsDir, `${id}.parquet`));
+      const reader = await connection.runAndReadAll(`SELECT submission_id, status, units, periods FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+      for (const row of reader.getRowObjectsJS() as { submission_id: string; status: string; units: string; periods: string }[]) {
+        this.submissions.add(row.submission_id);
+        changes.submissions.push({ id: row.submission_id, status: row.status, file: join(recordsDir, `${row.submission_id}.parquet`) });
+        for (const unit of JSON.parse(row.units) as string[]) {
+          for (const period of JSON.parse(row.periods) as string[]) {
+            const file = join(this.dataDir, lakeKeys.kpiValues(unit, period, row.submission_id));
+            if (!existsSync(file)) continue; // a file of several units and periods need not hold every pair
+            this.addFile(file, row.submission_id, unit, period);
+            changes.kpiFiles.push(file);
+            touched.set(key(unit, period), { unit, period });
+          }
+        }
+      }
+    }
+
+    const approvalsDir = join(this.dataDir, TABLE_LOCATIONS.approvals);
+    const decisions = (await parquetIn(approvalsDir)).filter((f) => !this.approvals.has(f));
+    if (decisions.length > 0) {
+      const files = decisions.map((f) => join(approvalsDir, f));
+      const reader = await connection.runAndReadAll(`SELECT DISTINCT submission_id, unit FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+      for (const row of reader.getRowObjectsJS() as { submission_id: string; unit: string }[]) {
+        for (const p of this.bySubmission.get(row.submission_id) ?? []) if (p.unit === row.unit) touched.set(key(p.unit, p.period), p);
+      }
+      for (const f of decisions) this.approvals.add(f);
+      changes.approvalFiles = files;
+    }
+    changes.keys = [...touched.values()];
+    if (changes.manifestChanged || changes.submissions.length > 0) this.cachedPlan = null;
+    return changes;
+  }
+
+  /** Where kpi_values and submissions are read from now. */
+  plan(): LakePlan {
+    if (this.cachedPlan) return this.cachedPlan;
+    const compacted = new Map<string, { file: string; covered: Set<string> }>();
+    for (const [period, present] of this.periods) {
+      const entry = this.manifest.kpi_values[period];
+      if (entry && entry.submissions.every((s) => present.has(s))) compacted.set(period, { file: join(this.dataDir, entry.file), covered: new Set(entry.submissions) });
+    }
+    const rawKpi: string[] = [];
+    for (const [k, files] of this.partitions) {
+      const covered = compacted.get(k.slice(k.indexOf('\u0000') + 1))?.covered;
+      for (const [file, id] of files) if (!covered?.has(id)) rawKpi.push(file);
+    }
+    const coveredRecords = new Set(this.manifest.submissions?.submissions ?? []);
+    const recordsDir = join(this.dataDir, lakeKeys.submissionsPrefix);
+    this.cachedPlan = {
+      compacted,
+      rawKpi: rawKpi.sort(),
+      compactedSubmissions: this.manifest.submissions ? [join(this.dataDir, this.manifest.submissions.file)] : [],
+      rawSubmissions: [...this.submissions].filter((s) => !coveredRecords.has(s)).sort().map((s) => join(recordsDir, `${s}.parquet`)),
+    };
+    return this.cachedPlan;
+  }
+
+  /**
+   * The files holding the rows of these unit-periods: each period's compacted file (read for
+   * those units only) and the raw files no compacted file holds.
+   */
+  filesOf(keys: UnitPeriod[]): { compacted: string[]; raw: string[] } {
+    const plan = this.plan();
+    const compacted = new Set<string>();
+    const raw: string[] = [];
+    for (const { unit, period } of keys) {
+      const c = plan.compacted.get(period);
+      if (c) compacted.add(c.file);
+      for (const [file, id] of this.partitions.get(key(unit, period)) ?? []) if (!c?.covered.has(id)) raw.push(file);
+    }
+    return { compacted: [...compacted].sort(), raw: raw.sort() };
+  }
+}
+
+/** The unit of a raw partition file, from its folder (…/unit=<code>/period=<period>/<id>.parquet). */
+function unitOfFile(file: string): string {
+  const m = /\/unit=([^/]+)\/period=[^/]+\/[^/]+$/.exec(file);
+  if (!m) throw new Error(`not a partition file: ${file}`);
+  return m[1]!;
+}
