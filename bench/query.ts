@@ -28,7 +28,8 @@ import { lakeKeys } from '../functions/domain/lakeKeys.ts';
 import { createApp } from '../functions/http/app.ts';
 import { DuckDbEngine } from '../functions/adapters/duckdb/DuckDbEngine.ts';
 import { defineLakeViews, materializeDerived } from '../functions/adapters/duckdb/duckDbLake.ts';
-import { months, seeded, syntheticCatalog } from './syntheticDistrict.ts';
+import { months, syntheticCatalog } from './syntheticDistrict.ts';
+import { buildSyntheticLake } from './syntheticLake.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../functions/adapters/files/sqlFiles.ts';
 import { createClock } from '../functions/domain/clock.ts';
 import { createQueryRunner } from '../functions/services/savedQueryRunner.ts';
@@ -60,39 +61,8 @@ const CASES: [string, Record<string, string>][] = [
 ];
 
 async function buildLake(): Promise<void> {
-  if (existsSync(join(lakeDir, 'state/bench-complete'))) return;
-  await rm(lakeDir, { recursive: true, force: true });
-  const store = new FsObjectStore(lakeDir);
-  await writeDimensions(store, catalog);
-  const random = seeded(7);
-  const jobs: (() => Promise<void>)[] = [];
-  let n = 0;
-  for (const [m, period] of periods.entries()) {
-    for (const [u, unit] of catalog.units.entries()) {
-      if (m === MONTHS - 1 && u % 50 === 0) continue; // a few units have not reported the last month
-      const submittedAt = new Date(Date.UTC(2019, m + 1, 5, 2, 0, 0) + u * 60_000);
-      const id = `${submittedAt.toISOString().replace(/[-:.]/g, '')}-${(n++).toString(16).padStart(8, '0')}`;
-      const records: KpiRecord[] = catalog.indicators.map((i, row) => {
-        if (i.measure === 'boolean') return { unit: unit.code, period, indicator_code: i.code, value: random() < 0.8 ? 1 : 0, numerator: null, denominator: null, note: null, source_sheet: 'Dữ liệu', source_row: row + 2 };
-        const denominator = 20 + Math.floor(random() * 2000);
-        const numerator = Math.floor(random() * denominator);
-        return { unit: unit.code, period, indicator_code: i.code, value: (100 * numerator) / denominator, numerator, denominator, note: null, source_sheet: 'Dữ liệu', source_row: row + 2 };
-      });
-      jobs.push(async () => {
-        await store.put(lakeKeys.kpiValues(unit.code, period, id), kpiValuesFile(records, { submissionId: id, fileName: `${unit.code}-${period}.xlsx`, submittedAt, ingestedAt: submittedAt }));
-        await store.put(lakeKeys.submission(id), writeParquetTable(SUBMISSIONS_COLUMNS, toColumns(SUBMISSIONS_COLUMNS, [{
-          submission_id: id, source_key: `originals/${id}/x.xlsx`, source_version: null, source_file: `${unit.code}-${period}.xlsx`, sha256: id,
-          size_bytes: 10_000, format: 'xlsx', layout: 'form', status: 'accepted', units: JSON.stringify([unit.code]), periods: JSON.stringify([period]),
-          row_count: records.length, error_count: 0, errors: '[]', submitted_by: null, submitted_at: submittedAt, ingested_at: submittedAt,
-        }])));
-      });
-    }
-  }
-  let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => { while (next < jobs.length) await jobs[next++]!(); }));
-  await store.put(lakeKeys.lakeVersion, 'bench');
-  await writeFile(join(lakeDir, 'state/bench-complete'), String(n));
-  console.log(`  ${n.toLocaleString('en')} submissions written`);
+  const n = await buildSyntheticLake(lakeDir, catalog, MONTHS);
+  if (n) console.log(`  ${n.toLocaleString('en')} submissions written`);
 }
 
 function stats(times: number[]) {

@@ -16,7 +16,7 @@ import { lakeKeys } from '../functions/domain/lakeKeys.ts';
 import { months, seeded } from './syntheticDistrict.ts';
 
 /** One unit's monthly form as the lake stores it: its values file and its submission record. */
-export async function writeSyntheticSubmission(store: FsObjectStore, catalog: Catalog, unit: string, period: string, id: string, submittedAt: Date, random: () => number): Promise<void> {
+export async function writeSyntheticSubmission(store: FsObjectStore, catalog: Catalog, unit: string, period: string, id: string, submittedAt: Date, random: () => number): Promise<KpiRecord[]> {
   const records: KpiRecord[] = catalog.indicators.map((i, row) => {
     if (i.measure === 'boolean') return { unit, period, indicator_code: i.code, value: random() < 0.8 ? 1 : 0, numerator: null, denominator: null, note: null, source_sheet: 'Dữ liệu', source_row: row + 2 };
     const denominator = 20 + Math.floor(random() * 2000);
@@ -30,6 +30,7 @@ export async function writeSyntheticSubmission(store: FsObjectStore, catalog: Ca
     size_bytes: 10_000, format: 'xlsx', layout: 'form', status: 'accepted', units: JSON.stringify([unit]), periods: JSON.stringify([period]),
     row_count: records.length, error_count: 0, errors: '[]', submitted_by: null, submitted_at: submittedAt, ingested_at: submittedAt,
   }])));
+  return records;
 }
 
 export const submissionIdAt = (at: Date, n: number) => `${at.toISOString().replace(/[-:.]/g, '')}-${n.toString(16).padStart(8, '0')}`;
@@ -48,7 +49,7 @@ export async function buildSyntheticLake(dir: string, catalog: Catalog, monthCou
       if (m === monthCount - 1 && u % 50 === 0) continue; // a few units have not reported the last month
       const submittedAt = new Date(Date.UTC(2019, m + 1, 5, 2, 0, 0) + u * 60_000);
       const id = submissionIdAt(submittedAt, n++);
-      jobs.push(() => writeSyntheticSubmission(store, catalog, unit.code, period, id, submittedAt, random));
+      jobs.push(async () => { await writeSyntheticSubmission(store, catalog, unit.code, period, id, submittedAt, random); });
     }
   }
   let next = 0;

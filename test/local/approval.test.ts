@@ -69,10 +69,16 @@ describe('approval by the unit\'s head', () => {
     expect((await decide(first, 'head', 'returned')).status).toBe(400); // a return needs a reason
     const list = await (await get('/duyet', 'head')).text();
     expect(list).toContain('lc-90.csv');
-    expect(list).toContain('data-decision="pending">Chờ duyệt');
+    // Waiting, with its values beside the previous period's, and the two decisions apart.
+    expect(list).toMatch(new RegExp(`<article class="review" data-submission="${first}" data-unit="xa-lien-chau">.*?data-indicator="DOC_ONLINE"><td[^>]*>[^<]+</td><td class="num"[^>]*>90</td>.*?value="approved".*?value="returned"`, 's'));
 
     clock = new Date(clock.getTime() + 3_600_000);
-    expect((await decide(first, 'head', 'approved', 'Đồng ý')).status).toBe(303);
+    const approved = await decide(first, 'head', 'approved', 'Đồng ý');
+    expect(approved.status).toBe(303);
+    // Told at once what was decided, and the list already shows it.
+    const after = await (await get(approved.headers.get('location')!, 'head')).text();
+    expect(after).toContain('<p class="confirm" role="status">Đã duyệt: lc-90.csv.</p>');
+    expect(after).toMatch(new RegExp(`<tr data-submission="${first}" data-unit="xa-lien-chau">.*?data-decision="approved">Đã duyệt — Đồng ý`, 's'));
     expect(await apiValue()).toBe(90);
     expect(await leaderCell()).toBe('90');
 

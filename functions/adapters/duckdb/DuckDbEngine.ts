@@ -137,12 +137,12 @@ export class DuckDbEngine implements QueryEngine {
       return this.rebuild(`the lake could not be read as it changed: ${(error as Error).message}`);
     }
     if (changes.rebuild) return this.rebuild(changes.rebuild);
-    if (changes.submissions.length === 0 && changes.approvalFiles.length === 0 && !changes.manifestChanged) {
+    if (changes.submissions.length === 0 && changes.approvalFiles.length === 0 && changes.explanationFiles.length === 0 && !changes.manifestChanged) {
       this.lastRefresh = { kind: 'unchanged', reason: '', keys: [], files: [] };
       return;
     }
     try {
-      const files = await applyLakeChanges(generation.writer, generation.index, changes);
+      const files = await applyLakeChanges(generation.writer, this.dataDir, generation.index, changes);
       this.lastRefresh = { kind: 'incremental', reason: '', keys: changes.keys, files };
     } catch (error) {
       // The index has taken the changes in, the database has not: start again from the lake.

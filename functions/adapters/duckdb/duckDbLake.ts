@@ -149,7 +149,7 @@ const inKeys = (keys: string, alias: string) => `EXISTS (SELECT 1 FROM ${keys} k
  * the unit-periods touched, computed from those unit-periods' files alone. Returns the data
  * files it read or bound.
  */
-export async function applyLakeChanges(connection: DuckDBConnection, index: LakeIndex, changes: LakeChanges): Promise<string[]> {
+export async function applyLakeChanges(connection: DuckDBConnection, dataDir: string, index: LakeIndex, changes: LakeChanges): Promise<string[]> {
   const views = lakeViews();
   const read: string[] = [];
   await connection.run('BEGIN TRANSACTION');
@@ -157,6 +157,10 @@ export async function applyLakeChanges(connection: DuckDBConnection, index: Lake
     if (changes.approvalFiles.length > 0) {
       await connection.run(`INSERT INTO approvals_rows BY NAME SELECT * FROM read_parquet(${fileList(changes.approvalFiles)}, union_by_name = true)`);
       read.push(...changes.approvalFiles);
+    }
+    if (changes.explanationFiles.length > 0) {
+      // Its view may have been defined over no file at all: over the folder from now on.
+      await connection.run(`CREATE OR REPLACE VIEW explanations AS SELECT * FROM read_parquet(${sqlString(join(dataDir, TABLE_LOCATIONS.explanations, '*.parquet'))})`);
     }
     if (changes.submissions.length > 0) {
       await connection.run(`INSERT INTO submission_status VALUES ${changes.submissions.map((s) => `(${sqlString(s.id)}, ${sqlString(s.status)})`).join(', ')}`);
@@ -199,7 +203,7 @@ export async function applyLakeChanges(connection: DuckDBConnection, index: Lake
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return read;
+  return [...new Set(read)];
 }
 
 /** DuckDB in-process over a local lake, for one-off use (tests, scripts). */

@@ -19,6 +19,8 @@ export interface LakeChanges {
   keys: UnitPeriod[];
   /** New heads' decisions (files of lake/approvals/). */
   approvalFiles: string[];
+  /** New clerks' explanations: read from their folder at each query, nothing derived from them. */
+  explanationFiles: string[];
   /** The compaction manifest changed: which files hold which rows, not the rows themselves. */
   manifestChanged: boolean;
   /** Why everything must be derived again (the registry or a setting changed), or null. */
@@ -72,6 +74,7 @@ export class LakeIndex {
   private readonly periods = new Map<string, Set<string>>();
   private readonly approvals = new Set<string>();
   private readonly settingChanges = new Set<string>();
+  private readonly explanations = new Set<string>();
   private manifest: CompactionManifest = { generation: 0, kpi_values: {}, submissions: null };
   private manifestStamp = 'none';
   private dimensions = '';
@@ -88,6 +91,7 @@ export class LakeIndex {
     index.manifest = await readManifest(dataDir);
     for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.approvals))) index.approvals.add(f);
     for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.setting_changes))) index.settingChanges.add(f);
+    for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.explanations))) index.explanations.add(f);
     const raw = await scanRawLake(dataDir);
     for (const id of raw.submissions) index.submissions.add(id);
     for (const [period, entry] of raw.periods) {
@@ -114,7 +118,7 @@ export class LakeIndex {
    * `connection` (a few small files); everything else is listings and stats.
    */
   async update(connection: DuckDBConnection): Promise<LakeChanges> {
-    const changes: LakeChanges = { submissions: [], kpiFiles: [], keys: [], approvalFiles: [], manifestChanged: false, rebuild: null };
+    const changes: LakeChanges = { submissions: [], kpiFiles: [], keys: [], approvalFiles: [], explanationFiles: [], manifestChanged: false, rebuild: null };
     const dimensions = await dimensionStamp(this.dataDir);
     if (dimensions !== this.dimensions) changes.rebuild = 'the registry changed';
     const settingsDir = join(this.dataDir, TABLE_LOCATIONS.setting_changes);
@@ -163,6 +167,12 @@ export class LakeIndex {
       }
       for (const f of decisions) this.approvals.add(f);
       changes.approvalFiles = files;
+    }
+    const explanationsDir = join(this.dataDir, TABLE_LOCATIONS.explanations);
+    for (const f of await parquetIn(explanationsDir)) {
+      if (this.explanations.has(f)) continue;
+      this.explanations.add(f);
+      changes.explanationFiles.push(join(explanationsDir, f));
     }
     changes.keys = [...touched.values()];
     if (changes.manifestChanged || changes.submissions.length > 0) this.cachedPlan = null;

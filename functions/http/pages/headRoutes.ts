@@ -1,44 +1,53 @@
 import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
-import { isSubmissionId } from '../../domain/lakeKeys.ts';
+import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
+import { isSubmissionId, lakeKeys } from '../../domain/lakeKeys.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
+import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { decisionProblem, recordDecision } from '../../services/approvals.ts';
-import { storedResult } from '../../services/ingestFile.ts';
+import { storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
-import { langOf, renderNotice, renderPage, type Lang } from './renderPages.ts';
+import { formatNumber, langOf, renderNotice, renderPage, type Lang } from './renderPages.ts';
 
 const W = {
   vi: {
     title: 'Duyệt báo cáo', off: 'Đơn vị triển khai không yêu cầu duyệt báo cáo.', notHead: 'Trang này dành cho lãnh đạo một đơn vị hoặc chuyên viên của tỉnh.',
     file: 'Tệp', unit: 'Đơn vị', periods: 'Kỳ', at: 'Nhận lúc', values: 'Số giá trị', status: 'Tình trạng', none: 'Chưa có báo cáo nào được nhận.',
-    approve: 'Duyệt', ret: 'Trả lại', comment: 'Ý kiến (bắt buộc khi trả lại)', pending: 'Chờ duyệt', approved: 'Đã duyệt', returned: 'Đã trả lại',
+    approve: 'Duyệt', ret: 'Trả lại', comment: 'Ý kiến', returnReason: 'Lý do trả lại (bắt buộc)', pending: 'Chờ duyệt', approved: 'Đã duyệt', returned: 'Đã trả lại',
     change: 'Đổi quyết định', changeComment: 'Lý do đổi quyết định (bắt buộc)', multi: 'Tệp của nhiều đơn vị: mỗi đơn vị được duyệt riêng.',
     decided: 'Báo cáo này đã có quyết định; muốn đổi, hãy dùng "Đổi quyết định" và ghi lý do.', notFound: 'Không có báo cáo này của đơn vị.',
-    needReason: 'Đổi quyết định cần ghi lý do.',
+    needReason: 'Đổi quyết định cần ghi lý do.', waiting: 'Chờ duyệt', done: 'Đã quyết định', nothingWaiting: 'Không có báo cáo nào chờ duyệt.',
+    indicator: 'Chỉ tiêu', value: 'Số liệu', previous: 'Kỳ trước', num: 'Tử số', den: 'Mẫu số', openFile: 'Mở tệp',
+    approveAll: (n: number) => `Duyệt tất cả ${n} báo cáo đang chờ`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `Đã duyệt ${n} báo cáo.`,
+    withdrawn: 'rút', yes: 'Có', no: 'Không', back: 'Về trang duyệt',
   },
   en: {
     title: 'Approve reports', off: 'This deployment does not ask for reports to be approved.', notHead: 'This page is for a unit\'s head or the province\'s analysts.',
     file: 'File', unit: 'Unit', periods: 'Periods', at: 'Received', values: 'Values', status: 'Status', none: 'No report has been accepted yet.',
-    approve: 'Approve', ret: 'Return', comment: 'Comment (required to return)', pending: 'Waiting', approved: 'Approved', returned: 'Returned',
+    approve: 'Approve', ret: 'Return', comment: 'Comment', returnReason: 'Why it is returned (required)', pending: 'Waiting', approved: 'Approved', returned: 'Returned',
     change: 'Change the decision', changeComment: 'Why the decision changes (required)', multi: 'A file of several units: each unit is decided on its own.',
     decided: 'This report was decided already; to change it, use "Change the decision" and say why.', notFound: 'No such report of this unit.',
-    needReason: 'Changing a decision needs a reason.',
+    needReason: 'Changing a decision needs a reason.', waiting: 'Waiting for approval', done: 'Decided', nothingWaiting: 'No report is waiting for approval.',
+    indicator: 'Indicator', value: 'Value', previous: 'Previous period', num: 'Numerator', den: 'Denominator', openFile: 'Open the file',
+    approveAll: (n: number) => `Approve all ${n} waiting reports`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `${n} reports approved.`,
+    withdrawn: 'withdrawn', yes: 'Yes', no: 'No', back: 'Back to approvals',
   },
 };
 
 /** Who decides: a unit's head for that unit's rows, or an analyst for any unit of a file of several. */
 interface Decider { id: string; name: string; unit: string | null }
 
-interface Row { submission_id: string; source_file: string; periods: string; row_count: number; submitted_at: string; units: string[] }
+interface Row { submission_id: string; source_file: string; periods: string[]; row_count: number; submitted_at: string; units: string[] }
 interface Decided { decision: string; comment: string | null; decided_by_name: string }
 
 /**
  * Approval, unit by unit: a head decides for the rows of their own unit of any file (a district
  * file's other units wait for their own heads, or for an analyst); a decision changes only
- * through an explicit, recorded re-decision with its reason. While approval is required,
- * leaders' pages and rankings read approved rows only (kpi_accepted).
+ * through an explicit, recorded re-decision with its reason. Each waiting report is shown with
+ * its values beside the previous period's, so nothing is approved blind. While approval is
+ * required, leaders' pages and rankings read approved rows only (kpi_accepted).
  */
 export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
   async function decider(c: Context): Promise<Decider | Response> {
@@ -62,66 +71,147 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return new Map(rows.map((r) => [`${r.submission_id}|${r.unit}`, r as unknown as Decided]));
   }
 
-  async function listing(d: Decider, lang: Lang) {
-    const w = W[lang];
-    // A head: files with rows of the unit. An analyst: files of several units (one unit's file is its head's).
-    const rows = toRows(await deps.runner.runSql(
+  /** A head: files with rows of the unit. An analyst: files of several units (one unit's file is its head's). */
+  async function submissionsFor(d: Decider): Promise<Row[]> {
+    return toRows(await deps.runner.runSql(
       `SELECT DISTINCT s.submission_id, s.source_file, s.periods, s.units, s.row_count, s.submitted_at
        FROM submissions s
        WHERE s.status = 'accepted' AND ${d.unit ? 's.units LIKE :pattern' : "s.units LIKE '%,%'"}
        ORDER BY s.submitted_at DESC, s.submission_id DESC LIMIT 100`,
       d.unit ? { pattern: `%"${d.unit}"%` } : {},
-    )).map((r): Row => ({ ...(r as unknown as Row), units: JSON.parse(String(r.units)) as string[] }));
+    )).map((r): Row => ({ ...(r as unknown as Row), periods: JSON.parse(String(r.periods)) as string[], units: JSON.parse(String(r.units)) as string[] }));
+  }
+
+  /** The unit's values in a submission beside the previous period's current ones: what the head checks. */
+  async function valuesTable(id: string, unit: string, periods: string[], lang: Lang) {
+    const w = W[lang];
+    const rows: Record<string, unknown>[] = [];
+    for (const period of periods) {
+      const bytes = await deps.store.get(lakeKeys.kpiValues(unit, period, id));
+      if (bytes) rows.push(...(await readParquetRows(bytes)).filter((r) => r.assessment === null || r.assessment === undefined));
+    }
+    if (rows.length === 0) return '';
+    const previous = new Map<string, number>();
+    for (const period of periods) {
+      const before = toRows(await deps.runner.runSql('SELECT indicator_code, value FROM kpi_current WHERE unit = :unit AND period = :period', { unit, period: shiftPeriod(period, -1) }));
+      for (const r of before) previous.set(`${period}|${r.indicator_code}`, Number(r.value));
+    }
+    const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
+    const shown = (code: string, v: unknown) => {
+      if (v === null || v === undefined) return '–';
+      if (indicators.get(code)?.measure === 'boolean') return Number(v) >= 1 ? w.yes : w.no;
+      return formatNumber(Number(v), lang);
+    };
+    const count = (v: unknown) => (v === null || v === undefined ? '' : formatNumber(Number(v), lang));
+    return html`<div class="scroll cards"><table class="cards review-values"><thead><tr><th>${w.indicator}</th><th class="num">${w.value}</th><th class="num">${w.previous}</th><th class="num">${w.num}</th><th class="num">${w.den}</th></tr></thead>
+<tbody>${rows.sort((a, b) => Number(a.source_row) - Number(b.source_row)).map((v) => {
+      const code = String(v.indicator_code);
+      const indicator = indicators.get(code);
+      return html`<tr data-indicator="${code}"><td data-label="${w.indicator}">${lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn}</td><td class="num" data-label="${w.value}">${v.value === null ? w.withdrawn : shown(code, v.value)}</td><td class="num" data-label="${w.previous}">${shown(code, previous.get(`${v.period}|${code}`))}</td><td class="num" data-label="${w.num}">${count(v.numerator)}</td><td class="num" data-label="${w.den}">${count(v.denominator)}</td></tr>`;
+    })}</tbody></table></div>`;
+  }
+
+  const unitName = (code: string) => deps.catalog.catalog.units.find((u) => u.code === code)?.nameVi ?? code;
+
+  /** Two forms, far apart: approve at once, or return with the reason written in place. */
+  const decisionForms = (r: Row, unit: string, lang: Lang) => {
+    const w = W[lang];
+    return html`<div class="decide"><form method="post" action="/duyet/${r.submission_id}"><input type="hidden" name="unit" value="${unit}"><input type="hidden" name="decision" value="approved"><button type="submit" class="big approve">${w.approve}</button></form>
+<form method="post" action="/duyet/${r.submission_id}" class="return"><input type="hidden" name="unit" value="${unit}"><input type="hidden" name="decision" value="returned"><label>${w.returnReason}<textarea name="comment" rows="2" maxlength="2000" required></textarea></label><button type="submit" class="big ret">${w.ret}</button></form></div>`;
+  };
+
+  const changeForm = (r: Row, unit: string, lang: Lang) => {
+    const w = W[lang];
+    return html`<details><summary>${w.change}</summary><form method="post" action="/duyet/${r.submission_id}"><input type="hidden" name="unit" value="${unit}"><input type="hidden" name="change" value="1"><label>${w.changeComment}<textarea name="comment" rows="2" maxlength="2000" required></textarea></label><button type="submit" name="decision" value="approved">${w.approve}</button> <button type="submit" name="decision" value="returned">${w.ret}</button></form></details>`;
+  };
+
+  async function listing(d: Decider, lang: Lang) {
+    const w = W[lang];
+    const rows = await submissionsFor(d);
     if (rows.length === 0) return html`<p class="meta">${w.none}</p>`;
     const decided = await decisions(rows.map((r) => r.submission_id));
-    const names = new Map(deps.catalog.catalog.units.map((u) => [u.code, u.nameVi]));
-    const status = (x: Decided | undefined) => (x?.decision === 'approved' ? w.approved : x?.decision === 'returned' ? w.returned : w.pending);
     const lines = rows.flatMap((r) => (d.unit ? [d.unit] : r.units).map((unit) => ({ r, unit, x: decided.get(`${r.submission_id}|${unit}`) })));
-    const form = (r: Row, unit: string, x: Decided | undefined) => html`<form method="post" action="/duyet/${r.submission_id}"><input type="hidden" name="unit" value="${unit}">${x
-      ? html`<details><summary>${w.change}</summary><input type="hidden" name="change" value="1"><label>${w.changeComment}<textarea name="comment" rows="2" maxlength="2000" required></textarea></label><button type="submit" name="decision" value="approved">${w.approve}</button> <button type="submit" name="decision" value="returned">${w.ret}</button></details>`
-      : html`<label>${w.comment}<textarea name="comment" rows="2" maxlength="2000"></textarea></label><button type="submit" name="decision" value="approved">${w.approve}</button> <button type="submit" name="decision" value="returned">${w.ret}</button>`}</form>`;
-    return html`${d.unit ? '' : html`<p class="meta">${w.multi}</p>`}<div class="scroll cards"><table class="cards approvals"><thead><tr><th>${w.file}</th>${d.unit ? '' : html`<th>${w.unit}</th>`}<th>${w.periods}</th><th>${w.at}</th><th class="num">${w.values}</th><th>${w.status}</th><th></th></tr></thead>
-<tbody>${lines.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}">${r.source_file}${r.units.length > 1 && d.unit ? html`<br><span class="meta">${w.multi}</span>` : ''}</td>${d.unit ? '' : html`<td data-label="${w.unit}">${names.get(unit) ?? unit}</td>`}<td data-label="${w.periods}">${(JSON.parse(String(r.periods)) as string[]).map(periodLabelVi).join(', ')}</td><td data-label="${w.at}">${deps.localTime(r.submitted_at)}</td><td class="num" data-label="${w.values}">${r.row_count}</td><td data-label="${w.status}" data-decision="${x?.decision ?? 'pending'}">${status(x)}${x?.comment ? html` — ${x.comment}` : ''}${x?.decided_by_name ? html` (${x.decided_by_name})` : ''}</td>
-<td>${form(r, unit, x)}</td></tr>`)}</tbody></table></div>`;
+    const waiting = lines.filter((l) => !l.x);
+    const done = lines.filter((l) => l.x);
+    const status = (x: Decided) => (x.decision === 'approved' ? w.approved : w.returned);
+    const cards = await Promise.all(waiting.map(async ({ r, unit }) => html`<article class="review" data-submission="${r.submission_id}" data-unit="${unit}">
+<h3>${d.unit ? '' : html`${unitName(unit)} · `}${r.periods.map(periodLabelVi).join(', ')}</h3>
+<p class="meta">${w.at} ${deps.localTime(r.submitted_at)} · <a href="/nop/tep/${r.submission_id}">${r.source_file}</a>${r.units.length > 1 ? html` · ${w.multi}` : ''}</p>
+${await valuesTable(r.submission_id, unit, r.periods, lang)}${decisionForms(r, unit, lang)}</article>`));
+    const all = waiting.length > 1 ? html`<form method="post" action="/duyet/tat-ca" class="approve-all">${waiting.map(({ r, unit }) => html`<input type="hidden" name="item" value="${r.submission_id}|${unit}">`)}<button type="submit" class="big approve">${w.approveAll(waiting.length)}</button></form>` : '';
+    return html`<h2>${w.waiting} (${waiting.length})</h2>${waiting.length ? html`${all}${cards}` : html`<p class="meta">${w.nothingWaiting}</p>`}
+${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="cards approvals"><thead><tr><th>${w.file}</th>${d.unit ? '' : html`<th>${w.unit}</th>`}<th>${w.periods}</th><th>${w.at}</th><th>${w.status}</th><th></th></tr></thead>
+<tbody>${done.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}"><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td>${d.unit ? '' : html`<td data-label="${w.unit}">${unitName(unit)}</td>`}<td data-label="${w.periods}">${r.periods.map(periodLabelVi).join(', ')}</td><td data-label="${w.at}">${deps.localTime(r.submitted_at)}</td><td data-label="${w.status}" data-decision="${x!.decision}">${status(x!)}${x!.comment ? html` — ${x!.comment}` : ''} (${x!.decided_by_name})</td><td>${changeForm(r, unit, lang)}</td></tr>`)}</tbody></table></div>` : ''}`;
   }
 
   app.get('/duyet', async (c) => {
     const d = await decider(c);
     if (d instanceof Response) return d;
     const lang = langOf(c);
+    const w = W[lang];
     const unit = d.unit ? deps.catalog.catalog.units.find((u) => u.code === d.unit) : null;
-    return c.html(renderPage({ lang, title: W[lang].title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}` },
-      html`<h1>${W[lang].title}${unit ? html` — ${unit.nameVi}` : ''}</h1>${await listing(d, lang)}`));
+    // After a decision: what was decided, said once at the top (the list below already shows it).
+    const done = c.req.query('kq');
+    const file = c.req.query('tep') ?? '';
+    const banner = done === 'approved' || done === 'returned' || done === 'all'
+      ? html`<p class="confirm" role="status">${done === 'all' ? w.allDone(file) : w.confirmed(done === 'returned' ? w.returned : w.approved, file)}</p>` : '';
+    return c.html(renderPage({ lang, title: w.title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}` },
+      html`<h1>${w.title}${unit ? html` — ${unit.nameVi}` : ''}</h1>${banner}${await listing(d, lang)}`));
+  });
+
+  /** Where to go after a decision: the list, with what was decided (same language). */
+  const afterDecision = (lang: Lang, kq: string, file: string) => `/duyet?${new URLSearchParams({ kq, tep: file, ...(lang === 'en' ? { lang } : {}) })}`;
+
+  /** Records one decision, or says why not. */
+  async function decide(d: Decider, id: string, unitAsked: string, decision: { decision: string; comment: string | null }, change: boolean, lang: Lang): Promise<{ status: 400 | 403 | 404 | 409; message: string } | { result: IngestResult }> {
+    const w = W[lang];
+    // A head decides for their own unit only, whatever the form says; an analyst names the unit.
+    const unit = d.unit ?? unitAsked;
+    const result = isSubmissionId(id) ? await storedResult(deps.store, id) : null;
+    if (!result || result.status !== 'accepted' || !result.partitions.some((p) => p.unit === unit)) return { status: 404, message: w.notFound };
+    // A file of one unit is its head's to decide; an analyst decides for files of several.
+    if (!d.unit && new Set(result.partitions.map((p) => p.unit)).size < 2) return { status: 403, message: w.notHead };
+    const wrong = decisionProblem(decision);
+    if (wrong) return { status: 400, message: wrong };
+    const earlier = (await decisions([id])).get(`${id}|${unit}`);
+    if (earlier && !change) return { status: 409, message: w.decided };
+    if (change && !decision.comment?.trim()) return { status: 400, message: w.needReason };
+    await recordDecision(deps.store, {
+      submission_id: id, unit, decision: decision.decision as 'approved' | 'returned', comment: decision.comment, decided_by: d.id, decided_by_name: d.name,
+    }, deps.now());
+    return { result };
+  }
+
+  const backLink = (lang: Lang) => html`<p><a href="/duyet${lang === 'en' ? '?lang=en' : ''}">${W[lang].back}</a></p>`;
+
+  // Every report still waiting, approved at once: one decision per report and unit, each recorded.
+  app.post('/duyet/tat-ca', async (c) => {
+    const d = await decider(c);
+    if (d instanceof Response) return d;
+    const lang = langOf(c);
+    if (!sameOrigin(c, deps)) return c.text('', 403);
+    const form = await c.req.parseBody({ all: true });
+    const items = ([] as unknown[]).concat(form.item ?? []).map(String).slice(0, 500);
+    let approved = 0;
+    for (const item of items) {
+      const [id = '', unit = ''] = item.split('|');
+      const done = await decide(d, id, unit, { decision: 'approved', comment: null }, false, lang);
+      if ('result' in done) approved++;
+    }
+    if (approved) deps.runner.lakeChanged();
+    return c.redirect(afterDecision(lang, 'all', String(approved)), 303);
   });
 
   app.post('/duyet/:id', async (c) => {
     const d = await decider(c);
     if (d instanceof Response) return d;
     const lang = langOf(c);
-    const w = W[lang];
     if (!sameOrigin(c, deps)) return c.text('', 403);
-    const id = c.req.param('id');
     const form = await c.req.parseBody();
-    // A head decides for their own unit only, whatever the form says; an analyst names the unit.
-    const unit = d.unit ?? String(form.unit ?? '');
-    const result = isSubmissionId(id) ? await storedResult(deps.store, id) : null;
-    if (!result || result.status !== 'accepted' || !result.partitions.some((p) => p.unit === unit)) {
-      return c.html(renderNotice(lang, w.title, w.notFound), 404);
-    }
-    const units = new Set(result.partitions.map((p) => p.unit));
-    // A file of one unit is its head's to decide; an analyst decides for files of several.
-    if (!d.unit && units.size < 2) return c.html(renderNotice(lang, w.title, w.notHead), 403);
     const decision = { decision: String(form.decision ?? ''), comment: String(form.comment ?? '') || null };
-    const wrong = decisionProblem(decision);
-    if (wrong) return c.html(renderNotice(lang, w.title, wrong), 400);
-    const earlier = (await decisions([id])).get(`${id}|${unit}`);
-    const change = form.change === '1';
-    if (earlier && !change) return c.html(renderNotice(lang, w.title, w.decided), 409);
-    if (change && !decision.comment?.trim()) return c.html(renderNotice(lang, w.title, w.needReason), 400);
-    await recordDecision(deps.store, {
-      submission_id: id, unit, decision: decision.decision as 'approved' | 'returned', comment: decision.comment, decided_by: d.id, decided_by_name: d.name,
-    }, deps.now());
+    const done = await decide(d, c.req.param('id'), String(form.unit ?? ''), decision, form.change === '1', lang);
+    if (!('result' in done)) return c.html(renderPage({ lang, title: W[lang].title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`<div class="notice" role="alert"><h1>${W[lang].title}</h1><p>${done.message}</p>${backLink(lang)}</div>`), done.status);
     deps.runner.lakeChanged();
-    return c.redirect('/duyet', 303);
+    return c.redirect(afterDecision(lang, decision.decision, done.result.file), 303);
   });
 }
