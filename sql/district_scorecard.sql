@@ -15,8 +15,8 @@ columns:
   - { name: unit_type, vi: Loại đơn vị, en: Unit type }
   - { name: indicator_code, vi: Mã chỉ số, en: Indicator code }
   - { name: indicator_name, vi: Chỉ số, en: Indicator }
-  - { name: indicator_short_vi, vi: Chỉ số (ngắn), en: Indicator (short, Vietnamese) }
-  - { name: indicator_short_en, vi: Chỉ số (ngắn, tiếng Anh), en: Indicator (short) }
+  - { name: indicator_short_vi, vi: "Chỉ số (ngắn)", en: "Indicator (short, Vietnamese)" }
+  - { name: indicator_short_en, vi: "Chỉ số (ngắn, tiếng Anh)", en: "Indicator (short)" }
   - { name: measure, vi: Loại, en: Measure }
   - { name: value, vi: Giá trị, en: Value }
   - { name: target, vi: Chỉ tiêu, en: Target }

@@ -24,9 +24,9 @@ columns:
   - { name: rank, vi: Hạng, en: Rank }
   - { name: unit, vi: Mã đơn vị, en: Unit code }
   - { name: unit_name, vi: Đơn vị, en: Unit }
-  - { name: total_points, vi: Tổng điểm (/1.000), en: Total points (of 1,000) }
+  - { name: total_points, vi: "Tổng điểm (/1.000)", en: "Total points (of 1,000)" }
   - { name: pillars, vi: Điểm theo trụ cột, en: Points by pillar }
-  - { name: self_total_points, vi: Tổng điểm tự chấm (/1.000), en: Self-assessed total (of 1,000) }
+  - { name: self_total_points, vi: "Tổng điểm tự chấm (/1.000)", en: "Self-assessed total (of 1,000)" }
   - { name: gap, vi: Chênh lệch tự chấm − công bố, en: Self-assessed minus published }
   - { name: appraised_components, vi: Số chỉ số đã thẩm định, en: Components appraised }
   - { name: rank_change, vi: Thay đổi hạng so với kỳ trước, en: Rank change since the previous period }

@@ -30,7 +30,7 @@ params:
 columns:
   - { name: period, vi: Kỳ, en: Period }
   - { name: period_label, vi: Kỳ báo cáo, en: Period label }
-  - { name: total_points, vi: Tổng điểm (/1.000), en: Total points (of 1,000) }
+  - { name: total_points, vi: "Tổng điểm (/1.000)", en: "Total points (of 1,000)" }
   - { name: framework, vi: Bộ chỉ số, en: Framework }
   - { name: units_reported, vi: Số đơn vị (tiền thân) có số liệu, en: Units (predecessors) with values }
   - { name: verified, vi: Đã xác minh danh mục, en: Registry verified }

@@ -34,7 +34,7 @@ columns:
   - { name: appraised_points, vi: Điểm thẩm định, en: Appraised points }
   - { name: gap, vi: Chênh lệch tự chấm − công bố, en: Self-assessed minus published }
   - { name: max_points, vi: Điểm tối đa, en: Maximum points }
-  - { name: points_1000, vi: Điểm trên thang 1.000, en: Points on the 1,000 scale }
+  - { name: points_1000, vi: "Điểm trên thang 1.000", en: "Points on the 1,000 scale" }
   - { name: evidence, vi: Ghi chú / tài liệu kiểm chứng, en: Note / evidence }
   - { name: source_file, vi: Tệp nguồn, en: Source file }
   - { name: framework, vi: Bộ chỉ số, en: Framework }

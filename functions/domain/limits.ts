@@ -22,4 +22,25 @@ export const LIMITS = {
   /** Visible sheets of one workbook read (each part is inflated twice: merged ranges, then rows). */
   maxSheets: 200,
   maxColumns: 1_000,
+  /**
+   * Cells of one file read, all visible sheets together (counted as each is read): 1,000,000
+   * rows of a few columns, or a wide table of any shape a report takes; bounds the work.
+   */
+  maxCells: 10_000_000,
+  /**
+   * Values one file may hold (each is kept until the file is accepted whole or refused): in the
+   * ingest worker's 512 MB heap and a 1,024 MB function alike, with room for the rest of the file.
+   * The benchmark's 256,500-row district table fits; a million is refused as it is read.
+   */
+  maxValues: 300_000,
+  /**
+   * Bytes of one XML text or tag (Excel holds at most 32,767 characters in a cell): the XML
+   * parser keeps one whole before anything can count it, so it is bounded as the bytes arrive.
+   */
+  maxXmlNodeBytes: 1024 * 1024,
+  /**
+   * Tags of a part read whole into objects (the workbook, its relationships, the styles: Excel
+   * allows 64,000 cell formats), counted as the bytes arrive, before the parser keeps them.
+   */
+  maxPartTags: 500_000,
 };

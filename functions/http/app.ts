@@ -6,12 +6,16 @@ import { registerLinkApi } from './api/links.ts';
 import { buildOpenApi } from './api/openApi.ts';
 import { registerQueryApi } from './api/queries.ts';
 import { registerSubmissionApi } from './api/submissions.ts';
-import { requireBearer } from './auth.ts';
+import { registerLoginRoutes, requireBearer } from './auth.ts';
 import { limitBodies } from './bodyLimits.ts';
 import { problem, type Env, type HttpDeps } from './context.ts';
 import { registerClerkRoutes } from './pages/clerkRoutes.ts';
 import { registerHeadRoutes } from './pages/headRoutes.ts';
-import { registerPageRoutes } from './pages/pageRoutes.ts';
+import { registerAnalystRoutes } from './pages/analystRoutes.ts';
+import { registerLeaderRoutes } from './pages/leaderRoutes.ts';
+import { registerPageAssets } from './pages/pageAssets.ts';
+import { langOf, renderNotice } from './pages/renderPages.ts';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** Least-privilege headers for every response; pages loosen only what they need. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -20,6 +24,26 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
 };
+
+/** Text worth compressing: pages, charts, stylesheets and CSV (JSON, Arrow and xlsx go as they are). */
+const COMPRESSIBLE = /^(text\/(html|csv|css)|image\/svg\+xml)/;
+
+/** gzip for a client that accepts it; the body streams through, never held whole. */
+function compressText(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const res = c.res;
+    res.headers.append('Vary', 'Accept-Encoding');
+    if (!/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') || c.req.method === 'HEAD' || !res.body || res.headers.has('content-encoding')) return;
+    if (!COMPRESSIBLE.test(res.headers.get('content-type') ?? '')) return;
+    c.res = new Response(res.body.pipeThrough(new CompressionStream('gzip')), res);
+    c.res.headers.delete('content-length');
+    c.res.headers.set('content-encoding', 'gzip');
+  };
+}
+
+/** A person's browser gets a page; an API client (and anything under /api/) JSON. */
+const wantsPage = (c: Context) => !c.req.path.startsWith('/api/') && /text\/html/.test(c.req.header('accept') ?? '');
 
 /**
  * The HTTP layer, built from services so the same app serves locally (DuckDB, a folder) and on
@@ -32,6 +56,8 @@ export function createApp(deps: HttpDeps): Hono<Env> {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
+
+  app.use('*', compressText());
 
   // Before any route reads a body: each is capped by route (bodyLimits.ts).
   app.use('*', limitBodies());
@@ -52,16 +78,27 @@ export function createApp(deps: HttpDeps): Hono<Env> {
     }
     // The cause goes to the server's log; the response says nothing of SQL or code.
     console.error(error);
+    if (wantsPage(c)) {
+      const lang = langOf(c);
+      return c.html(renderNotice(lang, lang === 'vi' ? 'Lỗi hệ thống' : 'Internal error', lang === 'vi' ? 'Đã có lỗi khi mở trang này. Vui lòng thử lại sau ít phút.' : 'Something went wrong opening this page. Please try again in a few minutes.'), 500);
+    }
     return problem(c, { status: 500, code: 'INTERNAL', vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' });
   });
 
-  app.notFound((c) => problem(c, { status: 404, code: 'NOT_FOUND', vi: 'Không tìm thấy', en: 'Not found' }));
+  app.notFound((c) => {
+    if (!wantsPage(c)) return problem(c, { status: 404, code: 'NOT_FOUND', vi: 'Không tìm thấy', en: 'Not found' });
+    const lang = langOf(c);
+    return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy trang' : 'Page not found', lang === 'vi' ? 'Địa chỉ này không có trang nào. Hãy kiểm tra lại liên kết đã được gửi cho bạn.' : 'There is no page at this address. Check the link you were sent.'), 404);
+  });
 
   app.get('/health', async (c) => c.json({ status: 'ok', lake_version: await deps.runner.lakeVersion(0), queries: deps.queries.size }));
   app.get('/api/openapi.json', (c) => c.json(buildOpenApi(deps.queries)));
 
   app.use('/api/*', requireBearer(deps));
-  registerPageRoutes(app, deps);
+  registerPageAssets(app);
+  registerLeaderRoutes(app, deps);
+  registerLoginRoutes(app, deps);
+  registerAnalystRoutes(app, deps);
   registerClerkRoutes(app, deps);
   registerHeadRoutes(app, deps);
   registerQueryApi(app, deps);

@@ -6,8 +6,9 @@ const DEMO = new URL('../../demo/', import.meta.url);
 const MARKER = 'state/demo-loaded';
 
 /**
- * On first start, the example district's two years of reports go through the real pipeline,
- * each with the time it would have arrived, so history and supersession look as they would.
+ * On first start, the example district's reports (demo/, 2023-Q1 … 2026-Q3, made by
+ * scripts/make-demo.ts) go through the real pipeline, each with the time it would have arrived,
+ * so history and supersession look as they would.
  */
 export async function loadDemoOnce(store: ObjectStore, ingest: (input: IngestInput) => Promise<IngestResult>): Promise<IngestResult[] | null> {
   if (await store.get(MARKER)) return null;

@@ -19,6 +19,7 @@ import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/nod
 import { App } from 'aws-cdk-lib';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,7 @@ import { loadDemoOnce } from '../../functions/services/loadDemo.ts';
 import { composeQuery } from '../../functions/runtimes/compose.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HOSTILE = join(ROOT, 'test/helpers/hostile_xlsx.py');
 const DEMO = join(ROOT, 'demo');
 const REGION = 'ap-southeast-1';
 const BUCKETS = { Uploads: 'chiso-uploads', Lake: 'chiso-lake', AthenaResults: 'chiso-athena-results' };
@@ -178,6 +180,11 @@ export interface E2eReport {
   partitionsRegistered: number;
   /** Objects (manifests and Parquet files) each saved query opens, before and after compaction. */
   objectsRead: Record<'before' | 'after', Record<string, number>>;
+  /**
+   * A workbook past the readers' caps (600,000 cell formats in its styles part), sent to each
+   * bundled function: the ingest function's answer (an S3 event) and the query function's (PUT).
+   */
+  hostile: { ingest: { status: string; codes: string[] }; upload: { httpStatus: number; codes: string[] } };
 }
 
 export async function runAwsE2e(): Promise<E2eReport> {
@@ -411,11 +418,33 @@ export async function runAwsE2e(): Promise<E2eReport> {
     const reminders = await (queryHandler.handler as unknown as (e: unknown, c: unknown) => Promise<{ sent: number; failed: number; already: number }>)({ chiso: 'remind' }, {});
     if (typeof reminders.sent !== 'number' || reminders.failed !== 0) throw new Error(`reminders from the bundle: ${JSON.stringify(reminders)}`);
     lines.push(`reminders from the bundle (the daily rule's event): ${reminders.sent} sent, ${reminders.already} sent before`);
+    // 9. The same caps on every face: a workbook the local server refuses is refused by both bundled
+    //    functions too, the same way, before its memory is spent (after the comparisons: its
+    //    rejected record is not part of the demo).
+    const hostileFile = join(work, 'kieu-dinh-dang.xlsx');
+    execFileSync('python3', [HOSTILE, 'styles', hostileFile, '600000']);
+    const hostileBytes = readFileSync(hostileFile);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKETS.Uploads, Key: 'uploads/kieu-dinh-dang.xlsx', Body: hostileBytes }));
+    const [refused] = await ingest.handler({ Records: [{
+      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: REGION, eventTime: new Date().toISOString(), eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'clerk' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+      s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: BUCKETS.Uploads, ownerIdentity: { principalId: 'o' }, arn: `arn:aws:s3:::${BUCKETS.Uploads}` },
+        object: { key: 'uploads/kieu-dinh-dang.xlsx', size: hostileBytes.length, eTag: 'hostile', sequencer: '0B0' } },
+    }] } as S3Event) as unknown as { status: string; errors: { code: string }[] }[];
+    const put = { ...urlEvent('/api/submissions', { filename: 'kieu-dinh-dang-2.xlsx' }, token), body: hostileBytes.toString('base64'), isBase64Encoded: true };
+    put.requestContext.http.method = 'PUT';
+    (put.headers as Record<string, string>)['content-type'] = 'application/octet-stream';
+    const uploaded = await queryHandler.handler(put, {});
+    const hostile = {
+      ingest: { status: refused!.status, codes: refused!.errors.map((e) => e.code) },
+      upload: { httpStatus: uploaded.statusCode, codes: ((JSON.parse(uploaded.body) as { errors?: { code: string }[] }).errors ?? []).map((e) => e.code) },
+    };
+    lines.push(`hostile workbook (600,000 cell formats, ${hostileBytes.length} bytes): ingest function ${hostile.ingest.status} ${hostile.ingest.codes.join(', ')}; query function PUT ${hostile.upload.httpStatus} ${hostile.upload.codes.join(', ')}`);
     await local.close();
     connection.closeSync();
     instance.closeSync();
     lines.push(`aws e2e: ${equal} of ${queries.size} saved queries equal the local path`);
-    return { lines, equal, total: queries.size, emptyScorecardUnits, objectsPerTable, partitionsRegistered: partitions.length, objectsRead };
+    return { lines, equal, total: queries.size, emptyScorecardUnits, objectsPerTable, partitionsRegistered: partitions.length, objectsRead, hostile };
   } finally {
     console.log = log;
     for (const m of mocks) m.restore();

@@ -18,5 +18,8 @@ describe('the AWS path end to end (bundled functions, s3rver, Athena SQL on the 
     expect(report.objectsPerTable.kpi_values).toBe(2 * report.partitionsRegistered);
     expect(report.objectsPerTable.submissions).toBe(2);
     expect(report.objectsRead.after.district_scorecard).toBeLessThan(report.objectsRead.before.district_scorecard! / 5);
+    // The caps that keep a server alive hold in both bundled functions, with the local faces' code.
+    expect(report.hostile.ingest).toEqual({ status: 'rejected', codes: ['FILE_TOO_COMPLEX'] });
+    expect(report.hostile.upload).toEqual({ httpStatus: 422, codes: ['FILE_TOO_COMPLEX'] });
   }, 240_000);
 });

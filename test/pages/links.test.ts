@@ -24,11 +24,11 @@ describe('signed links', () => {
     expect(page.status).toBe(200);
     const text = await page.text();
     expect(text).toContain('Báo cáo của một đơn vị');
-    expect(text).toContain('xa-lien-chau');
+    expect(text).toContain('Đơn vị: Xã Liên Châu');
     // Extra query parameters are ignored; only lang is read.
     const tried = await (await t.app.request(`${path}?unit=xa-dai-tu&period=2023-Q1`)).text();
-    expect(tried).toContain('xa-lien-chau');
-    expect(tried).not.toContain('xa-dai-tu');
+    expect(tried).toContain('Đơn vị: Xã Liên Châu');
+    expect(tried).not.toContain('Xã Đại Tự');
     // Any change to the token is refused.
     const token = path.split('/')[2]!;
     const [payload, mac] = token.split('.');
@@ -181,7 +181,7 @@ describe('times on pages', () => {
     const { url, expires_at } = (await res.json()) as { url: string; expires_at: string };
     expect(expires_at).toBe('2025-06-15T23:00:00.000Z'); // the API keeps UTC, as data
     const page = await (await fresh.app.request(new URL(url).pathname)).text();
-    expect(page).toContain('Liên kết có hiệu lực đến 2025-06-16');
+    expect(page).toContain('Liên kết do Chị Lan (Phòng VH-TT) chia sẻ, có hiệu lực đến 16/06/2025.');
     const list = await (await fresh.app.request('/q/links', { headers: fresh.auth(fresh.analyst) })).text();
     expect(list).toContain('<td>2025-06-15 07:00</td><td>2025-06-16</td>');
   });
@@ -190,8 +190,9 @@ describe('times on pages', () => {
     const range = 'from=2020-01-01&to=2025-06-15';
     const log = (await (await fresh.app.request(`/api/queries/submission_log?${range}`, { headers: fresh.auth(fresh.analyst) })).json()) as { submitted_at: string }[];
     const at = new Date(log[0]!.submitted_at);
-    const utc = at.toISOString().slice(0, 16).replace('T', ' ');
-    const local = new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const ddmm = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
+    const utc = ddmm(at.toISOString());
+    const local = ddmm(new Date(at.getTime() + 7 * 3_600_000).toISOString());
     const page = await (await fresh.app.request(`/q/submission_log?${range}`, { headers: fresh.auth(fresh.analyst) })).text();
     expect(page).toContain(`>${local}</td>`);
     expect(page).not.toContain(`>${utc}</td>`);

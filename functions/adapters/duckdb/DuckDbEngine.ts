@@ -1,31 +1,12 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { loadDuckDb, type DuckDbModule } from './loadDuckDb.ts';
-import { Bool, DateDay, Float64, Int32, Int64, RecordBatch, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { RecordBatch, Table } from 'apache-arrow';
+import { arrowColumn, chunkColumns } from './chunkToArrow.ts';
 import { applyLakeChanges, buildEngineLake } from './duckDbLake.ts';
 import { LakeIndex, type UnitPeriod } from './lakeIndex.ts';
 import type { OnBatch, QueryEngine } from '../../ports/QueryEngine.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
 import { compilePlaceholders } from '../../domain/queries/savedQueries.ts';
-
-/** Arrow type for a DuckDB column type, and how to turn DuckDB's JS values into it. */
-function arrowColumn(type: DuckDBType, values: unknown[], DuckDBTypeId: DuckDbModule['DuckDBTypeId']): Vector {
-  const convert = (t: DataType, map: (v: unknown) => unknown = (v) => v) =>
-    vectorFromArray(values.map((v) => (v === null || v === undefined ? null : map(v))), t);
-  switch (type.typeId) {
-    case DuckDBTypeId.BOOLEAN: return convert(new Bool());
-    case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT:
-      return convert(new Int32(), Number);
-    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UINTEGER: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UBIGINT:
-      return convert(new Int64(), (v) => BigInt(v as bigint));
-    case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL:
-      return convert(new Float64(), Number);
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_MS: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_TZ:
-      return convert(new TimestampMillisecond(), (v) => (v instanceof Date ? v.getTime() : Number(v)));
-    case DuckDBTypeId.DATE: return convert(new DateDay(), (v) => (v instanceof Date ? v : new Date(String(v))));
-    default: return convert(new Utf8(), String);
-  }
-}
 
 /** DuckDB's error for a file a view names that is no longer there. */
 const MISSING_FILE = /IO Error: (No files found that match the pattern|Cannot open file)/;
@@ -201,11 +182,10 @@ export class DuckDbEngine implements QueryEngine {
       const result = await c.run(compiled.sql, bound);
       const names = result.columnNames();
       const types = result.columnTypes();
-      const { DuckDBTypeId, JSDuckDBValueConverter } = this.duckdb;
+      const { DuckDBTypeId } = this.duckdb;
       const batches: RecordBatch[] = [];
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const batch = new Table(Object.fromEntries(names.map((name, i) =>
-          [name, arrowColumn(types[i]!, chunk!.convertColumnValues(i, JSDuckDBValueConverter), DuckDBTypeId)]))).batches[0]!;
+        const batch = new Table(chunkColumns(this.duckdb, chunk, names, types)).batches[0]!;
         batches.push(batch);
         if (onBatch) await onBatch(batch);
       }

@@ -1,4 +1,7 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadDuckDb } from './loadDuckDb.ts';
+import { emptyOf } from './relations.ts';
+import { KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, SUBMISSIONS_COLUMNS, type ColumnSpec } from '../../../schemas/records.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,13 +117,54 @@ export const submissionOfFile = (file: string) => file.slice(file.lastIndexOf('/
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const list = (files: string[]) => `[${files.map(quote).join(', ')}]`;
+const HIVE = ", hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR}";
+
+/** Raw files read into the period's table per statement: bounds the files DuckDB holds open and their metadata. */
+const FILES_PER_CHUNK = 500;
+/** Raw files read by one database before it writes them to a part file and closes (the submission records: tens of thousands of files). */
+const FILES_PER_PART = 4000;
+/** DuckDB's own memory for a compaction; beyond it, it spills to a temporary folder beside the lake. */
+const MEMORY_LIMIT = '128MB';
 
 /**
- * Rewrites the compacted file of every period whose submissions changed, and the compacted
- * submissions table, then swaps the manifest in one rename and moves the lake version, so every
- * engine plans its views again. A replaced file is removed only at the next compaction: until
- * then an engine planned before this one still finds it (and one that slept through both
- * compactions re-plans on its first failed read, see DuckDbEngine).
+ * A database of its own for each file compaction writes: closing it hands back what it held
+ * (the files' readers, its allocator's caches), so memory does not grow with the periods done.
+ */
+async function withDuckDb(spill: string, work: (db: DuckDBConnection) => Promise<void>): Promise<void> {
+  const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:', {
+    threads: '2', memory_limit: MEMORY_LIMIT, temp_directory: spill, preserve_insertion_order: 'false',
+  });
+  const db = await instance.connect();
+  try {
+    await work(db);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * One compacted file from the rows of the previous compacted file (where it is still whole) and
+ * the raw files since, read FILES_PER_CHUNK at a time into a scratch table that holds this one
+ * file's rows only, then written sorted, in row groups. Memory is one period's rows, never the lake's.
+ */
+async function writeCompacted(db: DuckDBConnection, columns: readonly ColumnSpec[], sources: { compacted: string | null; raw: string[]; rawOptions: string }, orderBy: string, target: string): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE compacting AS ${emptyOf(columns)}`);
+  if (sources.compacted) await db.run(`INSERT INTO compacting BY NAME SELECT * FROM read_parquet(${quote(sources.compacted)})`);
+  for (let i = 0; i < sources.raw.length; i += FILES_PER_CHUNK) {
+    await db.run(`INSERT INTO compacting BY NAME SELECT * FROM read_parquet(${list(sources.raw.slice(i, i + FILES_PER_CHUNK))}, union_by_name = true${sources.rawOptions})`);
+  }
+  await db.run(`COPY (SELECT * FROM compacting ORDER BY ${orderBy}) TO ${quote(target)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await db.run('DROP TABLE compacting');
+}
+
+/**
+ * Rewrites the compacted file of every period with submissions no compacted file holds, and the
+ * compacted submissions table, one file at a time from the previous compacted file and the raw
+ * files since (bounded memory: see writeCompacted); then swaps the manifest in one rename and
+ * moves the lake version, so every engine plans its views again. A replaced file is removed only
+ * at the next compaction: until then an engine planned before this one still finds it (and one
+ * that slept through both compactions re-plans on its first failed read, see DuckDbEngine).
  */
 export async function compactLake(dataDir: string): Promise<{ periods: number; generation: number }> {
   const manifest = await readManifest(dataDir);
@@ -130,31 +174,42 @@ export async function compactLake(dataDir: string): Promise<{ periods: number; g
   if (plan.stalePeriods.length === 0 && !submissionsStale) return { periods: 0, generation: manifest.generation };
   const generation = manifest.generation + 1;
   const next: CompactionManifest = { generation, kpi_values: { ...manifest.kpi_values }, submissions: manifest.submissions, retired: [] };
-  const instance = await (await loadDuckDb()).DuckDBInstance.create(':memory:', { threads: '2' });
-  const db = await instance.connect();
+  const spill = join(dataDir, 'lake/compacted/.spill');
+  const kpiColumns = [...KPI_VALUES_COLUMNS, ...KPI_VALUES_PARTITIONS];
   try {
     for (const period of plan.stalePeriods) {
       const entry = raw.periods.get(period)!;
+      const previous = manifest.kpi_values[period];
+      const whole = previous && previous.submissions.every((s) => entry.submissions.has(s)) ? previous : null;
+      const covered = new Set(whole?.submissions ?? []);
       const file = `lake/compacted/kpi_values/period=${period}/g${generation}.parquet`;
       await mkdir(join(dataDir, 'lake/compacted/kpi_values', `period=${period}`), { recursive: true });
-      await db.run(`COPY (
-        SELECT * FROM read_parquet(${list(entry.files)}, union_by_name = true, hive_partitioning = true, hive_types = {'unit': VARCHAR, 'period': VARCHAR})
-        ORDER BY unit, indicator_code, submission_id
-      ) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
-      if (manifest.kpi_values[period]) next.retired!.push(manifest.kpi_values[period]!.file);
+      await withDuckDb(spill, (db) => writeCompacted(db, kpiColumns, {
+        compacted: whole ? join(dataDir, whole.file) : null,
+        raw: entry.files.filter((f) => !covered.has(submissionOfFile(f))),
+        rawOptions: HIVE,
+      }, 'unit, indicator_code, submission_id', join(dataDir, file)));
+      if (previous) next.retired!.push(previous.file);
       next.kpi_values[period] = { file, submissions: [...entry.submissions].sort() };
     }
     if (submissionsStale && raw.submissions.length) {
       const file = `lake/compacted/submissions/g${generation}.parquet`;
       await mkdir(join(dataDir, 'lake/compacted/submissions'), { recursive: true });
-      const files = raw.submissions.map((s) => join(dataDir, 'lake/submissions', `${s}.parquet`));
-      await db.run(`COPY (SELECT * FROM read_parquet(${list(files)}) ORDER BY submission_id) TO ${quote(join(dataDir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+      // Tens of thousands of small records: read FILES_PER_PART at a time by a database of its own
+      // into a part file, then the parts and the previous compacted file into the new one.
+      const parts: string[] = [];
+      await mkdir(spill, { recursive: true });
+      for (let i = 0; i < plan.rawSubmissions.length; i += FILES_PER_PART) {
+        const part = join(spill, `submissions-part-${parts.length}.parquet`);
+        await withDuckDb(spill, (db) => writeCompacted(db, SUBMISSIONS_COLUMNS, { compacted: null, raw: plan.rawSubmissions.slice(i, i + FILES_PER_PART), rawOptions: '' }, 'submission_id', part));
+        parts.push(part);
+      }
+      await withDuckDb(spill, (db) => writeCompacted(db, SUBMISSIONS_COLUMNS, { compacted: plan.compactedSubmissions[0] ?? null, raw: parts, rawOptions: '' }, 'submission_id', join(dataDir, file)));
       if (manifest.submissions) next.retired!.push(manifest.submissions.file);
       next.submissions = { file, submissions: [...raw.submissions].sort() };
     }
   } finally {
-    db.closeSync();
-    instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
   const temp = join(dataDir, `${MANIFEST_KEY}.tmp-${process.pid}`);
   await writeFile(temp, JSON.stringify(next));

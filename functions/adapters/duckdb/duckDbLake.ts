@@ -6,17 +6,9 @@ import { DIMENSION_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS, ROW_TABLES
 import { TABLE_LOCATIONS, type DimensionTable } from '../../domain/lakeKeys.ts';
 import { lakeViews } from '../files/sqlFiles.ts';
 import type { LakeChanges, LakeIndex, LakePlan, UnitPeriod } from './lakeIndex.ts';
-
-const DUCKDB_TYPE: Record<ColumnSpec['type'], string> = {
-  string: 'VARCHAR', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', timestamp: 'TIMESTAMP',
-};
+import { emptyOf } from './relations.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/** An empty relation with a table's columns, for a lake that has no file of it yet. */
-function emptyOf(columns: readonly ColumnSpec[]): string {
-  return `SELECT ${columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${c.name}`).join(', ')} WHERE false`;
-}
 
 async function hasFiles(connection: DuckDBConnection, glob: string): Promise<boolean> {
   const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${sqlString(glob)})`);
@@ -140,7 +132,6 @@ export async function buildEngineLake(connection: DuckDBConnection, dataDir: str
 const keysRelation = (keys: UnitPeriod[]) => keys.length === 0
   ? `SELECT CAST(NULL AS VARCHAR) AS unit, CAST(NULL AS VARCHAR) AS period WHERE false`
   : `SELECT * FROM (VALUES ${keys.map((k) => `(${sqlString(k.unit)}, ${sqlString(k.period)})`).join(', ')}) AS t(unit, period)`;
-const inKeys = (keys: string, alias: string) => `EXISTS (SELECT 1 FROM ${keys} k WHERE k.unit = ${alias}.unit AND k.period = ${alias}.period)`;
 
 /**
  * Takes in what changed since the last refresh, in one transaction (queries on other connections
@@ -176,27 +167,28 @@ export async function applyLakeChanges(connection: DuckDBConnection, dataDir: st
       // other units skipped by their statistics) and their raw files since.
       const source = unionOf(KPI_COLUMNS, [{ files: files.compacted, options: '' }, { files: files.raw, options: HIVE }]);
       await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_accepted AS
-        WITH kpi_values AS (SELECT * FROM (${source}) v WHERE ${inKeys('refresh_keys', 'v')}),
+        WITH kpi_values AS (SELECT v.* FROM (${source}) v SEMI JOIN refresh_keys k ON k.unit = v.unit AND k.period = v.period),
         submissions AS (SELECT * FROM submission_status s WHERE s.submission_id IN (SELECT submission_id FROM kpi_values)),
         approvals AS (SELECT * FROM approvals_rows a WHERE a.submission_id IN (SELECT submission_id FROM kpi_values)),
         approval_state AS (\n${views.approval_state}\n)
         SELECT * FROM (\n${views.kpi_accepted}\n)`);
       for (const view of ['kpi_current', 'kpi_assessed', 'first_received'] as const) {
-        await connection.run(`DELETE FROM ${view}_table t WHERE ${inKeys('refresh_keys', 't')}`);
+        await connection.run(`DELETE FROM ${view}_table t USING refresh_keys k WHERE k.unit = t.unit AND k.period = t.period`);
         await connection.run(`INSERT INTO ${view}_table WITH kpi_accepted AS (SELECT * FROM refresh_accepted) SELECT * FROM (\n${views[view]}\n)`);
       }
       // Points are per unit of a registry date: every successor of a touched unit, from the
       // current values of every unit counted under it.
       await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_point_keys AS
         SELECT DISTINCT l.as_of_unit AS unit, k.period FROM refresh_keys k JOIN unit_lineage l ON l.unit = k.unit`);
-      await connection.run(`DELETE FROM kpi_points_table t WHERE ${inKeys('refresh_point_keys', 't')}`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_current AS
+        SELECT c.* FROM kpi_current_table c
+        SEMI JOIN (SELECT DISTINCT l.unit, k.period FROM unit_lineage l JOIN refresh_point_keys k ON k.unit = l.as_of_unit) s
+          ON s.unit = c.unit AND s.period = c.period`);
+      await connection.run(`DELETE FROM kpi_points_table t USING refresh_point_keys k WHERE k.unit = t.unit AND k.period = t.period`);
       await connection.run(`INSERT INTO kpi_points_table
-        WITH kpi_current AS (
-          SELECT c.* FROM kpi_current_table c
-          WHERE EXISTS (SELECT 1 FROM unit_lineage l JOIN refresh_point_keys k ON k.unit = l.as_of_unit WHERE l.unit = c.unit AND k.period = c.period)
-        ),
+        WITH kpi_current AS (SELECT * FROM refresh_current),
         kpi_lineage AS (\n${views.kpi_lineage}\n)
-        SELECT * FROM (\n${views.kpi_points}\n) p WHERE ${inKeys('refresh_point_keys', 'p')}`);
+        SELECT p.* FROM (\n${views.kpi_points}\n) p SEMI JOIN refresh_point_keys k ON k.unit = p.unit AND k.period = p.period`);
     }
     await connection.run('COMMIT');
   } catch (error) {

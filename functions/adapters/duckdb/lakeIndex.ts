@@ -41,6 +41,9 @@ const key = (unit: string, period: string) => `${unit}\u0000${period}`;
 const parquetIn = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet') && !f.startsWith('.'));
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** A folder's modification time, trusted to say "nothing added" only once it is old enough that the clock has moved on since. */
+const SETTLED_MS = 1000;
+
 /** Size and modification time of every file in the dimension tables' folders: the registry's fingerprint. */
 async function dimensionStamp(dataDir: string): Promise<string> {
   const parts: string[] = [];
@@ -79,6 +82,8 @@ export class LakeIndex {
   private manifestStamp = 'none';
   private dimensions = '';
   private cachedPlan: LakePlan | null = null;
+  /** Folders listed, with the modification time they had when listed (while settled). */
+  private readonly listed = new Map<string, number>();
 
   private constructor(private readonly dataDir: string) {}
 
@@ -98,6 +103,21 @@ export class LakeIndex {
       for (const file of entry.files) index.addFile(file, submissionOfFile(file), unitOfFile(file), period);
     }
     return index;
+  }
+
+  /**
+   * A folder's .parquet files, or null when it has not changed since it was last listed: a
+   * folder's mtime moves when a file is added to it (a listing of 80,000 records is not free).
+   * A time within SETTLED_MS of now is not trusted (a file added in the same clock tick).
+   */
+  private async listIfChanged(dir: string): Promise<string[] | null> {
+    const s = await stat(dir).catch(() => null);
+    if (!s) return this.listed.has(dir) ? [] : null;
+    if (this.listed.get(dir) === s.mtimeMs) return null;
+    const files = await parquetIn(dir);
+    if (Date.now() - s.mtimeMs > SETTLED_MS) this.listed.set(dir, s.mtimeMs);
+    else this.listed.delete(dir);
+    return files;
   }
 
   private addFile(file: string, id: string, unit: string, period: string): void {
@@ -122,7 +142,7 @@ export class LakeIndex {
     const dimensions = await dimensionStamp(this.dataDir);
     if (dimensions !== this.dimensions) changes.rebuild = 'the registry changed';
     const settingsDir = join(this.dataDir, TABLE_LOCATIONS.setting_changes);
-    if ((await parquetIn(settingsDir)).some((f) => !this.settingChanges.has(f))) changes.rebuild ??= 'a setting changed';
+    if ((await this.listIfChanged(settingsDir))?.some((f) => !this.settingChanges.has(f))) changes.rebuild ??= 'a setting changed';
     if (changes.rebuild) return changes;
 
     const manifestStamp = await fileStamp(join(this.dataDir, MANIFEST_KEY));
@@ -138,7 +158,7 @@ export class LakeIndex {
     const touched = new Map<string, UnitPeriod>();
     // Records first, then their partition files: a record is written after its files (the commit).
     const recordsDir = join(this.dataDir, lakeKeys.submissionsPrefix);
-    const fresh = (await parquetIn(recordsDir)).map((f) => f.slice(0, -'.parquet'.length)).filter((id) => !this.submissions.has(id));
+    const fresh = ((await this.listIfChanged(recordsDir)) ?? []).map((f) => f.slice(0, -'.parquet'.length)).filter((id) => !this.submissions.has(id));
     if (fresh.length > 0) {
       const files = fresh.map((id) => join(recordsDir, `${id}.parquet`));
       const reader = await connection.runAndReadAll(`SELECT submission_id, status, units, periods FROM read_parquet([${files.map(sqlString).join(', ')}])`);
@@ -158,7 +178,7 @@ export class LakeIndex {
     }
 
     const approvalsDir = join(this.dataDir, TABLE_LOCATIONS.approvals);
-    const decisions = (await parquetIn(approvalsDir)).filter((f) => !this.approvals.has(f));
+    const decisions = ((await this.listIfChanged(approvalsDir)) ?? []).filter((f) => !this.approvals.has(f));
     if (decisions.length > 0) {
       const files = decisions.map((f) => join(approvalsDir, f));
       const reader = await connection.runAndReadAll(`SELECT DISTINCT submission_id, unit FROM read_parquet([${files.map(sqlString).join(', ')}])`);
@@ -169,13 +189,21 @@ export class LakeIndex {
       changes.approvalFiles = files;
     }
     const explanationsDir = join(this.dataDir, TABLE_LOCATIONS.explanations);
-    for (const f of await parquetIn(explanationsDir)) {
+    for (const f of (await this.listIfChanged(explanationsDir)) ?? []) {
       if (this.explanations.has(f)) continue;
       this.explanations.add(f);
       changes.explanationFiles.push(join(explanationsDir, f));
     }
     changes.keys = [...touched.values()];
-    if (changes.manifestChanged || changes.submissions.length > 0) this.cachedPlan = null;
+    if (changes.manifestChanged) this.cachedPlan = null;
+    else if (this.cachedPlan && changes.submissions.length > 0) {
+      // New submissions are the delta's: no compacted file holds them.
+      this.cachedPlan = {
+        ...this.cachedPlan,
+        rawKpi: [...this.cachedPlan.rawKpi, ...changes.kpiFiles].sort(),
+        rawSubmissions: [...this.cachedPlan.rawSubmissions, ...changes.submissions.map((s) => s.file)].sort(),
+      };
+    }
     return changes;
   }
 

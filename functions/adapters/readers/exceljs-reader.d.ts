@@ -17,16 +17,20 @@ declare module 'exceljs/lib/xlsx/xform/book/workbook-xform.js' {
   export default class WorkbookXform {
     model: unknown;
     parseStream(stream: AsyncIterable<Buffer>): Promise<unknown>;
+    parse(events: AsyncIterable<unknown[]>): Promise<unknown>;
   }
 }
 declare module 'exceljs/lib/xlsx/xform/core/relationships-xform.js' {
   export default class RelationshipsXform {
     parseStream(stream: AsyncIterable<Buffer>): Promise<unknown>;
+    parse(events: AsyncIterable<unknown[]>): Promise<unknown>;
   }
 }
 declare module 'exceljs/lib/xlsx/xform/style/styles-xform.js' {
   export default class StyleManager {
     init(): void;
     parseStream(stream: AsyncIterable<Buffer>): Promise<unknown>;
+    parse(events: AsyncIterable<unknown[]>): Promise<unknown>;
+    getStyleModel(id: number): unknown;
   }
 }

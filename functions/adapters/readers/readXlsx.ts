@@ -1,8 +1,6 @@
-// exceljs's streaming parts, driven here in the order a workbook needs them (its index would
-// also load the writers: archiver, jszip, which ingest never uses).
-import iterateStream from 'exceljs/lib/utils/iterate-stream.js';
-import parseSax from 'exceljs/lib/utils/parse-sax.js';
-import WorksheetReader from 'exceljs/lib/stream/xlsx/worksheet-reader.js';
+// exceljs's parsers of the workbook, relationships and styles parts, driven here in the order a
+// workbook needs them (its index would also load the writers: archiver, jszip, which ingest never
+// uses); every part goes through one bounded SAX parser, and the sheets are read here.
 import WorkbookXform from 'exceljs/lib/xlsx/xform/book/workbook-xform.js';
 import RelationshipsXform from 'exceljs/lib/xlsx/xform/core/relationships-xform.js';
 import StyleManager from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
@@ -14,13 +12,12 @@ import type { CellValue, SheetRow } from '../../domain/types.ts';
 import { inspectXlsxZip } from './inspectZip.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import { UNCOMPUTED_FORMULA } from '../../domain/ingest/validateObservation.ts';
+import { boundedSax, tooComplex as tooComplexPart } from './boundedSax.ts';
 
 /** A number format that shows a fraction as a percent: "0.0%", but not a literal "\%" or "%" in quotes. */
 function isPercentFormat(numFmt: string | undefined): boolean {
   return !!numFmt && numFmt.replace(/"[^"]*"|\\./g, '').includes('%');
 }
-
-type ExcelCell = { value: unknown; numFmt?: string; text?: string };
 
 interface Converted { value: CellValue; error?: boolean }
 
@@ -129,25 +126,137 @@ async function* fillMerged(rows: AsyncIterable<SheetRow>, ranges: MergedRange[],
   }
 }
 
-async function* sheetRows(worksheet: AsyncIterable<{ number: number; eachCell: Function }>, name: string): AsyncGenerator<SheetRow> {
-  for await (const row of worksheet) {
-    if (row.number > LIMITS.maxRows) {
-      throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', { sheet: name }, { limit: `${LIMITS.maxRows} dòng / rows` }));
-    }
-    const cells: CellValue[] = [];
-    let percentColumns: number[] | undefined;
-    let errorColumns: number[] | undefined;
-    row.eachCell((cell: ExcelCell, col: number) => {
-      if (col > LIMITS.maxColumns) {
-        throw new RejectedFileError(ingestError('SHEET_TOO_LARGE', { sheet: name }, { limit: `${LIMITS.maxColumns} cột / columns` }));
+/** What the cells of one file may still cost: each cell read counts, whatever sheet it is on. */
+export interface CellBudget { cells: number }
+
+interface BookContext {
+  sharedStrings: string[];
+  /** A style's number format by its index (cellXfs), as exceljs's style manager resolves it. */
+  numFmt: (styleId: number) => string | undefined;
+  date1904: boolean;
+}
+
+/** "Z9" → 26; 0 for anything that is not a cell reference. Stops counting past Excel's 16,384 columns. */
+function columnOf(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const ch = ref.charCodeAt(i);
+    if (ch < 65 || ch > 90) break;
+    n = n * 26 + ch - 64;
+    if (n > 16_384) return n;
+  }
+  return n;
+}
+
+const xmlDecode = (text: string) => text.replace(/&(lt|gt|amp|apos|quot);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' } as Record<string, string>)[e]!);
+
+/** exceljs's date test: a format with y, m, d, h, s outside quotes and brackets. */
+const isDateFormat = (fmt: string | undefined) => !!fmt && /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+const excelToDate = (v: number, date1904: boolean) => new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
+
+/**
+ * The rows of one sheet part, read from its SAX events as exceljs's stream reader reads them
+ * (the same value for every kind of cell), but without its per-cell objects: a cell is counted
+ * against the file's budget and its column checked before anything is made of it (exceljs makes
+ * a column object for every column up to a cell's, and for every column a <col> element spans:
+ * "ZZZZZZ1" or max="1000000000" would be a third of a billion of them).
+ */
+async function* sheetRows(part: AsyncIterable<Buffer>, book: BookContext, name: string, budget: CellBudget, limits = LIMITS): AsyncGenerator<SheetRow> {
+  let row: SheetRow | null = null;
+  let rowNumber = 0;
+  let rowNumFmt: string | undefined;
+  let column = 0;
+  let cell: { col: number; s: number; t: string | undefined; f?: string; v?: string } | null = null;
+  let into: 'f' | 'v' | null = null;
+  let inlineString = false;
+  let phonetic = false;
+  let inData = false;
+  const tooLarge = (limit: string) => new RejectedFileError(ingestError('SHEET_TOO_LARGE', { sheet: name }, { limit }));
+  for await (const events of boundedSax(part, name, limits)) {
+    const ready: SheetRow[] = [];
+    for (const event of events) {
+      if (event.eventType === 'text') {
+        if (cell && into) cell[into] = (cell[into] ?? '') + event.value;
+        continue;
       }
-      const { value, error } = convertValue(cell.value);
-      cells[col - 1] = value;
-      if (error) (errorColumns ??= []).push(col - 1);
-      else if (typeof value === 'number' && isPercentFormat(cell.numFmt)) (percentColumns ??= []).push(col - 1);
-    });
-    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-    yield { number: row.number, cells, percentColumns, errorColumns };
+      const tag = event.value;
+      const attrs = tag.attributes as Record<string, string>;
+      if (event.eventType === 'opentag') {
+        switch (tag.name) {
+          case 'sheetData': inData = true; break;
+          case 'row':
+            if (!inData) break;
+            rowNumber = attrs.r ? parseInt(attrs.r, 10) : rowNumber + 1;
+            if (!(rowNumber > 0)) throw new Error(`row "${attrs.r}" is not a row number`);
+            if (rowNumber > limits.maxRows) throw tooLarge(`${limits.maxRows} dòng / rows`);
+            row = { number: rowNumber, cells: [] };
+            rowNumFmt = attrs.s ? book.numFmt(parseInt(attrs.s, 10)) : undefined;
+            column = 0;
+            break;
+          case 'c':
+            if (!row) break;
+            if (--budget.cells < 0) throw tooComplexPart(`> ${limits.maxCells.toLocaleString('en')} ô / cells`, name);
+            column = attrs.r ? columnOf(attrs.r) : column + 1;
+            if (!(column > 0)) throw new Error(`cell "${attrs.r}" is not a cell reference`);
+            if (column > limits.maxColumns) throw tooLarge(`${limits.maxColumns} cột / columns`);
+            cell = { col: column, s: parseInt(attrs.s ?? '', 10), t: attrs.t };
+            break;
+          case 'f': if (cell) { cell.f = ''; into = 'f'; } break;
+          case 'v': if (cell) { cell.v = ''; into = 'v'; } break;
+          // An inline string is its runs' text together, without East Asian reading hints.
+          case 'is': if (cell) { cell.v = ''; inlineString = true; } break;
+          case 'rPh': phonetic = true; break;
+          case 't': if (cell && !phonetic) { if (!inlineString) cell.v = ''; into = 'v'; } break;
+        }
+        continue;
+      }
+      switch (tag.name) {
+        case 'f': case 'v': case 't': into = null; break;
+        case 'is': inlineString = false; break;
+        case 'rPh': phonetic = false; break;
+        case 'sheetData': inData = false; break;
+        case 'c': {
+          if (!row || !cell) break;
+          // A cell's own style replaces its row's; style 0 (the default) leaves the row's.
+          const numFmt = cell.s ? book.numFmt(cell.s) : rowNumFmt;
+          const value = cellValue(cell, numFmt, book);
+          if (value !== undefined) {
+            const { value: converted, error } = convertValue(value);
+            const at = cell.col - 1;
+            while (row.cells.length < at) row.cells.push(null);
+            row.cells[at] = converted;
+            if (error) (row.errorColumns ??= []).push(at);
+            else if (typeof converted === 'number' && isPercentFormat(numFmt)) (row.percentColumns ??= []).push(at);
+          }
+          cell = null;
+          into = null;
+          inlineString = false;
+          break;
+        }
+        case 'row':
+          if (row) ready.push(row);
+          row = null;
+          break;
+      }
+    }
+    yield* ready;
+  }
+}
+
+/** A cell's value as exceljs's stream reader gives it; undefined for a cell with none. */
+function cellValue(c: { t: string | undefined; f?: string; v?: string }, numFmt: string | undefined, book: BookContext): unknown {
+  if (c.f !== undefined) {
+    const value: { formula: string; result?: unknown } = { formula: c.f };
+    if (c.v !== undefined) value.result = c.t === 'str' ? xmlDecode(c.v) : parseFloat(c.v);
+    return value;
+  }
+  if (c.v === undefined) return undefined;
+  switch (c.t) {
+    case 's': return book.sharedStrings[parseInt(c.v, 10)];
+    case 'inlineStr': case 'str': return xmlDecode(c.v);
+    case 'e': return { error: c.v };
+    case 'b': return parseInt(c.v, 10) !== 0;
+    default: return isDateFormat(numFmt) ? excelToDate(parseFloat(c.v), book.date1904) : parseFloat(c.v);
   }
 }
 
@@ -187,7 +296,7 @@ async function readSharedStrings(stream: Readable, limits = LIMITS): Promise<str
   let text: string[] | null = null;
   let inT = false;
   let inPhonetic = false;
-  for await (const events of parseSax(iterateStream(stream))) {
+  for await (const events of boundedSax(stream, 'sharedStrings.xml', limits)) {
     for (const { eventType, value } of events as { eventType: string; value: { name: string } | string }[]) {
       if (eventType === 'opentag') {
         const name = (value as { name: string }).name;
@@ -232,11 +341,12 @@ export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<
   let pkg: Awaited<ReturnType<typeof openPackage>> | null = null;
   try {
     pkg = await openPackage(bytes);
+    const whole = async (name: string) => boundedSax(await pkg!.open(name), name, limits, limits.maxPartTags);
     const rels = pkg.has('xl/_rels/workbook.xml.rels')
-      ? ((await new RelationshipsXform().parseStream(iterateStream(await pkg.open('xl/_rels/workbook.xml.rels')))) as { Id: string; Target: string }[])
+      ? ((await new RelationshipsXform().parse(await whole('xl/_rels/workbook.xml.rels'))) as { Id: string; Target: string }[])
       : [];
     const workbookXform = new WorkbookXform();
-    await workbookXform.parseStream(iterateStream(await pkg.open('xl/workbook.xml')));
+    await workbookXform.parse(await whole('xl/workbook.xml'));
     const model = (workbookXform.model ?? {}) as { sheets?: { id: number; name: string; rId: string; state?: string }[] };
     const sharedStringsPart = rels.find((r) => /sharedStrings\.xml$/i.test(r.Target));
     const sharedStrings = sharedStringsPart && pkg.has(partName(sharedStringsPart.Target))
@@ -244,10 +354,16 @@ export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<
       : [];
     const styles = new StyleManager();
     const stylesPart = rels.find((r) => /styles\.xml$/i.test(r.Target));
-    if (stylesPart && pkg.has(partName(stylesPart.Target))) await styles.parseStream(iterateStream(await pkg.open(partName(stylesPart.Target))));
+    if (stylesPart && pkg.has(partName(stylesPart.Target))) await styles.parse(await whole(partName(stylesPart.Target)));
     else styles.init();
-    const book = { sharedStrings, styles, properties: (workbookXform as { map?: { workbookPr?: unknown } }).map?.workbookPr };
+    const properties = (workbookXform as { map?: { workbookPr?: { model?: { date1904?: boolean } } } }).map?.workbookPr;
+    const book: BookContext = {
+      sharedStrings,
+      numFmt: (id) => (Number.isNaN(id) ? undefined : (styles.getStyleModel(id) as { numFmt?: string } | null)?.numFmt),
+      date1904: !!properties?.model?.date1904,
+    };
     const budget: MergeBudget = { cells: limits.maxMergedCells };
+    const cells: CellBudget = { cells: limits.maxCells };
     let sheetsRead = 0;
     for (const sheet of model.sheets ?? []) {
       if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue;
@@ -256,8 +372,8 @@ export async function* readXlsx(bytes: Buffer, limits = LIMITS): AsyncGenerator<
       const part = partName(rel.Target);
       if (++sheetsRead > limits.maxSheets) throw tooComplex(sheet.name, `> ${limits.maxSheets} trang tính / sheets`);
       const ranges = await mergedRanges(await pkg.open(part), limits, sheet.name);
-      const reader = new WorksheetReader({ workbook: book, id: sheet.id, iterator: iterateStream(await pkg.open(part)), options: { worksheets: 'emit', hyperlinks: 'ignore' } });
-      yield { name: sheet.name, rows: fillMerged(sheetRows(reader as unknown as AsyncIterable<{ number: number; eachCell: Function }>, sheet.name), ranges, budget, sheet.name, limits) };
+      const rows = sheetRows(await pkg.open(part), book, sheet.name, cells, limits);
+      yield { name: sheet.name, rows: fillMerged(rows, ranges, budget, sheet.name, limits) };
     }
   } catch (error) {
     if (error instanceof RejectedFileError) throw error;

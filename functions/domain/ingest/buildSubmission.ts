@@ -1,4 +1,5 @@
-import { ingestError } from './errors.ts';
+import { ingestError, RejectedFileError } from './errors.ts';
+import { LIMITS } from '../limits.ts';
 import { formatNumber } from './validateObservation.ts';
 import type { IngestError, KpiRecord, Layout } from '../types.ts';
 
@@ -36,6 +37,10 @@ export class SubmissionBuilder {
     const key = record.assessment ? `${record.indicator_code}|${record.assessment}` : record.indicator_code;
     const earlier = byIndicator.get(key);
     if (!earlier) {
+      // Every value is kept until the file is accepted whole or refused: their number is what is bounded.
+      if (this.records.length >= LIMITS.maxValues) {
+        throw new RejectedFileError(ingestError('FILE_TOO_COMPLEX', { sheet: record.source_sheet, row: record.source_row }, { detail: `> ${LIMITS.maxValues.toLocaleString('en')} giá trị / values` }));
+      }
       byIndicator.set(key, record);
       this.records.push(record);
       return;

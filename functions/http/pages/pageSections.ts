@@ -63,6 +63,10 @@ export async function sectionsFor(deps: Deps, query: SavedQuery, params: Record<
     chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
     downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
     localTime: deps.localTime,
+    unitName: (code: string) => {
+      const u = deps.catalog.catalog.units.find((x) => x.code === code);
+      return u ? (lang === 'en' && u.nameEn ? u.nameEn : u.nameVi) : code;
+    },
     notes: typeof s.params.unit === 'string' ? registryNotes(s.params.unit, deps.catalog.catalog, lang) : [],
   })));
 }

@@ -3,6 +3,9 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Table } from 'apache-arrow';
 import { toRows } from '../tableRows.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
+import { periodLabelVi } from '../../domain/registry/periods.ts';
+import { CANONICAL_PERIOD, periodEnd } from '../../domain/ingest/parsePeriod.ts';
+import type { Unit } from '../../domain/types.ts';
 
 export type Lang = 'vi' | 'en';
 export const langOf = (c: { req: { query(name: string): string | undefined } }): Lang => (c.req.query('lang') === 'en' ? 'en' : 'vi');
@@ -18,6 +21,8 @@ export interface PageSection {
   downloads: { csv: string; xlsx: string };
   /** A result's (UTC) timestamp as the deployment's people read it: the clock's localTime. */
   localTime: (at: string) => string;
+  /** A unit's name for a unit parameter (leaders read names, never codes). */
+  unitName?: (code: string) => string;
   /** Analysts' pages: where a value's provenance is shown (leaders' pages have none). */
   provenanceUrl?: (unit: string, period: string, indicator: string) => string;
   /** What the registry says behind these numbers (predecessors, unverified events), shown above them. */
@@ -28,23 +33,57 @@ export interface PageSection {
   pending?: Map<string, { value: number; approval: string }>;
 }
 
-const WORDS = {
-  vi: { yes: 'Có', no: 'Không', met: 'Đạt chỉ tiêu', near: 'Đạt từ 80% chỉ tiêu', low: 'Dưới 80% chỉ tiêu', none: 'Chưa báo cáo', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang', unapproved: 'chưa duyệt', returned: 'bị trả lại', unverified: 'Một số số liệu dựa vào sự kiện danh mục đơn vị chưa được xác minh văn bản (đánh dấu "chưa xác minh").' },
-  en: { yes: 'Yes', no: 'No', met: 'Target met', near: 'At least 80% of target', low: 'Below 80% of target', none: 'Not reported', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print', unapproved: 'not approved', returned: 'returned', unverified: 'Some figures rest on registry events not yet verified against their documents (marked "not verified").' },
+export const WORDS = {
+  vi: { yes: 'Có', no: 'Không', met: '✓ Đạt chỉ tiêu', near: '✗ Chưa đạt, từ 80% chỉ tiêu', low: '✗ Chưa đạt, dưới 80% chỉ tiêu', none: '– Chưa báo cáo', na: 'Ô trống: không áp dụng', notReported: 'chưa báo cáo', target: 'chỉ tiêu', needs: 'cần', download: 'Tải về', chartAlt: 'Biểu đồ', numbers: 'Số liệu', generated: 'Số liệu đến', empty: 'Không có dòng nào.', expires: 'Liên kết có hiệu lực đến', print: 'In trang', unapproved: 'chưa duyệt', returned: 'bị trả lại', unverified: 'Một số số liệu dựa vào sự kiện danh mục đơn vị chưa được xác minh văn bản (đánh dấu "chưa xác minh").' },
+  en: { yes: 'Yes', no: 'No', met: '✓ Target met', near: '✗ Not met, at least 80% of target', low: '✗ Not met, below 80% of target', none: '– Not reported', na: 'Blank: not applicable', notReported: 'not reported', target: 'target', needs: 'needs', download: 'Download', chartAlt: 'Chart', numbers: 'Numbers', generated: 'Data as of', empty: 'No rows.', expires: 'Link valid until', print: 'Print', unapproved: 'not approved', returned: 'returned', unverified: 'Some figures rest on registry events not yet verified against their documents (marked "not verified").' },
 };
 
 export const formatNumber = (value: number, lang: Lang) =>
   new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
 
+/** A date or a local time ("2027-01-03", "2027-01-03 14:05") as people there write it: 03/01/2027 (14:05). */
+export function formatDate(text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}:\d{2}))?/.exec(text);
+  return m ? `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}` : ''}` : text;
+}
+
+/** A period as a report names it: "Quý III/2026" in Vietnamese, "Q3 2026" in English. */
+export function periodLabel(period: string, lang: Lang): string {
+  if (lang === 'vi') return periodLabelVi(period);
+  const m = CANONICAL_PERIOD.exec(period);
+  if (!m) return period;
+  const [, y, part] = m;
+  if (!part) return `${y}`;
+  if (part.startsWith('H') || part.startsWith('Q')) return `${part} ${y}`;
+  return `${new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(y), Number(part) - 1, 1)))} ${y}`;
+}
+
+/**
+ * A title as the registry of its period has it: the district level was abolished on 1 July
+ * 2025, so a period whose units include no district office is "các xã", not "toàn huyện".
+ */
+export function titleFor(query: SavedQuery, params: Record<string, unknown>, units: readonly Unit[], lang: Lang): string {
+  const title = query.title[lang];
+  const period = typeof params.period === 'string' ? params.period : typeof params.to === 'string' ? params.to : null;
+  if (!period || !CANONICAL_PERIOD.test(period)) return title;
+  const end = periodEnd(period);
+  const district = units.some((u) => (u.type === 'department' || u.type === 'police') && (!u.validFrom || u.validFrom <= end) && (!u.validTo || u.validTo >= end));
+  if (district) return title;
+  return lang === 'vi' ? title.replace(/toàn huyện/g, 'các xã') : title.replace(/\bDistrict\b/g, 'Commune').replace(/\bdistrict\b/g, 'commune');
+}
+
 /** A scorecard value as shown: yes/no for a yes-or-no indicator, else the number in the page's language. */
 const valueText = (value: number, measure: unknown, lang: Lang) =>
   measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
 
-function cellText(value: Row[string], column: string, lang: Lang, localTime: (at: string) => string): string {
+export function cellText(value: Row[string], column: string, lang: Lang, localTime: (at: string) => string): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? WORDS[lang].yes : WORDS[lang].no;
-  if (typeof value === 'number') return column === 'rank' || column.endsWith('_count') || column.startsWith('indicators_') || column.startsWith('units_') ? String(value) : formatNumber(value, lang);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return localTime(value);
+  // Counts and ranks grouped as numbers are (11.500), never with a decimal.
+  if (typeof value === 'number') return formatNumber(value, lang);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(localTime(value));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (column === 'period' && CANONICAL_PERIOD.test(value)) return periodLabel(value, lang);
   return value;
 }
 
@@ -55,12 +94,23 @@ export function attainment(value: number | null, target: number | null, directio
   return target > 0 && value >= 0.8 * target ? 'near' : 'low';
 }
 
-function legend(lang: Lang): Html {
+export function legend(lang: Lang): Html {
   const w = WORDS[lang];
-  return html`<div class="legend" aria-label="legend"><span class="ok">${w.met}</span><span class="near">${w.near}</span><span class="low">${w.low}</span><span class="none">${w.none}</span></div>`;
+  return html`<div class="legend" aria-label="${lang === 'vi' ? 'Chú giải' : 'Legend'}"><span class="ok">${w.met}</span><span class="near">${w.near}</span><span class="low">${w.low}</span><span class="none">${w.none}</span><span class="na">${w.na}</span></div>`;
 }
 
-function label(query: SavedQuery, column: string, lang: Lang): string {
+/** A value's meaning in words beside its colour: ✓ or ✗ (the SQL's `met`), or "not reported"; and its target. */
+export function valueMarks(r: Row, lang: Lang): { symbol: string; target: string } {
+  const w = WORDS[lang];
+  const value = r.value as number | null;
+  const target = r.target as number | null;
+  const targetText = target === null ? '' : r.measure === 'boolean' ? `${w.needs} ${target >= 1 ? w.yes : w.no}` : `${w.target} ≥ ${formatNumber(target, lang)}`;
+  if (value === null) return { symbol: w.notReported, target: targetText };
+  const met = typeof r.met === 'boolean' ? r.met : attainment(value, target) === 'ok';
+  return { symbol: met ? '✓' : '✗', target: targetText };
+}
+
+export function label(query: SavedQuery, column: string, lang: Lang): string {
   const meta = query.columns.find((c) => c.name === column);
   return meta ? meta[lang] : column;
 }
@@ -69,8 +119,18 @@ function label(query: SavedQuery, column: string, lang: Lang): string {
 const CODE_COLUMNS: Record<string, string> = { unit: 'unit_name', period: 'period_label', indicator_code: 'indicator_name', unit_type: 'unit_name', status_code: 'status', kind: 'message' };
 
 /** The plain table of a result: every chart has its numbers beside it. */
-function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
-  const names = section.table.schema.fields.map((f) => f.name);
+/** Words for a status code on an English page (the saved queries write the Vietnamese one). */
+const STATUS_EN: Record<string, string> = { on_time: 'On time', late: 'Late', missing: 'Not sent (overdue)', not_due: 'Not due yet' };
+
+/** A cell as the page's language writes it: period labels and statuses in English on English pages. */
+export function cellOf(r: Row, n: string, lang: Lang, localTime: (at: string) => string): string {
+  if (lang === 'en' && n === 'period_label' && typeof r.period === 'string') return periodLabel(r.period, 'en');
+  if (lang === 'en' && n === 'status' && typeof r.status_code === 'string' && STATUS_EN[r.status_code]) return STATUS_EN[r.status_code]!;
+  return cellText(r[n] ?? null, n, lang, localTime);
+}
+
+export function dataTable(section: PageSection, rows: Row[], lang: Lang, hide: ReadonlySet<string> = new Set()): Html {
+  const names = section.table.schema.fields.map((f) => f.name).filter((n) => !hide.has(n));
   if (rows.length === 0) return html`<p class="meta">${WORDS[lang].empty}</p>`;
   const numeric = new Set(names.filter((n) => rows.some((r) => typeof r[n] === 'number')));
   // Codes beside their names (unit beside unit_name, period beside period_label) stay for
@@ -79,7 +139,7 @@ function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
   const cls = (n: string) => [numeric.has(n) ? 'num' : '', codes.has(n) ? 'code' : ''].filter(Boolean).join(' ');
   return html`<div class="scroll cards"><table class="cards" data-query="${section.query.name}">
 <thead><tr>${names.map((n) => html`<th scope="col" class="${cls(n)}">${label(section.query, n, lang)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellText(r[n] ?? null, n, lang, section.localTime)}</td>`)}</tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellOf(r, n, lang, section.localTime)}</td>`)}</tr>`)}</tbody>
 </table></div>`;
 }
 
@@ -88,7 +148,7 @@ function dataTable(section: PageSection, rows: Row[], lang: Lang): Html {
  * indicators' short names (never codes). On a phone the same numbers are a card per unit, every
  * indicator on its own line, so nothing needs scrolling sideways; CSS chooses which is shown.
  */
-function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
+export function heatTable(section: PageSection, rows: Row[], lang: Lang, cards: (units: Row[], card: (u: Row) => Html) => Html = (units, card) => html`${units.map(card)}`): Html {
   const indicators = [...new Map(rows.map((r) => [r.indicator_code as string, r])).values()];
   const units = [...new Map(rows.map((r) => [r.unit as string, r])).values()];
   const byKey = new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, r]));
@@ -98,29 +158,30 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
     if (!r) return null;
     const value = r.value as number | null;
     const text = value === null ? '–' : valueText(value, r.measure, lang);
-    return { cls: attainment(value, r.target as number | null), text, target: formatNumber(r.target as number, lang) };
+    const marks = valueMarks(r, lang);
+    return { cls: attainment(value, r.target as number | null), text, target: marks.target, marks: html`<span class="sym">${marks.symbol}</span><span class="tgt">${marks.target}</span>` };
   };
   return html`${legend(lang)}<div class="scroll heat-wide"><table class="heat" data-query="${section.query.name}">
 <thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${short(i)}</th>`)}</tr></thead>
 <tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
     const c = cell(u, i);
-    if (!c) return html`<td></td>`;
+    if (!c) return html`<td class="na"></td>`;
     const period = String(section.params.period ?? '');
     const text = section.provenanceUrl && c.text !== '–' ? html`<a href="${section.provenanceUrl(String(u.unit), period, String(i.indicator_code))}">${c.text}</a>` : c.text;
     const waiting = section.pending?.get(`${u.unit}|${i.indicator_code}`);
     if (waiting) {
       const shown = valueText(waiting.value, i.measure, lang);
       const word = waiting.approval === 'returned' ? WORDS[lang].returned : WORDS[lang].unapproved;
-      return html`<td class="num ${c.cls} pending" data-indicator="${i.indicator_code}" data-pending="${shown}" title="${i.indicator_name}: ${word} ${shown}">${text} <span class="pending-mark">${word}: ${shown}</span></td>`;
+      return html`<td class="num ${c.cls} pending" data-indicator="${i.indicator_code}" data-pending="${shown}" title="${i.indicator_name}: ${word} ${shown}">${text}${c.marks} <span class="pending-mark">${word}: ${shown}</span></td>`;
     }
     const warning = section.warnings?.get(`${u.unit}|${i.indicator_code}`);
-    if (warning) return html`<td class="num ${c.cls} warn" data-indicator="${i.indicator_code}" data-warning="${warning}" title="${i.indicator_name}: ${c.text} / ${c.target} — ⚠ ${warning}">${text} <span class="warn-mark" aria-label="${warning}">⚠</span></td>`;
-    return html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${text}</td>`;
+    if (warning) return html`<td class="num ${c.cls} warn" data-indicator="${i.indicator_code}" data-warning="${warning}" title="${i.indicator_name}: ${c.text} / ${c.target} — ⚠ ${warning}">${text}${c.marks} <span class="warn-mark" aria-label="${warning}">⚠</span></td>`;
+    return html`<td class="num ${c.cls}" data-indicator="${i.indicator_code}" title="${i.indicator_name}: ${c.text} / ${c.target}">${text}${c.marks}</td>`;
   })}</tr>`)}</tbody>
 </table></div>
-<div class="heat-cards">${units.map((u) => html`<section class="unit-card" data-unit="${u.unit}"><h3>${u.unit_name}</h3><dl>${indicators.map((i) => {
+<div class="heat-cards">${cards(units, (u) => html`<section class="unit-card" data-unit="${u.unit}"><h3>${u.unit_name}</h3><dl>${indicators.map((i) => {
     const c = cell(u, i);
-    return c ? html`<div class="${c.cls}"><dt>${short(i)}</dt><dd>${c.text}</dd></div>` : '';
+    return c ? html`<div class="${c.cls}"><dt>${short(i)}</dt><dd>${c.text}${c.marks}</dd></div>` : '';
   })}</dl></section>`)}</div>`;
 }
 
@@ -128,22 +189,36 @@ function heatTable(section: PageSection, rows: Row[], lang: Lang): Html {
 export const CHART_WIDTHS = { narrow: 340, wide: 900 } as const;
 
 /** A chart drawn for the width it is shown at: the phone gets its own drawing, not a shrunk one. */
-function chartFigure(url: string, alt: string): Html {
+export function chartFigure(url: string, alt: string): Html {
   const sized = (w: number) => `${url}${url.includes('?') ? '&' : '?'}w=${w}`;
   return html`<figure class="chart"><picture><source media="(max-width: 640px)" srcset="${sized(CHART_WIDTHS.narrow)}"><img src="${sized(CHART_WIDTHS.wide)}" alt="${alt}"></picture></figure>`;
+}
+
+/** "Kỳ báo cáo: Quý IV/2024 · Tính đến ngày: 15/06/2025": a section's parameters as people write them. */
+export function paramsLine(section: Pick<PageSection, 'query' | 'params' | 'unitName'>, lang: Lang): string {
+  return Object.entries(section.params).map(([k, v]) => {
+    const type = section.query.params.find((p) => p.name === k);
+    const text = type?.type === 'period' ? periodLabel(String(v), lang) : type?.type === 'date' ? formatDate(String(v)) : type?.type === 'unit' && section.unitName ? section.unitName(String(v)) : String(v);
+    const name = type?.description[lang] ?? k;
+    return `${type?.type === 'unit' && section.unitName ? (lang === 'vi' ? 'Đơn vị' : 'Unit') : name}: ${text}`;
+  }).join(' · ');
+}
+
+/** What the registry says above a section's numbers; numbers resting on an event nobody has checked against its document say so. */
+export function sectionNotes(section: PageSection, rows: Row[], lang: Lang): string[] {
+  const unverified = rows.some((r) => r.verified === 'no' || String(r.registry_status ?? '').includes('chưa xác minh'));
+  return [...(section.notes ?? []), ...(unverified && !(section.notes ?? []).length ? [WORDS[lang].unverified] : [])];
 }
 
 export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 | 2): Html {
   const rows = toRows(section.table) as Row[];
   const q = section.query;
   const title = headingLevel === 1 ? html`<h1>${q.title[lang]}</h1>` : html`<h2>${q.title[lang]}</h2>`;
-  const params = Object.entries(section.params).map(([k, v]) => `${q.params.find((p) => p.name === k)?.description[lang] ?? k}: ${v}`).join(' · ');
+  const params = paramsLine(section, lang);
   const body = q.chart.type === 'heatmap'
     ? heatTable(section, rows, lang)
     : html`${section.chartUrl && rows.length ? chartFigure(section.chartUrl, `${WORDS[lang].chartAlt}: ${q.title[lang]}`) : ''}${dataTable(section, rows, lang)}`;
-  // Numbers resting on a registry event nobody has checked against its document say so.
-  const unverified = rows.some((r) => r.verified === 'no' || String(r.registry_status ?? '').includes('chưa xác minh'));
-  const notes = [...(section.notes ?? []), ...(unverified && !(section.notes ?? []).length ? [WORDS[lang].unverified] : [])];
+  const notes = sectionNotes(section, rows, lang);
   return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}
 <p class="downloads"><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel</a></p></section>`;
 }
@@ -168,6 +243,7 @@ export function renderPage(frame: PageFrame, content: Html): Html {
 <meta name="robots" content="noindex">
 <title>${frame.title} — chiso</title>
 <link rel="stylesheet" href="/assets/chiso.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="top"><a class="brand" href="#">chiso · chỉ số chuyển đổi số</a><nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a></nav></header>
