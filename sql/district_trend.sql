@@ -20,15 +20,18 @@ columns:
 chart: { type: line, x: period_label, y: share_met }
 */
 WITH span AS (
-  SELECT p.period, p.label_vi, p.start_date
+  SELECT p.period, p.label_vi, p.start_date, p.end_date
   FROM periods p
   JOIN periods f ON f.period = :from
   JOIN periods t ON t.period = :to
   WHERE p.kind = f.kind AND p.start_date >= f.start_date AND p.start_date <= t.start_date
 ),
+-- Each period's (unit, indicator) pairs: the units of the registry on its last day, as the
+-- scorecard of that period counts them, so the two pages give the same share.
 pairs AS (
-  SELECT u.code AS unit, i.code AS indicator_code
-  FROM units u
+  SELECT s.period, u.code AS unit, i.code AS indicator_code
+  FROM span s
+  JOIN units u ON s.end_date BETWEEN u.valid_from AND u.valid_to
   CROSS JOIN indicators i
   WHERE strpos(i.reported_by, u.type) > 0
 )
@@ -38,7 +41,7 @@ SELECT
   round(100.0 * sum(CASE WHEN k.met THEN 1 ELSE 0 END) / count(*), 1) AS share_met,
   count(DISTINCT k.unit) AS units_reported
 FROM span s
-CROSS JOIN pairs p
+JOIN pairs p ON p.period = s.period
 LEFT JOIN kpi_scored k
   ON k.period = s.period AND k.unit = p.unit AND k.indicator_code = p.indicator_code
 GROUP BY s.period, s.label_vi, s.start_date

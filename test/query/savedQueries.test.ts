@@ -21,6 +21,15 @@ const unitsOn = (day: string) => demoCatalog.units.filter((u) => u.type !== 'pro
 const sourceOf = (unit: string, period: string, indicator: string) => source.find((v) => v.unit === unit && v.period === period && v.indicator === indicator);
 
 describe('saved queries on the demo lake (expected values computed from the demo files themselves)', () => {
+  it('district_trend: each period\'s share of targets met counts the pairs its own scorecard lists', async () => {
+    const trend = await run('district_trend', { from: '2024-Q1', to: '2026-Q3' });
+    for (const period of ['2024-Q4', '2025-Q2', '2026-Q3']) {
+      const scorecard = await run('district_scorecard', { period });
+      const met = scorecard.filter((r) => r.met === true).length;
+      expect(trend.find((r) => r.period === period)!.share_met, period).toBeCloseTo(Math.round(1000 * met / scorecard.length) / 10, 6);
+    }
+  });
+
   it('district_scorecard: every unit × applicable indicator, values, targets and attainment', async () => {
     const rows = await run('district_scorecard', { period: '2024-Q4' });
     const applicable = unitsOn('2024-12-31').reduce((n, u) => n + demoCatalog.indicators.filter((i) => i.reportedBy.includes(u.type)).length, 0);
