@@ -66,7 +66,14 @@ const loginPage = (lang: Lang, next: string, failed?: TokenCheck) => renderPage(
 <div class="notice"><h1>${lang === 'vi' ? 'Đăng nhập bằng mã truy cập' : 'Sign in with your token'}</h1>
 ${failed ? html`<p role="alert">${failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
 <form class="login" method="post" action="/login"><input type="hidden" name="next" value="${next}">
-<label>${lang === 'vi' ? 'Mã truy cập' : 'Token'}<input type="password" name="token" autocomplete="off" required></label>
+<label for="token">${lang === 'vi' ? 'Mã truy cập' : 'Token'}</label>
+<p class="hint" id="token-hint">${lang === 'vi'
+    ? 'Mã do chuyên viên chuyển đổi số của tỉnh cấp cho từng cán bộ (qua thư hoặc tin nhắn); mã bắt đầu bằng chiso_staff_ (lãnh đạo đơn vị: chiso_head_). Hãy sao chép và dán nguyên mã, không gõ lại.'
+    : 'The code is given to each person by the province\'s digital-transformation officer (by e-mail or message); it starts with chiso_staff_ (a unit\'s head: chiso_head_). Copy and paste it whole rather than typing it.'}</p>
+<input type="password" id="token" name="token" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-hint" required>
+<details class="hint"><summary>${lang === 'vi' ? 'Không thấy được mã đã nhập?' : 'Cannot see what you typed?'}</summary><p>${lang === 'vi'
+    ? 'Ô mã được che để người bên cạnh không đọc được mã. Nếu không chắc đã nhập đúng, hãy xoá hết ô rồi dán lại mã. Nếu vẫn báo "Mã không đúng", mã có thể đã hết hạn hoặc bị thu hồi: hãy xin mã mới từ người đã cấp.'
+    : 'The box hides the code from anyone beside you. If unsure it is right, clear the box and paste the code again. If it still says "Wrong token", the code may have expired or been revoked: ask whoever gave it for a new one.'}</p></details>
 <button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form></div>`);
 
 /** Where to go after signing in: a page of this app under /q or /nop, nothing else (no other host, no header break). */

@@ -2,6 +2,9 @@ import { tableToIPC, type Table } from 'apache-arrow';
 import { lazy } from './lazy.ts';
 import { toJsonBytes, toRows, type Plain } from './tableRows.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
+import { headerOf, humanValue, MACHINE, type ExportOptions } from './exportCells.ts';
+
+export { MACHINE, pageExportOptions, type ExportOptions } from './exportCells.ts';
 
 export type Format = 'json' | 'csv' | 'xlsx' | 'arrow';
 export const FORMATS: Format[] = ['json', 'csv', 'xlsx', 'arrow'];
@@ -20,17 +23,29 @@ export function neutralizeFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-function csvCell(value: Plain): string {
+function csvCell(value: Plain, opts: ExportOptions = MACHINE): string {
   if (value === null) return '';
-  const text = typeof value === 'string' ? neutralizeFormula(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text: string;
+  if (typeof value === 'string') text = neutralizeFormula(value);
+  else if (typeof value === 'number') {
+    // People read a share to two decimals at most (96,97, not 96.974169742); the API keeps every digit.
+    text = String(opts.human && !Number.isInteger(value) ? Math.round(value * 100) / 100 : value);
+    if (opts.excelVi) text = text.replace('.', ',');
+  } else text = String(value);
+  return (opts.excelVi ? /[";\n\r]/ : /[",\n\r]/).test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** UTF-8 with BOM and CRLF: what Excel opens with correct Vietnamese by double-click. */
-export function toCsv(table: Table): string {
+/**
+ * UTF-8 with BOM and CRLF: what Excel opens with correct Vietnamese by double-click. By default
+ * (the API, the CLI) the machine's column names and values; a page's download passes its query
+ * and options for its labels and people's values, and `excelVi` for Excel set to Vietnamese
+ * (a semicolon between cells, a decimal comma), which reads "96.97" as a date or text otherwise.
+ */
+export function toCsv(table: Table, query?: SavedQuery, opts: ExportOptions = MACHINE): string {
   const names = table.schema.fields.map((f) => f.name);
-  const lines = [names.map(csvCell).join(',')];
-  for (const row of toRows(table)) lines.push(names.map((n) => csvCell(row[n] ?? null)).join(','));
+  const sep = opts.excelVi ? ';' : ',';
+  const lines = [names.map((n) => csvCell(query ? headerOf(query, n, opts.headers) : n, opts)).join(sep)];
+  for (const row of toRows(table)) lines.push(names.map((n) => csvCell(humanValue(row[n] ?? null, n, opts, row), opts)).join(sep));
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 

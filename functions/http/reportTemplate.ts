@@ -13,7 +13,7 @@ export const TEMPLATE_HEADER_ROW = 7;
  * chiso reads it back as a form (one unit, one period, a row per indicator). Loaded lazily
  * (http/lazy.ts): it pulls exceljs's writer.
  */
-export async function reportTemplate(unit: Unit, period: string, indicators: Indicator[]): Promise<Buffer> {
+export async function reportTemplate(unit: Unit, period: string, indicators: Indicator[], options: { deadline?: string | null } = {}): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'chiso';
   const sheet = book.addWorksheet('Báo cáo', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
@@ -31,6 +31,12 @@ export async function reportTemplate(unit: Unit, period: string, indicators: Ind
   title(3, 'BÁO CÁO CHỈ SỐ CHUYỂN ĐỔI SỐ', true, 14);
   sheet.getCell(4, 1).value = `Đơn vị: ${unit.nameVi}`;
   sheet.getCell(5, 1).value = `Kỳ báo cáo: ${periodLabelVi(period)}`;
+  // The deadline by the province's calendar, as people write a date (never read as a period).
+  if (options.deadline) {
+    const [y, m, d] = options.deadline.split('-');
+    sheet.getCell(6, 1).value = `Hạn nộp: ${d}/${m}/${y}`;
+    sheet.getCell(6, 1).font = { bold: true };
+  }
   const header = sheet.getRow(TEMPLATE_HEADER_ROW);
   header.values = ['STT', 'Chỉ tiêu', 'Tử số', 'Mẫu số', 'Kết quả', 'Ghi chú'];
   header.font = { bold: true };
@@ -55,6 +61,9 @@ export async function reportTemplate(unit: Unit, period: string, indicators: Ind
       result.dataValidation = { type: 'whole', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, errorTitle: 'Số nguyên', error: 'Nhập số lần (số nguyên không âm).' };
       for (const c of [num, den]) c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEEEEE' } };
     } else {
+      // What each count is, where it is typed (a note on the cell) and under the table.
+      num.note = `Tử số: ${indicator.numeratorVi}`;
+      den.note = `Mẫu số: ${indicator.denominatorVi}`;
       for (const c of [num, den]) {
         c.protection = open;
         c.numFmt = '#,##0';
@@ -72,6 +81,18 @@ export async function reportTemplate(unit: Unit, period: string, indicators: Ind
   }
   sheet.getCell(end + 2, 2).value = 'Để rút một giá trị đã báo cáo, ghi "Rút" vào ô Tử số (hoặc Kết quả).';
   sheet.getCell(end + 2, 2).font = { italic: true, size: 10 };
+  // What each numerator and denominator counts, by row number (STT): the clerk fills counts, not shares.
+  const defined = indicators.map((indicator, i) => ({ indicator, stt: i + 1 })).filter(({ indicator }) => indicator.measure === 'percent' && indicator.numeratorVi);
+  if (defined.length) {
+    sheet.getCell(end + 4, 2).value = 'Cách tính các tỷ lệ (Kết quả = Tử số / Mẫu số × 100):';
+    sheet.getCell(end + 4, 2).font = { bold: true, size: 10 };
+    defined.forEach(({ indicator, stt }, k) => {
+      const cell = sheet.getCell(end + 5 + k, 2);
+      cell.value = `(${stt}) ${indicator.shortNameVi} — Tử số: ${indicator.numeratorVi}; Mẫu số: ${indicator.denominatorVi}.`;
+      cell.font = { size: 10 };
+      cell.alignment = { wrapText: true, vertical: 'top' };
+    });
+  }
   sheet.views = [{ state: 'frozen', ySplit: TEMPLATE_HEADER_ROW }];
   await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
   return Buffer.from(await book.xlsx.writeBuffer());

@@ -183,7 +183,7 @@ describe('times on pages', () => {
     const page = await (await fresh.app.request(new URL(url).pathname)).text();
     expect(page).toContain('Liên kết do Chị Lan (Phòng VH-TT) chia sẻ, có hiệu lực đến 16/06/2025.');
     const list = await (await fresh.app.request('/q/links', { headers: fresh.auth(fresh.analyst) })).text();
-    expect(list).toContain('<td>2025-06-15 07:00</td><td>2025-06-16</td>');
+    expect(list).toContain('<td data-label="Tạo lúc">15/06/2025 07:00</td><td data-label="Hết hạn">16/06/2025</td>');
   });
 
   it('are shown in the units\' time zone in a saved query\'s table', async () => {

@@ -22,7 +22,8 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   return {
     catalog,
     indicators: new NameMatcher(catalog.indicators, {
-      keysOf: (i) => [i.code, i.nameVi, i.nameEn, ...i.aliases],
+      // Short names too: a clerk writes what the app's own pages show ("Thư công vụ").
+      keysOf: (i) => [i.code, i.nameVi, i.nameEn, i.shortNameVi, i.shortNameEn, ...i.aliases].filter(Boolean),
     }),
     units: new NameMatcher(catalog.units, {
       keysOf: (u) => [u.code, u.nameVi, u.nameEn, ...u.aliases],

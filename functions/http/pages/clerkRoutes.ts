@@ -2,8 +2,8 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Principal } from '../../domain/access/tokens.ts';
 import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
-import { lakeKeys } from '../../domain/lakeKeys.ts';
-import { periodLabelVi } from '../../domain/registry/periods.ts';
+import { isSubmissionId, lakeKeys } from '../../domain/lakeKeys.ts';
+import type { Unit } from '../../domain/types.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { fileNameProblem, storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
@@ -13,30 +13,10 @@ import { admitUpload } from '../bodyLimits.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { toRows } from '../render.ts';
-import { formatNumber, langOf, renderNotice, renderPage, type Lang } from './renderPages.ts';
+import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
+import { CLERK_WORDS as W, TO_SEND, deadlineOf, errorsList, namer, periodsSection, receiptOf, timelinessText, warningsSection } from './clerkPages.ts';
 
-const W = {
-  vi: {
-    title: 'Nộp báo cáo', send: 'Gửi báo cáo', file: 'Chọn tệp báo cáo (.xlsx hoặc .csv)', template: 'Tải mẫu', templateFor: 'Mẫu báo cáo cho kỳ', download: 'Tải mẫu .xlsx',
-    history: 'Báo cáo đã nộp', none: 'Chưa nộp báo cáo nào.', accepted: 'Đã nhận', rejected: 'Bị từ chối', again: 'Tệp này đã được nhận trước đó; không ghi thêm.',
-    period: 'Kỳ', at: 'Thời điểm', by: 'Người gửi', status: 'Trạng thái', fileCol: 'Tệp', values: 'Các giá trị đã đọc được — hãy kiểm tra lại:',
-    indicator: 'Chỉ tiêu', value: 'Giá trị', num: 'Tử số', den: 'Mẫu số', errors: 'Lỗi cần sửa, theo dòng:', row: 'Dòng', sheet: 'Trang', back: 'Nộp tệp khác',
-    noUnit: 'Tài khoản này không gắn với đơn vị nào; trang nộp báo cáo dành cho cán bộ của một đơn vị.', busy: 'Máy chủ đang xử lý nhiều tệp; hãy gửi lại sau ít phút.',
-    withdrawn: 'rút',
-    approvedByHead: 'Lãnh đạo đã duyệt', returnedByHead: 'Lãnh đạo trả lại', awaitingHead: 'Chờ lãnh đạo duyệt',
-    warnings: 'Cảnh báo — số liệu vẫn được nhận, nhưng nên xem lại hoặc giải trình:', explain: 'Gửi giải trình', explained: 'Đã giải trình', explainLabel: 'Giải trình (vì sao số liệu như vậy)',
-  },
-  en: {
-    title: 'Submit a report', send: 'Send the report', file: 'Choose the report file (.xlsx or .csv)', template: 'Template', templateFor: 'Report template for the period', download: 'Download .xlsx template',
-    history: 'Reports sent', none: 'No reports yet.', accepted: 'Accepted', rejected: 'Rejected', again: 'This file was accepted before; nothing was added.',
-    period: 'Period', at: 'Time', by: 'Sent by', status: 'Status', fileCol: 'File', values: 'The values as read — please check them:',
-    indicator: 'Indicator', value: 'Value', num: 'Numerator', den: 'Denominator', errors: 'Errors to fix, by row:', row: 'Row', sheet: 'Sheet', back: 'Send another file',
-    noUnit: 'This account belongs to no unit; the report pages are for a unit\'s staff.', busy: 'The server is processing many files; send it again in a few minutes.',
-    withdrawn: 'withdrawn',
-    approvedByHead: 'Approved by the head', returnedByHead: 'Returned by the head', awaitingHead: 'Waiting for the head\'s approval',
-    warnings: 'Warnings — the figures are accepted, but worth a second look or an explanation:', explain: 'Send the explanation', explained: 'Explained', explainLabel: 'Explanation (why the figure is so)',
-  },
-};
+type Row = Record<string, unknown>;
 
 /** The periods a clerk picks a template for: this quarter and the eight before it. */
 function recentQuarters(today: string): string[] {
@@ -52,97 +32,134 @@ function recentQuarters(today: string): string[] {
 }
 
 /**
- * The pages of a unit's data staff (`/nop`), with no terminal: send a file from a form and read
- * the answer (the values as read, or every error by row), see the unit's reports and download
- * each again, and download a template for a period. Staff sign in at /login with their token.
+ * The pages of a unit's data staff (`/nop`), with no terminal: what is due (each period's state,
+ * deadline and days late, the one to send now first), a form to send a file, the answer at its own
+ * address (`/nop/nhan/<receipt>`: reload-safe, the values as read or every error by row), the
+ * warnings to explain in one form, the unit's reports, and a template for a period. Staff sign in
+ * at /login with their token. The SQL these pages run is saved in sql/ (unit_periods,
+ * unit_submissions, quality_warnings).
  */
 export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
-  async function clerk(c: Context): Promise<{ who: Principal; unit: NonNullable<ReturnType<typeof unitOf>> } | Response> {
+  const unitOf = (who: Principal) => (who.unit ? deps.catalog.catalog.units.find((u) => u.code === who.unit) : undefined);
+  async function clerk(c: Context): Promise<{ who: Principal; unit: Unit } | Response> {
     const who = await pagePrincipal(c, deps);
     if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
     const unit = unitOf(who);
     if (!unit) return c.html(renderNotice(langOf(c), W[langOf(c)].title, W[langOf(c)].noUnit), 403);
     return { who, unit };
   }
-  const unitOf = (who: Principal) => (who.unit ? deps.catalog.catalog.units.find((u) => u.code === who.unit) : undefined);
 
-  const frame = (lang: Lang, title: string) => ({ lang, title, otherLangUrl: `/nop?lang=${lang === 'vi' ? 'en' : 'vi'}` });
+  /** The frame of a clerk's page: the same page in the other language keeps what it shows. */
+  const frame = (c: Context, lang: Lang, title: string) => {
+    const url = new URL(c.req.url);
+    url.searchParams.set('lang', lang === 'vi' ? 'en' : 'vi');
+    url.searchParams.delete('kq');
+    return { lang, title, otherLangUrl: `${url.pathname}?${url.searchParams}`, home: '/nop', signOut: true };
+  };
+  const withLang = (path: string, lang: Lang) => (lang === 'en' ? `${path}${path.includes('?') ? '&' : '?'}lang=en` : path);
+  const indicatorsByCode = () => new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
+  const nameCodes = (lang: Lang) => namer(deps.catalog.catalog.indicators, deps.catalog.catalog.units, lang);
 
-  async function history(unit: string, lang: Lang) {
-    const tokens = await deps.tokens();
-    const staff = tokens.filter((t) => t.unit === unit);
-    const names = new Map(tokens.map((t) => [t.id, t.name]));
-    const params: Record<string, string> = { pattern: `%"${unit}"%`, unit };
-    const approvalRequired = (await deps.settings.approval()).required;
-    staff.forEach((t, i) => { params[`by${i}`] = t.id; });
-    const table = await deps.runner.runSql(
-      // DISTINCT: while Athena's compaction swaps manifests a record may be listed twice.
-      `SELECT DISTINCT s.submission_id, s.source_file, s.status, s.periods, s.row_count, s.error_count, s.submitted_by, s.submitted_at, a.decision, a.comment
-       FROM submissions s LEFT JOIN approval_state a ON a.submission_id = s.submission_id AND a.unit = :unit
-       WHERE s.units LIKE :pattern${staff.map((_, i) => ` OR s.submitted_by = :by${i}`).join('')}
-       ORDER BY s.submitted_at DESC, s.submission_id DESC LIMIT 200`,
-      params,
-    );
-    const rows = toRows(table);
-    const w = W[lang];
-    return html`<h2>${w.history}</h2>${rows.length === 0 ? html`<p class="meta">${w.none}</p>` : html`<div class="scroll"><table class="history"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.by}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr data-submission="${r.submission_id}"><td>${deps.localTime(r.submitted_at as string)}</td><td>${(JSON.parse(String(r.periods)) as string[]).join(', ')}</td>
-<td><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td><td class="status ${r.status}">${r.status === 'accepted' ? `${w.accepted} (${r.row_count})` : `${w.rejected} (${r.error_count})`}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`)}</tbody></table></div>`}`;
+  async function run(name: string, params: Record<string, string>): Promise<Row[]> {
+    const query = deps.queries.get(name);
+    if (!query) return [];
+    return toRows((await deps.runner.run(query, params)).table);
   }
 
-  const forms = (lang: Lang) => {
+  const unitPeriods = (unit: string) => run('unit_periods', { unit, as_of: deps.today() });
+
+  /** The unit's files, newest first, each with its own values counted (a district file: this unit's only). */
+  async function history(unit: Unit, lang: Lang) {
+    const tokens = await deps.tokens();
+    const names = new Map(tokens.map((t) => [t.id, t.name]));
+    const senders = tokens.filter((t) => t.unit === unit.code).map((t) => t.id).join(',');
+    const rows = await run('unit_submissions', { unit: unit.code, senders });
+    const approvalRequired = (await deps.settings.approval()).required;
+    const files = new Map<string, { r: Row; periods: { period: string; n: number }[] }>();
+    for (const r of rows) {
+      const id = String(r.submission_id);
+      const f = files.get(id) ?? { r, periods: [] };
+      if (r.period) f.periods.push({ period: String(r.period), n: Number(r.unit_values) });
+      files.set(id, f);
+    }
     const w = W[lang];
-    return html`<section class="share"><h2>${w.send}</h2><form method="post" action="/nop" enctype="multipart/form-data">
+    if (files.size === 0) return html`<h2>${w.history}</h2><p class="meta">${w.none}</p>`;
+    const periodsOf = (f: { r: Row; periods: { period: string }[] }) => (f.periods.length
+      ? f.periods.map((p) => p.period) : (JSON.parse(String(f.r.file_periods ?? '[]')) as string[])).map((p) => periodLabel(p, lang)).join(', ');
+    const statusOf = ({ r, periods }: { r: Row; periods: { n: number }[] }) => {
+      if (r.status !== 'accepted') return `${w.rejected} (${formatNumber(Number(r.error_count), lang)} ${lang === 'vi' ? 'lỗi' : 'errors'})`;
+      return `${w.accepted} (${formatNumber(periods.reduce((s, p) => s + p.n, 0), lang)})`;
+    };
+    return html`<h2>${w.history}</h2><div class="scroll cards"><table class="history cards"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.receipt}</th><th>${w.by}</th></tr></thead>
+<tbody>${[...files.values()].map((f) => {
+      const { r } = f;
+      const id = String(r.submission_id);
+      const answer = withLang(`/nop/nhan/${id}`, lang);
+      return html`<tr data-submission="${id}"><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at as string))}</td><td data-label="${w.period}">${periodsOf(f)}</td>
+<td data-label="${w.fileCol}"><a href="/nop/tep/${id}">${r.source_file}</a></td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</span></td>
+<td data-label="${w.receipt}"><a class="receipt" href="${answer}">${receiptOf(id)}</a></td><td data-label="${w.by}">${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`;
+    })}</tbody></table></div>`;
+  }
+
+  const forms = (lang: Lang, suggested: string | null) => {
+    const w = W[lang];
+    const quarters = recentQuarters(deps.today());
+    const chosen = suggested && quarters.includes(suggested) ? suggested : quarters[1];
+    return html`<section class="share"><h2>${w.send}</h2><form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data">
 <label>${w.file}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.send}</button></form></section>
-<section class="share"><h2>${w.template}</h2><form method="get" action="/nop/mau"><label>${w.templateFor}<select name="period">${recentQuarters(deps.today()).map((p, i) => html`<option value="${p}"${i === 1 ? html` selected` : ''}>${periodLabelVi(p)}</option>`)}</select></label><button type="submit">${w.download}</button></form></section>`;
+<section class="share"><h2>${w.template}</h2><form method="get" action="/nop/mau"><label>${w.templateFor}<select name="period">${quarters.map((p) => html`<option value="${p}"${p === chosen ? html` selected` : ''}>${periodLabel(p, lang)}</option>`)}</select></label><button type="submit">${w.download}</button></form></section>`;
   };
 
-  /** The quality warnings of a unit's periods, each with its explanation or a form to give one. */
-  async function warnings(unit: string, periods: string[], lang: Lang) {
-    const query = deps.queries.get('quality_warnings');
-    if (!query || periods.length === 0) return '';
-    const rows: Record<string, unknown>[] = (await Promise.all(periods.map(async (period) => toRows((await deps.runner.run(query, { period })).table)
-      .map((r): Record<string, unknown> => ({ ...r, period }))))).flat().filter((r) => r.unit === unit);
-    if (rows.length === 0) return '';
-    const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
-    const w = W[lang];
-    return html`<section class="warnings"><h2>${w.warnings}</h2><ul class="warnings">${rows.map((r) => {
-      const indicator = r.indicator_code ? indicators.get(String(r.indicator_code)) : null;
-      const what = indicator ? (lang === 'vi' ? indicator.shortNameVi : indicator.shortNameEn) : (lang === 'vi' ? 'Cả báo cáo' : 'The whole report');
-      return html`<li data-kind="${r.kind}" data-indicator="${r.indicator_code ?? ''}"><b>${what}</b> (${periodLabelVi(String(r.period))}): ${lang === 'vi' ? r.message : r.message_en}
-${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>` : html`<form method="post" action="/nop/giai-trinh"><input type="hidden" name="period" value="${r.period}"><input type="hidden" name="indicator" value="${r.indicator_code ?? ''}"><input type="hidden" name="kind" value="${r.kind}"><label>${w.explainLabel}<textarea name="explanation" rows="2" maxlength="2000" required></textarea></label><button type="submit">${w.explain}</button></form>`}</li>`;
-    })}</ul></section>`;
+  /** The quality warnings of a unit's periods (each with its explanation, if given). */
+  async function warningRows(unit: string, periods: string[]): Promise<Row[]> {
+    if (!deps.queries.get('quality_warnings')) return [];
+    return (await Promise.all(periods.map(async (period) => (await run('quality_warnings', { period })).map((r): Row => ({ ...r, period })))))
+      .flat().filter((r) => r.unit === unit);
   }
 
-  /** The periods a unit reported most recently (their warnings are what it may still explain). */
-  async function recentPeriods(unit: string): Promise<string[]> {
-    const rows = toRows(await deps.runner.runSql('SELECT DISTINCT period FROM kpi_current WHERE unit = :unit ORDER BY period DESC LIMIT 4', { unit }));
-    return rows.map((r) => String(r.period));
-  }
+  const savedCount = (c: Context) => {
+    const n = Number(c.req.query('kq'));
+    return Number.isInteger(n) && n > 0 ? n : null;
+  };
 
   app.get('/nop', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const lang = langOf(c);
-    return c.html(renderPage(frame(lang, W[lang].title), html`<h1>${W[lang].title} — ${r.unit.nameVi}</h1>${forms(lang)}${await warnings(r.unit.code, await recentPeriods(r.unit.code), lang)}${await history(r.unit.code, lang)}`));
+    const periods = await unitPeriods(r.unit.code);
+    const next = periods.find((p) => TO_SEND.has(String(p.status_code)));
+    // The warnings a clerk may still explain: those of the periods she reported most recently.
+    const reported = periods.filter((p) => p.first_received_at).map((p) => String(p.period)).sort().reverse().slice(0, 4);
+    const warned = warningsSection(await warningRows(r.unit.code, reported), indicatorsByCode(), lang, '/nop', savedCount(c));
+    return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${W[lang].title} — ${lang === 'vi' ? r.unit.nameVi : r.unit.nameEn}</h1>
+${periodsSection(periods, lang)}${forms(lang, next ? String(next.period) : null)}${warned}${await history(r.unit, lang)}`));
   });
 
-  // A clerk's explanation of a warning: kept beside the value, shown to analysts with it.
+  // A clerk's explanations of warnings, all in one form: kept beside the values, shown to analysts with them.
   app.post('/nop/giai-trinh', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const lang = langOf(c);
     if (!sameOrigin(c, deps)) return c.text('', 403);
     const form = await c.req.parseBody();
-    const explanation = {
-      unit: r.unit.code, period: String(form.period ?? ''), indicator_code: String(form.indicator ?? '') || null,
-      kind: String(form.kind ?? '') as Explanation['kind'], explanation: String(form.explanation ?? ''), explained_by: r.who.id,
-    };
-    const wrong = explanationProblem(explanation, new Set(deps.catalog.catalog.indicators.map((i) => i.code)));
+    const given: { period: string; indicator: string; kind: string; text: string }[] = [];
+    for (const [name, value] of Object.entries(form)) {
+      const m = /^gt:([^|]*)\|([^|]*)\|([^|]*)$/.exec(name);
+      if (m && typeof value === 'string' && value.trim()) given.push({ period: m[1]!, indicator: m[2]!, kind: m[3]!, text: value });
+    }
+    // One explanation, as a single field set (scripts and older pages).
+    if (form.kind !== undefined) given.push({ period: String(form.period ?? ''), indicator: String(form.indicator ?? ''), kind: String(form.kind), text: String(form.explanation ?? '') });
+    const codes = new Set(deps.catalog.catalog.indicators.map((i) => i.code));
+    const explanations = given.map((g) => ({
+      unit: r.unit.code, period: g.period, indicator_code: g.indicator || null, kind: g.kind as Explanation['kind'], explanation: g.text, explained_by: r.who.id,
+    }));
+    const wrong = explanations.length === 0 ? (lang === 'vi' ? 'Chưa viết giải trình nào.' : 'No explanation was written.') : explanations.map((e) => explanationProblem(e, codes)).find(Boolean);
     if (wrong) return c.html(renderNotice(lang, W[lang].title, wrong), 400);
-    await recordExplanation(deps.store, explanation, deps.now());
+    for (const e of explanations) await recordExplanation(deps.store, e, deps.now());
     deps.runner.lakeChanged();
-    return c.redirect('/nop', 303);
+    const back = String(form.back ?? '');
+    const to = back === '/nop' || (back.startsWith('/nop/nhan/') && isSubmissionId(back.slice('/nop/nhan/'.length))) ? back : '/nop';
+    return c.redirect(withLang(`${to}?kq=${explanations.length}`, lang), 303);
   });
 
   const busy = (c: Context, lang: Lang, error: unknown) => {
@@ -152,6 +169,7 @@ ${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>
   };
 
   // The body's size is capped by bodyLimits.ts (app.ts); room in the queue is taken before it is read.
+  // The answer is a page of its own (POST-redirect-GET): a reload shows it again and sends nothing.
   app.post('/nop', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
@@ -177,43 +195,75 @@ ${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>
       admission.release();
     }
     deps.runner.lakeChanged();
-    const warned = result.status === 'accepted' && !result.duplicate_of
-      ? await warnings(r.unit.code, [...new Set(result.partitions.filter((p) => p.unit === r.unit.code).map((p) => p.period))], lang) : '';
-    return c.html(renderPage(frame(lang, W[lang].title), html`<h1>${result.status === 'accepted' ? W[lang].accepted : W[lang].rejected}: ${result.file}</h1>
-${await answer(result, lang)}${warned}<p><a href="/nop">${W[lang].back}</a></p>`), result.status === 'accepted' ? 200 : 422);
+    return c.redirect(withLang(`/nop/nhan/${result.submission_id}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
   });
 
-  /** The answer to a clerk: the values as read, or every error grouped by row with the fix in words. */
-  async function answer(result: IngestResult, lang: Lang) {
+  /** A file this unit may read the answer to: one its accounts sent, or one holding only its values. */
+  async function ours(id: string, unit: string): Promise<IngestResult | null> {
+    const result = await storedResult(deps.store, id);
+    if (!result) return null;
+    const tokens = await deps.tokens();
+    const sentByUnit = tokens.some((t) => t.id === result.submitted_by && t.unit === unit);
+    const onlyOurs = result.partitions.length > 0 && result.partitions.every((p) => p.unit === unit);
+    return sentByUnit || onlyOurs ? result : null;
+  }
+
+  // The answer to a file, at its own address: the receipt number, on time or late, the values as
+  // read (this unit's only) or every error by row, and the warnings to explain.
+  app.get('/nop/nhan/:id', async (c) => {
+    const r = await clerk(c);
+    if (r instanceof Response) return r;
+    const lang = langOf(c);
     const w = W[lang];
-    if (result.status === 'rejected') {
-      const byRow = new Map<string, typeof result.errors>();
-      for (const e of result.errors) {
-        const key = e.row === null ? '' : `${e.sheet}\u0000${e.row}`;
-        byRow.set(key, [...(byRow.get(key) ?? []), e]);
-      }
-      return html`<p>${w.errors}</p><ul class="errors">${[...byRow.entries()].map(([key, errors]) => {
-        const [sheet, row] = key.split('\u0000');
-        return html`<li>${key ? html`<b>${w.sheet} ${sheet}, ${w.row.toLowerCase()} ${row}</b>` : ''}<ul>${errors.map((e) => html`<li>${e.column ? html`<b>${lang === 'vi' ? 'Cột' : 'Column'} ${e.column}</b>: ` : ''}${lang === 'vi' ? e.message_vi : e.message_en}</li>`)}</ul></li>`;
-      })}</ul>`;
+    const id = c.req.param('id');
+    const result = await ours(id, r.unit.code);
+    if (!result) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', id), 404);
+    const accepted = result.status === 'accepted';
+    const mine = result.partitions.filter((p) => p.unit === r.unit.code);
+    const periods = [...new Set(mine.map((p) => p.period))].sort();
+    const sentLocal = deps.localTime(result.submitted_at);
+    const again = c.req.query('lai') === '1';
+    const values = accepted ? await valuesOf(result, r.unit.code) : [];
+    const unitName = lang === 'vi' ? r.unit.nameVi : r.unit.nameEn;
+    const approval = accepted && (await deps.settings.approval()).required
+      ? toRows(await deps.runner.runSql('SELECT decision, comment FROM approval_state WHERE submission_id = :id AND unit = :unit', { id: result.submission_id, unit: r.unit.code }))[0] ?? null
+      : undefined;
+    const warned = accepted && periods.length ? warningsSection(await warningRows(r.unit.code, periods), indicatorsByCode(), lang, `/nop/nhan/${result.submission_id}`, savedCount(c)) : '';
+    return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${accepted ? w.accepted : w.rejected}: ${result.file}</h1>
+<dl class="receipt"><div><dt>${w.receipt}</dt><dd><code data-receipt>${receiptOf(result.submission_id)}</code></dd></div>
+<div><dt>${w.sentAt}</dt><dd>${formatDate(sentLocal)}</dd></div>
+${periods.length ? html`<div><dt>${w.period}</dt><dd class="timeliness">${timelinessText(periods, sentLocal, deps.catalog.catalog.calendar ?? [], lang)}</dd></div>` : ''}
+${accepted ? html`<div><dt>${w.value}</dt><dd>${w.unitValues(formatNumber(values.length, lang), unitName)}${mine.length < result.partitions.length ? ` (${w.fileValues(formatNumber(result.rows, lang))})` : ''}</dd></div>` : ''}
+${approval !== undefined ? html`<div><dt>${w.status}</dt><dd class="approval" data-decision="${approval?.decision ?? 'pending'}">${approval?.decision === 'approved' ? w.approvedByHead : approval?.decision === 'returned' ? `${w.returnedByHead}: ${approval.comment ?? ''}` : w.awaitingHead}</dd></div>` : ''}</dl>
+${again ? html`<p class="meta">${w.again}</p>` : ''}
+${accepted ? valuesTable(values, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
+<p><a href="${withLang('/nop', lang)}">${w.back}</a></p>`));
+  });
+
+  /** This unit's values of an accepted file, as they were read (a district file's other units are not shown). */
+  async function valuesOf(result: IngestResult, unit: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const p of result.partitions.filter((x) => x.unit === unit)) {
+      const bytes = await deps.store.get(lakeKeys.kpiValues(p.unit, p.period, result.submission_id));
+      if (bytes) rows.push(...(await readParquetRows(bytes)));
     }
-    if (result.duplicate_of) return html`<p>${w.again}</p>`;
-    const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
-    const shown = (v: Record<string, unknown>) => {
+    return rows.sort((a, b) => Number(a.source_row) - Number(b.source_row));
+  }
+
+  function valuesTable(rows: Row[], lang: Lang) {
+    const w = W[lang];
+    const indicators = indicatorsByCode();
+    const shown = (v: Row) => {
       if (v.value === null) return w.withdrawn;
       if (indicators.get(String(v.indicator_code))?.measure === 'boolean') return Number(v.value) >= 1 ? (lang === 'vi' ? 'Có' : 'Yes') : (lang === 'vi' ? 'Không' : 'No');
       return formatNumber(Number(v.value), lang);
     };
-    const rows: Record<string, unknown>[] = [];
-    for (const p of result.partitions) {
-      const bytes = await deps.store.get(lakeKeys.kpiValues(p.unit, p.period, result.submission_id));
-      if (bytes) rows.push(...(await readParquetRows(bytes)));
-    }
+    const count = (x: unknown) => (x === null || x === undefined ? '' : formatNumber(Number(x), lang));
     return html`<p>${w.values}</p><div class="scroll"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${w.sheet}, ${w.row.toLowerCase()}</th></tr></thead>
-<tbody>${rows.sort((a, b) => Number(a.source_row) - Number(b.source_row)).map((v) => {
+<tbody>${rows.map((v) => {
       const indicator = indicators.get(String(v.indicator_code));
       const name = lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn;
-      return html`<tr data-indicator="${v.indicator_code}"><td class="code">${v.period}</td><td title="${indicator?.nameVi ?? ''}">${name}</td><td class="num">${v.numerator ?? ''}</td><td class="num">${v.denominator ?? ''}</td><td class="num">${shown(v)}</td><td>${v.source_sheet}, ${v.source_row}</td></tr>`;
+      return html`<tr data-indicator="${v.indicator_code}"><td class="code">${periodLabel(String(v.period), lang)}</td><td title="${indicator?.nameVi ?? ''}">${name}</td><td class="num">${count(v.numerator)}</td><td class="num">${count(v.denominator)}</td><td class="num">${shown(v)}</td><td>${v.source_sheet}, ${v.source_row}</td></tr>`;
     })}</tbody></table></div>`;
   }
 
@@ -221,14 +271,10 @@ ${await answer(result, lang)}${warned}<p><a href="/nop">${W[lang].back}</a></p>`
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const id = c.req.param('id');
-    const result = await storedResult(deps.store, id);
-    const tokens = await deps.tokens();
     // Another unit's values are not this unit's to read: a district-wide file is given only to
     // whoever sent it (an account of this unit), not to every unit it names.
-    const sentByUnit = result && tokens.some((t) => t.id === result.submitted_by && t.unit === r.unit.code);
-    const onlyOurs = result && result.partitions.length > 0 && result.partitions.every((p) => p.unit === r.unit.code);
-    const ours = result && (sentByUnit || onlyOurs);
-    const bytes = ours ? await deps.store.get(lakeKeys.original(id, result!.file)) : null;
+    const result = await ours(id, r.unit.code);
+    const bytes = result ? await deps.store.get(lakeKeys.original(id, result.file)) : null;
     if (!bytes) return c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', id), 404);
     c.header('Content-Type', 'application/octet-stream');
     c.header('Content-Disposition', `attachment; filename="${result!.file.replace(/[^\w.-]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(result!.file)}`);
@@ -241,7 +287,8 @@ ${await answer(result, lang)}${warned}<p><a href="/nop">${W[lang].back}</a></p>`
     const period = c.req.query('period') ?? '';
     if (!CANONICAL_PERIOD.test(period)) return c.html(renderNotice(langOf(c), W[langOf(c)].template, 'period: 2025-Q1, 2025-H1, 2025-03, 2025'), 400);
     const indicators = deps.catalog.catalog.indicators.filter((i) => i.reportedBy.includes(r.unit.type));
-    const bytes = await (await lazy.template()).reportTemplate(r.unit, period, indicators);
+    const deadline = deadlineOf(deps.catalog.catalog.calendar ?? [], period);
+    const bytes = await (await lazy.template()).reportTemplate(r.unit, period, indicators, { deadline });
     const name = `mau-bao-cao-${r.unit.code}-${period}.xlsx`;
     c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     c.header('Content-Disposition', `attachment; filename="${name}"`);

@@ -6,7 +6,7 @@ import { resolveParams, type ParamValue } from '../../domain/queries/resolvePara
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import type { HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
-import { CONTENT_TYPES, toCsv } from '../render.ts';
+import { CONTENT_TYPES, pageExportOptions, toCsv } from '../render.ts';
 import { langOf, type Lang, type PageSection } from './renderPages.ts';
 
 /**
@@ -88,12 +88,17 @@ export async function chartResponse(c: Context, deps: Deps, query: SavedQuery, p
   return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
 }
 
-/** A section's result as CSV or Excel. */
+/**
+ * A section's result as CSV or Excel, for a person: the saved query's Vietnamese headers and
+ * values as the page shows them (`?lang=en` English, `?headers=codes` the API's column names,
+ * `?excel=vi` a CSV for Excel set to Vietnamese). The API's own downloads keep machine names.
+ */
 export async function downloadResponse(c: Context, deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string, audience: Audience) {
   const section = await sectionAt(deps, query, params, index, audience);
   if (!section || (format !== 'csv' && format !== 'xlsx')) return c.text('', 404);
   const stem = [section.query.name, ...Object.values(section.params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
+  const opts = pageExportOptions((n) => c.req.query(n), (at) => deps.localTime(at));
   c.header('Content-Disposition', `attachment; filename="${stem}.${format}"`);
   c.header('Content-Type', CONTENT_TYPES[format]);
-  return c.body(format === 'csv' ? toCsv(section.table) : new Uint8Array(await (await lazy.xlsx()).toXlsx(section.table, section.query, section.params)));
+  return c.body(format === 'csv' ? toCsv(section.table, section.query, opts) : new Uint8Array(await (await lazy.xlsx()).toXlsx(section.table, section.query, section.params, opts)));
 }

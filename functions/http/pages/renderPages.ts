@@ -137,7 +137,8 @@ export function dataTable(section: PageSection, rows: Row[], lang: Lang, hide: R
   // analysts and print; a phone shows the names only.
   const codes = new Set(names.filter((n) => CODE_COLUMNS[n] && names.includes(CODE_COLUMNS[n]!)));
   const cls = (n: string) => [numeric.has(n) ? 'num' : '', codes.has(n) ? 'code' : ''].filter(Boolean).join(' ');
-  return html`<div class="scroll cards"><table class="cards" data-query="${section.query.name}">
+  // Focusable with a name: a keyboard can scroll a wide table (axe: scrollable-region-focusable).
+  return html`<div class="scroll cards" tabindex="0" role="group" aria-label="${section.query.title[lang]}"><table class="cards" data-query="${section.query.name}">
 <thead><tr>${names.map((n) => html`<th scope="col" class="${cls(n)}">${label(section.query, n, lang)}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => html`<tr>${names.map((n) => html`<td class="${cls(n)}" data-col="${n}" data-label="${label(section.query, n, lang)}">${cellOf(r, n, lang, section.localTime)}</td>`)}</tr>`)}</tbody>
 </table></div>`;
@@ -161,7 +162,7 @@ export function heatTable(section: PageSection, rows: Row[], lang: Lang, cards: 
     const marks = valueMarks(r, lang);
     return { cls: attainment(value, r.target as number | null), text, target: marks.target, marks: html`<span class="sym">${marks.symbol}</span><span class="tgt">${marks.target}</span>` };
   };
-  return html`${legend(lang)}<div class="scroll heat-wide"><table class="heat" data-query="${section.query.name}">
+  return html`${legend(lang)}<div class="scroll heat-wide" tabindex="0" role="group" aria-label="${section.query.title[lang]}"><table class="heat" data-query="${section.query.name}">
 <thead><tr><th scope="col">${label(section.query, 'unit_name', lang)}</th>${indicators.map((i) => html`<th scope="col" class="ind" title="${i.indicator_name}">${short(i)}</th>`)}</tr></thead>
 <tbody>${units.map((u) => html`<tr data-unit="${u.unit}"><td class="unit">${u.unit_name}</td>${indicators.map((i) => {
     const c = cell(u, i);
@@ -210,6 +211,16 @@ export function sectionNotes(section: PageSection, rows: Row[], lang: Lang): str
   return [...(section.notes ?? []), ...(unverified && !(section.notes ?? []).length ? [WORDS[lang].unverified] : [])];
 }
 
+/** Analysts' pages name things in words; codes, types and internal states stay in the downloads. */
+function codesOnPage(names: string[], lang: Lang): Set<string> {
+  const has = (n: string) => names.includes(n);
+  return new Set([
+    ...Object.entries(CODE_COLUMNS).filter(([code, name]) => code !== 'unit_type' && has(name)).map(([code]) => code),
+    'unit_type', 'measure', 'indicator_short_vi', 'indicator_short_en', 'submission_id',
+    ...(has('message') && has('message_en') ? [lang === 'vi' ? 'message_en' : 'message'] : []),
+  ]);
+}
+
 export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 | 2): Html {
   const rows = toRows(section.table) as Row[];
   const q = section.query;
@@ -217,10 +228,11 @@ export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 
   const params = paramsLine(section, lang);
   const body = q.chart.type === 'heatmap'
     ? heatTable(section, rows, lang)
-    : html`${section.chartUrl && rows.length ? chartFigure(section.chartUrl, `${WORDS[lang].chartAlt}: ${q.title[lang]}`) : ''}${dataTable(section, rows, lang)}`;
+    : html`${section.chartUrl && rows.length ? chartFigure(section.chartUrl, `${WORDS[lang].chartAlt}: ${q.title[lang]}`) : ''}${dataTable(section, rows, lang, codesOnPage(section.table.schema.fields.map((f) => f.name), lang))}`;
   const notes = sectionNotes(section, rows, lang);
+  const viCsv = `${section.downloads.csv}${section.downloads.csv.includes('?') ? '&' : '?'}excel=vi`;
   return html`<section data-section="${q.name}">${title}<p class="meta">${params}</p>${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}
-<p class="downloads"><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel</a></p></section>`;
+<p class="downloads"><a href="${section.downloads.xlsx}" download>${WORDS[lang].download} Excel (.xlsx)</a><a href="${section.downloads.csv}" download>${WORDS[lang].download} CSV</a><a href="${viCsv}" download>${lang === 'vi' ? 'CSV cho Excel tiếng Việt (dấu ;)' : 'CSV for Vietnamese Excel (;)'}</a></p></section>`;
 }
 
 export interface PageFrame {
@@ -231,6 +243,10 @@ export interface PageFrame {
   footer?: string;
   /** The registry version the numbers were read with. */
   registryVersion?: string;
+  /** Where the brand leads (the person's own start page); none: the brand is plain text. */
+  home?: string;
+  /** A signed-in page: the header offers "Đăng xuất" (/logout), for shared office computers. */
+  signOut?: boolean;
 }
 
 export function renderPage(frame: PageFrame, content: Html): Html {
@@ -246,7 +262,7 @@ export function renderPage(frame: PageFrame, content: Html): Html {
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
-<header class="top"><a class="brand" href="#">chiso · chỉ số chuyển đổi số</a><nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a></nav></header>
+<header class="top">${frame.home ? html`<a class="brand" href="${frame.home}">chiso · chỉ số chuyển đổi số</a>` : html`<span class="brand">chiso · chỉ số chuyển đổi số</span>`}<nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a>${frame.signOut ? html`<a class="sign-out" href="/logout">${frame.lang === 'vi' ? 'Đăng xuất' : 'Sign out'}</a>` : ''}</nav></header>
 <main>${content}</main>
 <footer>${frame.footer ?? ''}${frame.registryVersion ? html`<span class="registry-version">${frame.lang === 'vi' ? 'Danh mục đơn vị' : 'Registry'}: ${frame.registryVersion}</span>` : ''}</footer>
 </body>

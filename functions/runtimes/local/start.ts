@@ -9,6 +9,7 @@ import { loadDemoOnce } from '../../services/loadDemo.ts';
 import { composeQuery } from '../compose.ts';
 import { readLocalConfig } from '../config.ts';
 import { watchUploads } from './watchUploads.ts';
+import { createCompactionThread } from './compactInWorker.ts';
 
 type ComposedStore = Awaited<ReturnType<typeof composeQuery>>['store'];
 
@@ -17,11 +18,13 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   const config = readLocalConfig(env);
   // Every new submission is readable at once from its own file; compaction follows a moment later.
   let compacting: Promise<unknown> = Promise.resolve();
+  // Off the server's thread: DuckDB's synchronous closes would hold every request meanwhile.
+  const compaction = createCompactionThread();
   let timer: NodeJS.Timeout | undefined;
   const scheduleCompaction = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      compacting = compacting.then(() => compactLake(config.dataDir)).then(() => services.engine.refresh())
+      compacting = compacting.then(() => compaction.compact(config.dataDir)).then(() => services.engine.refresh())
         .catch((error) => console.error('compaction:', error));
     }, 1000);
   };
@@ -74,6 +77,7 @@ analyst token: ${analystToken}`);
     clearTimeout(timer);
     clearInterval(reminders);
     await compacting;
+    await compaction.close();
     watcher.close();
     await new Promise((r) => server.close(r));
     await services.close();
