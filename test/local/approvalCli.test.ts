@@ -30,7 +30,7 @@ afterAll(async () => {
 const report = (unit: string, num: number, den: number) =>
   csvBytes(`Đơn vị: ${unit}\nKỳ báo cáo: Quý III/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,${num},${den}\n`);
 /** Every way the hidden figures could be written: counts as typed or grouped, shares as stored or shown. */
-const HIDDEN = ['7777', '7.777', '7,777', '9973', '9.973', '9,973', '77.98', '78,0', '3337', '3.337', '3,337', '7331', '7.331', '7,331', '45.51', '45,5', '1237', '1.237', '1,237', '5791', '5.791', '5,791', '21.36', '21,4'];
+const HIDDEN = ['7777', '7.777', '7,777', '9973', '9.973', '9,973', '77.98', '77,98', '78,0', '3337', '3.337', '3,337', '7331', '7.331', '7,331', '45.51', '45.52', '45,51', '45,52', '45,5', '1237', '1.237', '1,237', '5791', '5.791', '5,791', '21.36', '21,36', '21,4'];
 
 const step = (what: string) => { if (process.env.CHISO_TEST_TRACE) console.log(new Date().toISOString(), what); };
 async function cli(args: string[]) {

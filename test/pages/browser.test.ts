@@ -199,7 +199,9 @@ describe('an analyst shares a page with a leader, without curl', () => {
     const row = page.locator('tr', { hasText: 'Chủ tịch UBND xã Liên Châu' });
     expect(await row.locator('td.status').textContent()).toBe('Còn hiệu lực');
     await page.screenshot({ path: `${SCREENSHOTS}analyst-links.png` });
-    await row.locator('button').click();
+    // A revoke asks first: the button opens a confirmation in place.
+    await row.locator('details.confirm-revoke summary').click();
+    await row.locator('details.confirm-revoke button').click();
     await page.waitForURL(/\/q\/links$/);
     expect(await page.locator('tr', { hasText: 'Chủ tịch UBND xã Liên Châu' }).locator('td.status').textContent()).toBe('Đã thu hồi');
     expect((await fetch(url)).status).toBe(410);
@@ -329,7 +331,10 @@ describe('a commune clerk submits without a terminal', () => {
       expect(sent.status, unit).toBe(200);
       const rows = (await (await fetch(`${t.base}/api/queries/unit_report?unit=${unit}&period=${period}`, { headers: t.auth(t.analyst) })).json()) as { numerator: number | null; denominator: number | null; value: number | null; measure: string }[];
       const reported = rows.filter((r) => r.value !== null);
-      expect(reported.length, unit).toBe(ws.rowCount - TEMPLATE_HEADER_ROW - 2);
+      // One row per indicator (numbered in STT); the lines under the table explain the counts.
+      let indicatorRows = 0;
+      for (let r = TEMPLATE_HEADER_ROW + 1; typeof ws.getCell(r, 1).value === 'number'; r++) indicatorRows++;
+      expect(reported.length, unit).toBe(indicatorRows);
       for (const r of reported.filter((x) => x.numerator !== null)) expect(r.denominator! - r.numerator!).toBe(11);
     }
   }, 120_000);

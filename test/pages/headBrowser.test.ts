@@ -46,6 +46,9 @@ describe('a head approving on a phone', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/duyet`);
     expect(await page.locator('article.review').count()).toBe(3);
+    // A shared office PC: sign-out is on the page, the brand leads home.
+    expect(await page.locator('header a.sign-out').getAttribute('href')).toBe('/logout');
+    expect(await page.locator('header a.brand').getAttribute('href')).toBe('/duyet');
     // Quý III beside Quý II's value is what the head checks; nothing is approved blind.
     const third = page.locator('article.review', { hasText: 'Quý III/2026' });
     expect(await third.locator('tr[data-indicator="DOC_ONLINE"] td').allInnerTexts()).toEqual(expect.arrayContaining(['63']));

@@ -34,6 +34,8 @@ const PLAIN: Record<string, [string, string]> = {
   reporting_timeliness: ['Mỗi đơn vị: nộp đúng hạn, trễ bao nhiêu ngày, hay chưa nộp.', 'Each unit: on time, how many days late, or not sent.'],
   timeliness_trend: ['Bao nhiêu đơn vị nộp đúng hạn, qua các kỳ.', 'How many units reported on time, period by period.'],
   quality_warnings: ['Số liệu nên xem lại: thay đổi lớn so với kỳ trước, khác xa các đơn vị khác; kèm giải trình của đơn vị.', 'Figures worth a second look: big changes since the last period, far from other units; with the unit\'s explanation.'],
+  unit_periods: ['Các kỳ một đơn vị phải báo cáo: đã nộp, chờ duyệt, bị trả lại hay quá hạn, với hạn nộp.', 'The periods a unit must report: sent, awaiting approval, returned or overdue, with deadlines.'],
+  unit_submissions: ['Các tệp một đơn vị đã gửi: kết quả, số giá trị và quyết định của lãnh đạo đơn vị.', 'The files a unit sent: the outcome, the values and its head\'s decision.'],
   approval_log: ['Lãnh đạo đơn vị đã duyệt hay trả lại báo cáo nào, khi nào, vì sao.', 'Which reports units\' heads approved or returned, when and why.'],
   submission_log: ['Mọi tệp đã nhận trong khoảng ngày: được chấp nhận hay bị từ chối, và vì sao.', 'Every file received between two dates: accepted or rejected, and why.'],
   unit_registry: ['Danh sách đơn vị báo cáo tại một ngày, kể cả đơn vị đã giải thể, sáp nhập.', 'The reporting units on a given day, including those that ceased or merged.'],
@@ -43,7 +45,7 @@ const PLAIN: Record<string, [string, string]> = {
 const GROUPS: { vi: string; en: string; names: string[] }[] = [
   { vi: 'Bảng điểm và xu hướng', en: 'Scorecards and trends', names: ['district_scorecard', 'province_scorecard', 'unit_report', 'unit_ranking', 'district_trend', 'indicator_trend', 'unit_trend'] },
   { vi: 'Chỉ số chuyển đổi số (DTI)', en: 'Digital-transformation index (DTI)', names: ['dti_ranking', 'unit_scorecard', 'dti_trend'] },
-  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log'] },
+  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'unit_periods', 'unit_submissions'] },
   { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry'] },
 ];
 
@@ -138,7 +140,8 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
       else if (p.type === 'indicator') out[p.name] = deps.catalog.catalog.indicators[0]?.code ?? '';
       else if (p.type === 'unit') {
         const reported = latest ? data.units.get(latest) : undefined;
-        const candidates = deps.catalog.catalog.units.filter((u) => (!u.validTo || u.validTo >= today) && (!reported || reported.has(u.code)));
+        const reporting = deps.catalog.catalog.units.filter((u) => reported?.has(u.code));
+        const candidates = reporting.length ? reporting : deps.catalog.catalog.units.filter((u) => !u.validTo || u.validTo >= today);
         const first = [...(candidates.length ? candidates : deps.catalog.catalog.units)].sort((a, b) => a.nameVi.localeCompare(b.nameVi, 'vi'))[0];
         if (first) out[p.name] = first.code;
       }
@@ -200,7 +203,7 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
     };
     const tool = (page: 'links' | 'outbox') => html`<li class="qcard" data-page="${page}"><a href="/q/${page}${lang === 'en' ? '?lang=en' : ''}"><span class="qtitle">${T[lang][page]}</span><span class="qdesc">${T[lang][page === 'links' ? 'linksWhat' : 'outboxWhat']}</span></a></li>`;
     const group = (title: string, items: unknown[]) => html`<section class="qgroup"><h2>${title}</h2><ul class="qcards">${items}</ul></section>`;
-    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Truy vấn' : 'Queries', otherLangUrl: `/q?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+    return c.html(renderPage({ home: '/q', signOut: true, lang, title: lang === 'vi' ? 'Truy vấn' : 'Queries', otherLangUrl: `/q?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Số liệu chuyển đổi số' : 'Digital-transformation figures'}</h1>
 <p class="meta">${T[lang].latest}: ${latest ? periodLabel(latest, lang) : T[lang].noData}</p>
 ${GROUPS.map((g, i) => group(g[lang], [...g.names.map(card), ...(i === GROUPS.length - 1 ? [tool('links'), tool('outbox')] : [])]))}
@@ -245,7 +248,7 @@ ${others.length ? group(T[lang].other, others.map(card)) : ''}`));
     const W = lang === 'vi'
       ? { title: 'Nhắc nhở đã gửi', none: 'Chưa có nhắc nhở nào.', when: 'Lúc', unit: 'Đơn vị', period: 'Kỳ', subject: 'Nội dung', to: 'Gửi tới', status: 'Trạng thái', noAddress: 'chưa có địa chỉ thư (chỉ lưu ở đây)', sent: 'Đã gửi', failed: 'Lỗi, sẽ gửi lại', pending: 'Đang gửi' }
       : { title: 'Reminders sent', none: 'No reminders yet.', when: 'When', unit: 'Unit', period: 'Period', subject: 'Message', to: 'To', status: 'Status', noAddress: 'no e-mail address (kept here only)', sent: 'Sent', failed: 'Failed, will retry', pending: 'Sending' };
-    return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/outbox?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+    return c.html(renderPage({ home: '/q', signOut: true, lang, title: W.title, otherLangUrl: `/q/outbox?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1>
 ${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll cards"><table class="cards outbox"><thead><tr><th>${W.when}</th><th>${W.unit}</th><th>${W.period}</th><th>${W.subject}</th><th>${W.to}</th><th>${W.status}</th></tr></thead>
 <tbody>${entries.map((e) => html`<tr data-key="${e.reminder.key}"><td data-label="${W.when}">${deps.localTime(e.claimed_at)}</td><td data-label="${W.unit}">${e.reminder.unit_name}</td><td data-label="${W.period}">${e.reminder.period}</td><td data-label="${W.subject}">${e.reminder.subject}</td><td data-label="${W.to}">${e.reminder.to.length ? e.reminder.to.join(', ') : W.noAddress}</td><td data-label="${W.status}">${e.delivered_at ? W.sent : e.error ? W.failed : W.pending}</td></tr>`)}</tbody></table></div>`}`));
@@ -261,7 +264,7 @@ ${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="
     const W = lang === 'vi'
       ? { report: 'Báo cáo', for: 'Cho', made: 'Tạo lúc', expires: 'Hết hạn', status: 'Trạng thái', action: 'Thao tác' }
       : { report: 'Report', for: 'For', made: 'Made', expires: 'Expires', status: 'Status', action: 'Action' };
-    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết đã tạo' : 'Links made', otherLangUrl: `/q/links?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+    return c.html(renderPage({ home: '/q', signOut: true, lang, title: lang === 'vi' ? 'Liên kết đã tạo' : 'Links made', otherLangUrl: `/q/links?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}</h1>
 ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên kết nào.' : 'No links yet.'}</p>` : ''}
 <div class="scroll cards" tabindex="0" role="group" aria-label="${lang === 'vi' ? 'Liên kết đã tạo' : 'Links made'}"><table class="links cards"><thead><tr><th>${W.report}</th><th>${W.for}</th><th>${W.made}</th><th>${W.expires}</th><th>${W.status}</th><th><span class="visually-hidden">${W.action}</span></th></tr></thead>
@@ -314,7 +317,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     const W = lang === 'vi'
       ? { title: 'Nguồn gốc số liệu', value: 'Giá trị', file: 'Tệp', where: 'Trang, dòng, cột', by: 'Người gửi', at: 'Thời điểm gửi', state: 'Trạng thái', current: 'Đang dùng', replaced: 'Đã được thay', withdrawn: 'Đã rút', none: 'Chưa có giá trị nào được báo cáo.' }
       : { title: 'Where this number came from', value: 'Value', file: 'File', where: 'Sheet, row, column', by: 'Sent by', at: 'Sent at', state: 'State', current: 'Current', replaced: 'Replaced', withdrawn: 'Withdrawn', none: 'No value has been reported.' };
-    return c.html(renderPage({ lang, title: W.title, otherLangUrl: `/q/provenance?${new URLSearchParams({ unit: unit.code, period, indicator: indicator.code, lang: lang === 'vi' ? 'en' : 'vi' })}` }, html`
+    return c.html(renderPage({ home: '/q', signOut: true, lang, title: W.title, otherLangUrl: `/q/provenance?${new URLSearchParams({ unit: unit.code, period, indicator: indicator.code, lang: lang === 'vi' ? 'en' : 'vi' })}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1><p class="meta">${lang === 'vi' ? unit.nameVi : unit.nameEn || unit.nameVi} · ${periodLabel(period, lang)} · ${lang === 'vi' ? indicator.nameVi : indicator.nameEn}</p>
 ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll" tabindex="0" role="group" aria-label="${W.title}"><table class="provenance"><thead><tr><th>${W.state}</th><th class="num">${W.value}</th><th>${W.file}</th><th>${W.where}</th><th>${W.by}</th><th>${W.at}</th></tr></thead>
 <tbody>${rows.map((r, i) => html`<tr data-submission="${r.submission_id}"><td>${i > 0 ? W.replaced : r.value === null ? W.withdrawn : W.current}</td><td class="num">${shown(r)}</td><td><a href="/q/tep/${r.submission_id}" download>${r.source_file}</a></td><td>${r.source_sheet}, ${r.source_row}${r.source_column ? html`, ${r.source_column}` : ''}</td><td>${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td><td>${formatDate(deps.localTime(r.submitted_at as string))}</td></tr>`)}</tbody></table></div>`}`));
@@ -340,7 +343,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const { periods } = await withData();
     if ('problems' in r) {
       // A parameter typed wrong: the form again, saying which and why, nothing run.
-      return c.html(renderPage({ lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?lang=${lang === 'vi' ? 'en' : 'vi'}` },
+      return c.html(renderPage({ home: '/q', signOut: true, lang, title: r.query.title[lang], otherLangUrl: `/q/${r.query.name}?lang=${lang === 'vi' ? 'en' : 'vi'}` },
         html`${linksNav(lang)}<h1>${r.query.title[lang]}</h1><p class="meta">${PLAIN[r.query.name]?.[lang === 'vi' ? 0 : 1] ?? ''}</p>${paramForm(r.query, r.given, periods, lang, r.problems)}`), 400);
     }
     const search = new URLSearchParams(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
@@ -355,7 +358,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
       })));
     const values = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     return c.html(renderPage(
-      { lang, title: titleFor(r.query, r.params, deps.catalog.catalog.units, lang), otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },
+      { home: '/q', signOut: true, lang, title: titleFor(r.query, r.params, deps.catalog.catalog.units, lang), otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },
       html`${linksNav(lang)}${paramForm(r.query, values, periods, lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}${lang === 'en' ? '&lang=en' : ''}`, lang)}`,
     ));
   });
@@ -388,7 +391,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const status = linkStatus(link, deps.now());
     const qrName = lang === 'vi' ? 'Mã QR của liên kết, để mở trên điện thoại' : 'QR code of the link, to open it on a phone';
     const svg = renderSVG(link.url, { border: 2 }).replace(/^<svg\b/, `<svg role="img" aria-label="${qrName}"`);
-    return c.html(renderPage({ lang, title: lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader', otherLangUrl: `/q/links/${link.id}?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+    return c.html(renderPage({ home: '/q', signOut: true, lang, title: lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader', otherLangUrl: `/q/links/${link.id}?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader'}</h1>
 <p class="meta">${query ? query.title[lang] : link.query} · ${paramsText(query, link.params, lang)}${link.note ? html` · ${link.note}` : ''} · ${lang === 'vi' ? 'hiệu lực đến' : 'valid until'} ${until}</p>
 ${status !== 'active' ? html`<p class="registry-note" role="note">${lang === 'vi' ? (status === 'revoked' ? 'Liên kết này đã bị thu hồi.' : 'Liên kết này đã hết hạn.') : (status === 'revoked' ? 'This link has been revoked.' : 'This link has expired.')}</p>` : ''}
@@ -409,7 +412,7 @@ ${status !== 'active' ? html`<p class="registry-note" role="note">${lang === 'vi
       const link = (await deps.links.listBy(who.id)).find((l) => l.id === id);
       if (!link) return c.html(renderNotice(lang, 'Không tìm thấy / Not found', id), 404);
       const query = deps.queries.get(link.query);
-      return c.html(renderPage({ lang, title: T[lang].confirmTitle, otherLangUrl: '/q/links' }, html`${linksNav(lang)}<div class="notice"><h1>${T[lang].confirmTitle}</h1>
+      return c.html(renderPage({ home: '/q', signOut: true, lang, title: T[lang].confirmTitle, otherLangUrl: '/q/links' }, html`${linksNav(lang)}<div class="notice"><h1>${T[lang].confirmTitle}</h1>
 <p>${query ? query.title[lang] : link.query} · ${paramsText(query, link.params, lang)}${link.note ? html` · ${link.note}` : ''}</p><p>${T[lang].revokeWhat}</p>
 <form method="post" action="/q/links/${id}/revoke${lang === 'en' ? '?lang=en' : ''}" class="confirm"><input type="hidden" name="confirm" value="1"><button type="submit" class="danger">${T[lang].revokeSure}</button> <a href="/q/links${lang === 'en' ? '?lang=en' : ''}">${T[lang].keep}</a></form></div>`));
     }

@@ -117,10 +117,13 @@ export function stateText(r: Row, lang: Lang): string {
   return base;
 }
 
-/** The unit's periods with their state, the one to send now first; a returned report as a banner above. */
-export function periodsSection(rows: Row[], lang: Lang): Html {
+/**
+ * The unit's periods with their state, the one to send now first; a returned report as a banner
+ * above, then what to send (the forms, given), then the list.
+ */
+export function periodsSection(rows: Row[], lang: Lang, forms: Html = html``): Html {
   const w = CLERK_WORDS[lang];
-  if (rows.length === 0) return html`<section class="periods"><h2>${w.periods}</h2><p class="meta">${w.noPeriods}</p></section>`;
+  if (rows.length === 0) return html`${forms}<section class="periods"><h2>${w.periods}</h2><p class="meta">${w.noPeriods}</p></section>`;
   const next = rows[0] && TO_SEND.has(String(rows[0].status_code)) ? rows[0] : null;
   const item = (r: Row) => {
     const code = String(r.status_code);
@@ -130,7 +133,7 @@ export function periodsSection(rows: Row[], lang: Lang): Html {
   };
   return html`${rows.filter((r) => r.status_code === 'returned').map((r) => html`<div class="returned-banner" role="alert" data-period="${r.period}"><h2>${w.returnedBanner(periodLabel(String(r.period), lang), String(r.decided_by_name ?? ''))}</h2>
 <p>${w.returnedWhat}</p><blockquote class="comment">${r.comment ?? ''}</blockquote>${r.last_submission_id ? html`<p><a href="/nop/nhan/${r.last_submission_id}${lang === 'en' ? '?lang=en' : ''}">${w.answerLink} (${w.receipt}: ${receiptOf(String(r.last_submission_id))})</a></p>` : ''}</div>`)}
-${next ? html`<p class="send-now" data-period="${next.period}"><b>${w.sendNow}: ${periodLabel(String(next.period), lang)}</b> — ${stateText(next, lang)} (${w.deadline} ${formatDate(String(next.deadline))})</p>` : ''}
+${next ? html`<p class="send-now" data-period="${next.period}"><b>${w.sendNow}: ${periodLabel(String(next.period), lang)}</b> — ${stateText(next, lang)} (${w.deadline} ${formatDate(String(next.deadline))})</p>` : ''}${forms}
 <section class="periods"><h2>${w.periods}</h2><ul class="periods">${rows.map(item)}</ul></section>`;
 }
 

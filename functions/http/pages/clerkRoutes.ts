@@ -132,7 +132,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const reported = periods.filter((p) => p.first_received_at).map((p) => String(p.period)).sort().reverse().slice(0, 4);
     const warned = warningsSection(await warningRows(r.unit.code, reported), indicatorsByCode(), lang, '/nop', savedCount(c));
     return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${W[lang].title} — ${lang === 'vi' ? r.unit.nameVi : r.unit.nameEn}</h1>
-${periodsSection(periods, lang)}${forms(lang, next ? String(next.period) : null)}${warned}${await history(r.unit, lang)}`));
+${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}${warned}${await history(r.unit, lang)}`));
   });
 
   // A clerk's explanations of warnings, all in one form: kept beside the values, shown to analysts with them.
@@ -236,7 +236,7 @@ ${periods.length ? html`<div><dt>${w.period}</dt><dd class="timeliness">${timeli
 ${accepted ? html`<div><dt>${w.value}</dt><dd>${w.unitValues(formatNumber(values.length, lang), unitName)}${mine.length < result.partitions.length ? ` (${w.fileValues(formatNumber(result.rows, lang))})` : ''}</dd></div>` : ''}
 ${approval !== undefined ? html`<div><dt>${w.status}</dt><dd class="approval" data-decision="${approval?.decision ?? 'pending'}">${approval?.decision === 'approved' ? w.approvedByHead : approval?.decision === 'returned' ? `${w.returnedByHead}: ${approval.comment ?? ''}` : w.awaitingHead}</dd></div>` : ''}</dl>
 ${again ? html`<p class="meta">${w.again}</p>` : ''}
-${accepted ? valuesTable(values, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
+${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
 <p><a href="${withLang('/nop', lang)}">${w.back}</a></p>`));
   });
 
@@ -250,7 +250,7 @@ ${accepted ? valuesTable(values, lang) : errorsList(result, lang, nameCodes(lang
     return rows.sort((a, b) => Number(a.source_row) - Number(b.source_row));
   }
 
-  function valuesTable(rows: Row[], lang: Lang) {
+  function valuesTable(rows: Row[], format: string, lang: Lang) {
     const w = W[lang];
     const indicators = indicatorsByCode();
     const shown = (v: Row) => {
@@ -259,11 +259,11 @@ ${accepted ? valuesTable(values, lang) : errorsList(result, lang, nameCodes(lang
       return formatNumber(Number(v.value), lang);
     };
     const count = (x: unknown) => (x === null || x === undefined ? '' : formatNumber(Number(x), lang));
-    return html`<p>${w.values}</p><div class="scroll"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${w.sheet}, ${w.row.toLowerCase()}</th></tr></thead>
+    return html`<p>${w.values}</p><div class="scroll"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${format === 'csv' ? w.row : `${w.sheet}, ${w.row.toLowerCase()}`}</th></tr></thead>
 <tbody>${rows.map((v) => {
       const indicator = indicators.get(String(v.indicator_code));
       const name = lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn;
-      return html`<tr data-indicator="${v.indicator_code}"><td class="code">${periodLabel(String(v.period), lang)}</td><td title="${indicator?.nameVi ?? ''}">${name}</td><td class="num">${count(v.numerator)}</td><td class="num">${count(v.denominator)}</td><td class="num">${shown(v)}</td><td>${v.source_sheet}, ${v.source_row}</td></tr>`;
+      return html`<tr data-indicator="${v.indicator_code}"><td class="code">${periodLabel(String(v.period), lang)}</td><td title="${indicator?.nameVi ?? ''}">${name}</td><td class="num">${count(v.numerator)}</td><td class="num">${count(v.denominator)}</td><td class="num">${shown(v)}</td><td>${format === 'csv' ? v.source_row : `${v.source_sheet}, ${v.source_row}`}</td></tr>`;
     })}</tbody></table></div>`;
   }
 

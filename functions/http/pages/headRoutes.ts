@@ -155,7 +155,7 @@ ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="c
     const file = c.req.query('tep') ?? '';
     const banner = done === 'approved' || done === 'returned' || done === 'all'
       ? html`<p class="confirm" role="status">${done === 'all' ? w.allDone(file) : w.confirmed(done === 'returned' ? w.returned : w.approved, file)}</p>` : '';
-    return c.html(renderPage({ lang, title: w.title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}` },
+    return c.html(renderPage({ lang, title: w.title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}`, home: '/duyet', signOut: true },
       html`<h1>${w.title}${unit ? html` — ${unit.nameVi}` : ''}</h1>${banner}${await listing(d, lang)}`));
   });
 
@@ -210,7 +210,7 @@ ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="c
     const form = await c.req.parseBody();
     const decision = { decision: String(form.decision ?? ''), comment: String(form.comment ?? '') || null };
     const done = await decide(d, c.req.param('id'), String(form.unit ?? ''), decision, form.change === '1', lang);
-    if (!('result' in done)) return c.html(renderPage({ lang, title: W[lang].title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`<div class="notice" role="alert"><h1>${W[lang].title}</h1><p>${done.message}</p>${backLink(lang)}</div>`), done.status);
+    if (!('result' in done)) return c.html(renderPage({ lang, title: W[lang].title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}`, home: '/duyet', signOut: true }, html`<div class="notice" role="alert"><h1>${W[lang].title}</h1><p>${done.message}</p>${backLink(lang)}</div>`), done.status);
     deps.runner.lakeChanged();
     return c.redirect(afterDecision(lang, decision.decision, done.result.file), 303);
   });
