@@ -2,10 +2,6 @@ import { GlueClient, BatchCreatePartitionCommand, GetTableCommand } from '@aws-s
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { S3Event } from 'aws-lambda';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GlueSymlinkLake } from '../../functions/adapters/glue/GlueSymlinkLake.ts';
 import { ObjectExistsError } from '../../functions/ports/ObjectStore.ts';
@@ -14,31 +10,17 @@ import { ingestFile } from '../../functions/services/ingestFile.ts';
 import { createS3IngestHandler } from '../../functions/services/ingestS3Event.ts';
 import { catalogIndex } from '../helpers/lake.ts';
 import { csvBytes } from '../helpers/workbook.ts';
+import { startS3rver } from '../helpers/s3rver.ts';
 import { createClock } from '../../functions/domain/clock.ts';
 
-let server: S3rver;
-let dir: string;
+let s3rver: Awaited<ReturnType<typeof startS3rver>>;
 let s3: S3Client;
 
-/** s3rver on loopback, on a port the OS picks: the S3 wire protocol, for real. */
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'chiso-s3rver-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'chiso-uploads', configs: [] }, { name: 'chiso-lake', configs: [] }] });
-  const { port } = (await server.run()) as { port: number };
-  s3 = new S3Client({
-    region: 'ap-southeast-1',
-    endpoint: `http://127.0.0.1:${port}`,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver predates the SDK's default CRC32 checksums and aws-chunked uploads.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3rver = await startS3rver(['chiso-uploads', 'chiso-lake']);
+  s3 = s3rver.s3;
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => { await s3rver.stop(); });
 
 /** An S3 event as Lambda receives it: the key URL-encoded, spaces as "+". */
 function s3Event(bucket: string, key: string): S3Event {

@@ -32,3 +32,12 @@ export async function demoApp(demoLake: string, options: { listen?: boolean } = 
     },
   };
 }
+
+/** An app on 127.0.0.1, on a port the OS picks, for a real browser; `close` stops it. */
+export async function listen(app: { fetch: Parameters<typeof serve>[0]['fetch'] }): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => { const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s)); });
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

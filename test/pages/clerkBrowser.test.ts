@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
+import { listen } from '../helpers/appServer.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
@@ -18,7 +18,7 @@ const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', impo
  */
 let dir: string;
 let services: QueryServices;
-let server: ReturnType<typeof serve>;
+let server: Awaited<ReturnType<typeof listen>>;
 let base: string;
 let browser: Browser;
 let clerk: string;
@@ -30,14 +30,14 @@ beforeAll(async () => {
   services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7 }, { now: () => new Date('2026-12-04T03:00:00Z') });
   clerk = await services.tokens.issue({ name: 'Văn thư Tam Hồng', role: 'staff', unit: 'xa-tam-hong-2025' });
   analyst = await services.tokens.issue({ name: 'Chị Lan', role: 'analyst', unit: null });
-  server = await new Promise((resolve) => { const s = serve({ fetch: services.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listen(services.app);
+  base = server.base;
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await services?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +5,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
 import { toRows } from '../../functions/http/render.ts';
+import { listen } from '../helpers/appServer.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
 /** A unit's head on a phone: signs in, sees what waits with its values, returns one, approves the rest at once. */
 let dir: string;
 let services: QueryServices;
-let server: ReturnType<typeof serve>;
+let server: Awaited<ReturnType<typeof listen>>;
 let base: string;
 let browser: Browser;
 let head: string;
@@ -27,13 +27,13 @@ beforeAll(async () => {
     const sent = await services.app.request(`/api/submissions?filename=te-lo-quy-${quarter}.csv`, { method: 'PUT', headers: { Authorization: `Bearer ${clerk}` }, body });
     expect(sent.status).toBe(201);
   }
-  server = await new Promise((resolve) => { const s = serve({ fetch: services.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s)); });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listen(services.app);
+  base = server.base;
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await services?.close();
   await rm(dir, { recursive: true, force: true });
 });
