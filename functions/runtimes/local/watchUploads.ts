@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeLocation } from '../../domain/ingest/errors.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import type { IngestInput, IngestResult } from '../../services/ingestFile.ts';
@@ -31,6 +31,14 @@ const stamp = () => new Date().toISOString().replace(/[-:.]/g, '');
 
 /** The most bytes a name may have on the file systems a server runs on (ext4, xfs, tmpfs). */
 const NAME_MAX_BYTES = 255;
+
+let notes = 0;
+/** A note beside a file, written whole or not at all: whoever sees its name reads all of it. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.note-${process.pid}-${++notes}.tmp`);
+  await writeFile(temp, text, { mode: 0o600 });
+  await rename(temp, path);
+}
 
 /**
  * `prefix` + `name`, short enough that the name and its `.txt` beside it are legal names whatever
@@ -68,7 +76,7 @@ export async function watchUploads(
   const refuse = async (from: string, name: string, vi: string, en: string) => {
     const stem = boundedName(`${stamp()}__`, name);
     await rename(from, join(failed, stem));
-    await writeFile(join(failed, `${stem}.txt`), `KHÔNG XỬ LÝ / NOT PROCESSED\n${name}\n${vi}\n${en}\n`, { mode: 0o600 });
+    await writeWhole(join(failed, `${stem}.txt`), `KHÔNG XỬ LÝ / NOT PROCESSED\n${name}\n${vi}\n${en}\n`);
     console.log(`✗ ${name}: ${en}`);
   };
 
@@ -137,7 +145,7 @@ export async function watchUploads(
     }
     const stem = boundedName(`${result.submission_id || stamp()}__`, name);
     await rename(taken, join(done, stem));
-    await writeFile(join(done, `${stem}.txt`), resultText(result), { mode: 0o600 });
+    await writeWhole(join(done, `${stem}.txt`), resultText(result));
     onResult(result);
   };
 
