@@ -5,24 +5,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's tools the tests use as independent parts: chromium (pages), LibreOffice Calc (saves the
+# template again, as a clerk might), openpyxl (reads our .xlsx back; Debian's /usr/bin/python3), poppler (reads our PDFs'
+# text and renders a page), zbar (decodes a printed QR code).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+/usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || missing+=(python3-openpyxl)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian's chromium for the browser tests…"
+    echo "installing Debian's ${missing[*]} for the tests…"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2
-    exit 1
-  fi
-fi
-# LibreOffice Calc (headless) saves the report template again in a test, as a clerk might.
-if ! command -v soffice >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian's LibreOffice Calc (headless) for the template round trip…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
-  else
-    echo "The template test needs Debian's LibreOffice Calc: sudo apt-get install libreoffice-calc-nogui" >&2
+    echo "The tests need Debian's ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
