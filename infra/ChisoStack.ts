@@ -18,7 +18,7 @@ import { DIMENSION_TABLES, ROW_TABLES, KPI_VALUES_COLUMNS, KPI_VALUES_PARTITIONS
 import { compilePlaceholders } from '../functions/domain/queries/savedQueries.ts';
 import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
 import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
-import { LAZY_MODULES } from '../functions/adapters/files/assets.ts';
+import { FONT_FILES, FONT_PACKAGE, LAZY_MODULES } from '../functions/adapters/files/assets.ts';
 import { TABLE_LOCATIONS, type LakeTable } from '../functions/domain/lakeKeys.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -175,6 +175,8 @@ export class ChisoStack extends Stack {
           `cp "${inputDir}"/schemas/*.csv "${outputDir}/schemas/"`,
           `cp "${inputDir}"/sql/*.sql "${outputDir}/sql/" && cp "${inputDir}"/sql/views/*.sql "${outputDir}/sql/views/"`,
           `cp "${inputDir}"/functions/http/pages/assets/* "${outputDir}/functions/http/pages/assets/"`,
+          // The PDFs' embedded font (functions/http/pdf/pdfDocument.ts looks in fonts/ first).
+          `mkdir -p "${outputDir}/fonts" && cp ${Object.values(FONT_FILES).map(({ file, packageDir }) => `"${inputDir}/node_modules/${FONT_PACKAGE}/${packageDir}/${file}"`).join(' ')} "${outputDir}/fonts/"`,
           // ECharts and the exceljs writer: separate files, loaded by the first chart or .xlsx (functions/http/lazy.ts).
           ...(lazyRenderers ? Object.entries(LAZY_MODULES).map(([name, source]) =>
             `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${source}" --bundle --platform=node --format=esm --target=node22 --minify --log-level=warning `

@@ -20,3 +20,14 @@ export const LAZY_MODULES = {
   renderXlsx: 'functions/http/renderXlsx.ts',
   reportTemplate: 'functions/http/reportTemplate.ts',
 } as const;
+
+/**
+ * The PDFs' font (Be Vietnam Pro, SIL Open Font Licence): from the npm package when run from
+ * source, fonts/<file> beside a Lambda bundle (copied there by the CDK app).
+ */
+export const FONT_FILES = {
+  regular: { file: 'BeVietnamPro_400Regular.ttf', packageDir: '400Regular' },
+  bold: { file: 'BeVietnamPro_700Bold.ttf', packageDir: '700Bold' },
+  italic: { file: 'BeVietnamPro_400Regular_Italic.ttf', packageDir: '400Regular_Italic' },
+} as const;
+export const FONT_PACKAGE = '@expo-google-fonts/be-vietnam-pro';
