@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** analyst: every query and page; staff: a unit's clerk; head: a unit's head, who approves its reports. */
-export type Role = 'analyst' | 'staff' | 'head';
+/**
+ * analyst: every query and page; staff: a unit's clerk; head: a unit's head, who approves its
+ * reports; admin: the deployment's administrator (accounts, registry, settings, audit);
+ * appraiser: the province's staff who appraise DTI self-assessments; machine: a read-only
+ * account of a data-sharing platform, limited to a scope of queries and units.
+ */
+export type Role = 'analyst' | 'staff' | 'head' | 'admin' | 'appraiser' | 'machine';
+export const ROLES: readonly Role[] = ['analyst', 'staff', 'head', 'admin', 'appraiser', 'machine'];
 
 /** Who a bearer token speaks for. Staff and heads are bound to one unit. */
 export interface Principal {
