@@ -39,7 +39,7 @@ describe('self-assessed and appraised points', () => {
       ['MAX_POINTS_DIFFER', 'Tự chấm điểm!C9'],
       ['INDICATOR_NOT_SCORED', 'Tự chấm điểm!E12'],
     ]);
-    expect(result.errors[0]!.message_vi).toBe('Điểm 31 của DIGITAL_SIGNATURE vượt điểm tối đa 30 của bộ chỉ số xa-2025.');
+    expect(result.errors[0]!.message_vi).toBe('Chữ ký số — Điểm 31 vượt điểm tối đa 30 của bộ chỉ số xa-2025.');
   });
 
   it('takes the appraisal from the province only; a unit\'s account may not send it', async () => {
@@ -103,7 +103,7 @@ describe('the published score: appraised where given, else the values\' points; 
       expect(doc.appraised_points).toBeNull();
       expect(doc.points).toBe(doc.computed_points);
       expect(doc.gap).toBeCloseTo(100 - (doc.computed_points as number), 2);
-      const ranking = toRows(await engine.run(queries.get('dti_ranking')!.sql, { period: '2026-Q3' }));
+      const ranking = toRows(await engine.run(queries.get('dti_ranking')!.sql, { period: '2026-Q3', group: '' }));
       const lc = ranking.find((r) => r.unit === 'xa-lien-chau-2025')!;
       const published = card.reduce((s, r) => s + (r.points_1000 as number), 0);
       expect(lc).toMatchObject({ self_total_points: 1000, appraised_components: 3 });

@@ -100,7 +100,7 @@ describe('LibreOffice-made reports', () => {
       ['BOOLEAN_INVALID', 'E10'],
       ['DUPLICATE_CONFLICT', 'E13'],
     ]);
-    expect(result.errors[0]).toMatchObject({ sheet: 'Biểu 01', message_vi: 'Tỷ lệ 125% vượt quá 100%.', message_en: '125% is above 100%.' });
+    expect(result.errors[0]).toMatchObject({ sheet: 'Biểu 01', message_vi: 'Văn bản điện tử — Tỷ lệ 125% vượt quá 100%.', message_en: 'E-documents — 125% is above 100%.' });
     expect(await lake.files('lake/kpi_values/')).toEqual([]);
     const [logged] = await lake.query(`SELECT status, error_count, row_count FROM submissions WHERE submission_id = '${result.submission_id}'`);
     expect(logged).toEqual({ status: 'rejected', error_count: 7, row_count: 0 });

@@ -149,7 +149,7 @@ describe('what the report says about itself is checked', () => {
     // Tam Hồng became a town on 2023-04-10: a 2024 report in the commune's name is refused, naming the town.
     const old = await lake.ingest(csvBytes('Đơn vị: Xã Tam Hồng\nKỳ báo cáo: Quý II/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,3,4\n'), 'th.csv');
     expect(old.errors.map((e) => e.code)).toEqual(['UNIT_RETIRED']);
-    expect(old.errors[0]!.message_vi).toContain('Thị trấn Tam Hồng (tt-tam-hong)');
+    expect(old.errors[0]!.message_vi).toBe('Đơn vị Xã Tam Hồng không còn tồn tại từ ngày 2023-04-10 nên không báo cáo kỳ 2024-Q2; hãy báo cáo theo đơn vị kế thừa: Thị trấn Tam Hồng.');
   });
 
   it('a wide table with a column that is no indicator', async () => {

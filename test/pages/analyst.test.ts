@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoApp } from '../helpers/appServer.ts';
@@ -174,6 +179,43 @@ describe('downloads for Excel users', () => {
     expect(first.getCell(1).value).toBeInstanceOf(Date);
     expect(first.getCell(1).numFmt).toBe('dd/mm/yyyy hh:mm');
     expect(first.getCell(6).numFmt).toBe('#,##0');
+  });
+
+  it('page .xlsx as another program reads it (openpyxl): header frozen, percent with one decimal, grouped counts, dates as dates, Có/Không', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chiso-xlsx-'));
+    try {
+      const scorecard = join(dir, 'scorecard.xlsx');
+      const log = join(dir, 'log.xlsx');
+      await writeFile(scorecard, Buffer.from(await (await get(`${section}.xlsx?period=2024-Q4`)).arrayBuffer()));
+      await writeFile(log, Buffer.from(await (await get('/q/submission_log/s/0/data.xlsx?from=2020-01-01&to=2025-06-15')).arrayBuffer()));
+      // Debian's python3 has openpyxl (the pyenv one on PATH does not): a reader that is not exceljs.
+      const script = `
+import json, sys, openpyxl
+card = openpyxl.load_workbook(sys.argv[1]).active
+log = openpyxl.load_workbook(sys.argv[2]).active
+kind = [c.value for c in card[1]].index('Loại')
+value = [c.value for c in card[1]].index('Giá trị')
+rows = list(card.iter_rows(min_row=2))
+percent = next(r[value] for r in rows if r[kind].value == 'Tỷ lệ (%)' and isinstance(r[value].value, (int, float)))
+print(json.dumps({
+  'freeze': card.freeze_panes, 'header': [c.value for c in card[1]][:3],
+  'percent': [percent.value, percent.number_format],
+  'yesno': sorted({r[value].value for r in rows if r[kind].value == 'Có/Không' and r[value].value is not None}),
+  'logFreeze': log.freeze_panes, 'date': [log['A2'].is_date, log['A2'].number_format], 'count': log['F2'].number_format,
+}))`;
+      const { stdout } = await promisify(execFile)('/usr/bin/python3', ['-c', script, scorecard, log]);
+      const read = JSON.parse(stdout) as Record<string, unknown>;
+      expect(read.freeze).toBe('A2');
+      expect(read.header).toEqual(['Mã đơn vị', 'Đơn vị', 'Loại đơn vị']);
+      expect((read.percent as [number, string])[1]).toBe('0.0"%"');
+      expect((read.percent as [number, string])[0]).toBeGreaterThanOrEqual(0);
+      expect(read.yesno).toEqual(['Có', 'Không']);
+      expect(read.logFreeze).toBe('A2');
+      expect(read.date).toEqual([true, 'dd/mm/yyyy hh:mm']);
+      expect(read.count).toBe('#,##0');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('the API\'s .xlsx keeps its values as the JSON has them (formats only)', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { formatReceipt, receiptCode } from '../../functions/domain/receiptCode.ts';
 import { TEMPLATE_HEADER_ROW } from '../../functions/http/reportTemplate.ts';
 import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
 import { csvBytes } from '../helpers/workbook.ts';
@@ -59,7 +60,7 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     expect(periods[0]).toEqual(['2026-Q3', 'late', 'Quý III/2026 Quá hạn 55 ngày, chưa nộp Hạn nộp: 10/10/2026']);
     expect(periods[1]).toEqual(['2026-Q4', 'open', 'Quý IV/2026 Đang trong kỳ, chưa đến hạn Hạn nộp: 10/01/2027']);
     expect(periods.slice(2).map((p) => [p[0], p[1]])).toEqual([['2026-Q2', 'received'], ['2026-Q1', 'received'], ['2025-Q4', 'received'], ['2025-Q3', 'received']]);
-    expect(periods[2]![2]).toMatch(/Đã nhận, đúng hạn Hạn nộp: 10\/07\/2026 Mã tiếp nhận: \d{8}T\d{9}Z-[0-9a-f]{8}/);
+    expect(periods[2]![2]).toMatch(/Đã nhận, đúng hạn Hạn nộp: 10\/07\/2026 Mã tiếp nhận: [2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(page).toContain('<b>Cần gửi ngay: Quý III/2026</b> — Quá hạn 55 ngày, chưa nộp (hạn nộp 10/10/2026)');
     // The template is offered for the period to send now; signing out is one tap away; the brand leads home.
     expect(page).toContain('<option value="2026-Q3" selected>Quý III/2026</option>');
@@ -70,14 +71,28 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     expect(page).toMatch(/<td data-label="Kỳ">Quý II\/2026<\/td>\s*<td data-label="Tệp"><a href="\/nop\/tep\/[^"]+">tong-hop-xa-quy-II-2026\.xlsx<\/a><\/td><td class="status accepted" data-label="Trạng thái"><span>Đã nhận \(15\)/);
   });
 
+  it('speaks one language per page: /nop has no English words in Vietnamese, and its states in English with lang=en', async () => {
+    const words = (page: string) => page.replace(/<(script|style)[\s\S]*?<\/\1>/g, '').replace(/<nav class="lang">[\s\S]*?<\/nav>/g, '').replace(/<[^>]+>/g, ' ');
+    const vi = words(await (await get('/nop')).text());
+    for (const english of ['Received', 'Overdue', 'Deadline', 'Sign out', 'Accepted', 'Rejected', 'Waiting', 'days late', 'Reporting periods', 'Send the report', 'Template', 'Receipt']) expect(vi).not.toContain(english);
+    const en = words(await (await get('/nop?lang=en')).text());
+    for (const vietnamese of ['Đã nhận', 'Quá hạn', 'Hạn nộp', 'Bị từ chối', 'Chờ', 'nộp muộn', 'Các kỳ báo cáo', 'Gửi báo cáo', 'Tải mẫu', 'Quý ', 'Mã tiếp nhận']) expect(en).not.toContain(vietnamese);
+    expect(en).toContain('Overdue by 55 days, not sent');
+    expect(en).toContain('Received, on time');
+  });
+
   it('answers a file at its own address (reload-safe, in either language) with the receipt and the days late', async () => {
     const before = await submissions();
     const sent = await post('/nop', fileForm('tam-hong-quy-III-2026.csv', 'Đơn vị: Xã Tam Hồng\nKỳ báo cáo: Quý III/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,Thư công vụ,11500,12000\n2,DOC_ONLINE,9000,10000\n'));
     expect(sent.status).toBe(303);
     const location = sent.headers.get('location')!;
-    expect(location).toMatch(/^\/nop\/nhan\/\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+    // The answer's address is its receipt number: 8 characters a clerk can read over the phone.
+    expect(location).toMatch(/^\/nop\/nhan\/[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     const id = location.split('/').pop()!;
-    sentId = id;
+    // The API keeps the long submission id; the receipt is derived from it.
+    const newest = ((await (await services.app.request('/api/submissions', { headers: auth(analyst) })).json()) as { submission_id: string }[])[0]!.submission_id;
+    expect(formatReceipt(receiptCode(newest))).toBe(id);
+    sentId = newest;
     const first = await (await get(location)).text();
     const again = await get(location);
     expect(again.status).toBe(200);
@@ -107,6 +122,12 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     expect(periodsOf(nop).find((p) => p[0] === '2026-Q3')).toEqual(['2026-Q3', 'waiting', `Quý III/2026 Đã gửi, chờ lãnh đạo duyệt, nộp muộn 55 ngày Hạn nộp: 10/10/2026 Mã tiếp nhận: ${id}`]);
     expect(nop).toContain(`<a class="receipt" href="/nop/nhan/${id}">${id}</a>`);
     // Another unit's clerk cannot read this answer.
+    // Typed by hand: lower case, without the dash; the long id still opens it; a wrong code finds nothing.
+    const typed = await get(`/nop/nhan/${id.toLowerCase().replace('-', '')}?lang=en`);
+    expect([typed.status, typed.headers.get('location')]).toEqual([302, `${location}?lang=en`]);
+    expect(await (await get(`/nop/nhan/${newest}`)).text()).toContain(`<code data-receipt>${id}</code>`);
+    expect((await get(`/nop/nhan/${id.replace(/^./, (c) => (c === '2' ? '3' : '2'))}`)).status).toBe(404);
+    expect((await get('/nop/nhan/O0I1L000')).status).toBe(404);
     const other = await services.tokens.issue({ name: 'Văn thư Tề Lỗ', role: 'staff', unit: 'xa-te-lo-2025' });
     expect((await get(location, other)).status).toBe(404);
   });
@@ -118,6 +139,12 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     const page = await (await get(location)).text();
     expect(page).toContain('<h1>Bị từ chối: telo-bad.csv</h1>');
     expect(page).toContain('Tài khoản này chỉ được gửi báo cáo của Xã Tam Hồng; tệp có số liệu của Xã Tề Lỗ.');
+    // Named at the source, not only on this page: the API and the CLI say the same.
+    const history = await (await get('/nop')).text();
+    const telo = /<tr data-submission="([^"]+)">(?:(?!<\/tr>)[\s\S])*?telo-bad\.csv/.exec(history)![1]!;
+    const stored = (await (await services.app.request(`/api/submissions/${telo}`, { headers: auth(analyst) })).json()) as { errors: { message_vi: string; message_en: string }[] };
+    expect(stored.errors[0]!.message_vi).toBe('Tài khoản này chỉ được gửi báo cáo của Xã Tam Hồng; tệp có số liệu của Xã Tề Lỗ.');
+    expect(stored.errors[0]!.message_en).not.toMatch(/xa-te-lo|xa-tam-hong/);
     expect(page).not.toMatch(/xa-te-lo-2025|xa-tam-hong-2025|Trang telo-bad\.csv/);
     expect(page).toMatch(/<b>Dòng \d+<\/b>/);
     const unknown = await post('/nop', fileForm('tam-hong-sai-ten.csv', 'Đơn vị: Xã Tam Hồng\nKỳ báo cáo: Quý III/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,Tỷ lệ cán bộ dùng thư,5,10\n'));

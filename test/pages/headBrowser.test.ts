@@ -1,80 +1,105 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeQuery, type QueryServices } from '../../functions/runtimes/compose.ts';
+import { composeQuery } from '../../functions/runtimes/compose.ts';
 import { toRows } from '../../functions/http/render.ts';
 import { listen } from '../helpers/appServer.ts';
+import { layoutProblems, seriousViolations } from '../helpers/axe.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { SIZES, screenshot } from '../helpers/screenshots.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
-/** A unit's head on a phone: signs in, sees what waits with its values, returns one, approves the rest at once. */
-let dir: string;
-let services: QueryServices;
-let server: Awaited<ReturnType<typeof listen>>;
-let base: string;
+/**
+ * A unit's head on a phone and on a desktop: signs in, sees what waits with its values, returns one,
+ * approves the rest at once. Every page on the way has no serious accessibility violation
+ * (axe-core), no small target on a phone, no small text and no sideways scroll.
+ */
 let browser: Browser;
-let head: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'chiso-head-'));
-  services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, initialApproval: true }, { now: () => new Date('2026-10-20T02:00:00Z') });
-  head = await services.tokens.issue({ name: 'Chủ tịch UBND xã Tề Lỗ', role: 'head', unit: 'xa-te-lo-2025' });
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh lake with approval on, three quarters of Xã Tề Lỗ waiting, served on loopback. */
+async function start() {
+  const dir = await mkdtemp(join(tmpdir(), 'chiso-head-'));
+  const services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, initialApproval: true }, { now: () => new Date('2026-10-20T02:00:00Z') });
+  const head = await services.tokens.issue({ name: 'Chủ tịch UBND xã Tề Lỗ', role: 'head', unit: 'xa-te-lo-2025' });
   const clerk = await services.tokens.issue({ name: 'Văn thư Tề Lỗ', role: 'staff', unit: 'xa-te-lo-2025' });
   for (const [quarter, num] of [['I', 61], ['II', 62], ['III', 63]] as const) {
     const body = csvBytes(`Đơn vị: Xã Tề Lỗ\nKỳ báo cáo: Quý ${quarter}/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,${num},100\n`);
     const sent = await services.app.request(`/api/submissions?filename=te-lo-quy-${quarter}.csv`, { method: 'PUT', headers: { Authorization: `Bearer ${clerk}` }, body });
     expect(sent.status).toBe(201);
   }
-  server = await listen(services.app);
-  base = server.base;
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await services?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+  const server = await listen(services.app);
+  return {
+    base: server.base, head, services,
+    close: async () => { await server.close(); await services.close(); await rm(dir, { recursive: true, force: true }); },
+  };
+}
 
-describe('a head approving on a phone', () => {
-  it('reviews values beside the previous period, returns one with its reason, approves the rest in one step', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=token]', head);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/duyet`);
-    expect(await page.locator('article.review').count()).toBe(3);
-    // A shared office PC: sign-out is on the page, the brand leads home.
-    expect(await page.locator('header a.sign-out').getAttribute('href')).toBe('/logout');
-    expect(await page.locator('header a.brand').getAttribute('href')).toBe('/duyet');
-    // Quý III beside Quý II's value is what the head checks; nothing is approved blind.
-    const third = page.locator('article.review', { hasText: 'Quý III/2026' });
-    expect(await third.locator('tr[data-indicator="DOC_ONLINE"] td').allInnerTexts()).toEqual(expect.arrayContaining(['63']));
-    // Large, separated targets; nothing wider than the phone.
-    for (const box of await Promise.all((await page.locator('button.big').all()).map((b) => b.boundingBox()))) expect(box!.height).toBeGreaterThanOrEqual(44);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+async function expectUsable(page: Page, width: number) {
+  expect(await seriousViolations(page), page.url()).toEqual([]);
+  expect(await layoutProblems(page, { checkTargets: width <= 640 }), page.url()).toEqual([]);
+}
 
-    // "Trả lại" without a reason is not sent: the reason is asked for in place.
-    await third.locator('button.ret').click();
-    expect(page.url()).toBe(`${base}/duyet`);
-    await third.locator('textarea[name=comment]').fill('Số văn bản đến chưa khớp sổ');
-    await third.locator('button.ret').click();
-    await page.waitForURL(/kq=returned/);
-    expect(await page.locator('p.confirm').innerText()).toBe('Đã trả lại: te-lo-quy-III.csv.');
-    expect(await page.locator('article.review').count()).toBe(2);
+describe('a head approving, on a phone and on a desktop', () => {
+  for (const [label, width, height] of SIZES) {
+    it(`at ${label} px: reviews values beside the previous period, returns one with its reason, approves the rest in one step`, async () => {
+      const t = await start();
+      const base = t.base;
+      const page = await browser.newPage({ viewport: { width, height } });
+      try {
+        await page.goto(`${base}/login`);
+        await page.fill('input[name=token]', t.head);
+        await page.click('button[type=submit]');
+        await page.waitForURL(`${base}/duyet`);
+        expect(await page.locator('article.review').count()).toBe(3);
+        // A shared office PC: sign-out is on the page, the brand leads home.
+        expect(await page.locator('header a.sign-out').getAttribute('href')).toBe('/logout');
+        expect(await page.locator('header a.brand').getAttribute('href')).toBe('/duyet');
+        // Quý III beside Quý II's value is what the head checks; nothing is approved blind.
+        const third = page.locator('article.review', { hasText: 'Quý III/2026' });
+        expect(await third.locator('tr[data-indicator="DOC_ONLINE"] td').allInnerTexts()).toEqual(expect.arrayContaining(['63']));
+        // Large, separated targets; nothing wider than the screen; nothing axe calls serious.
+        for (const box of await Promise.all((await page.locator('button.big').all()).map((b) => b.boundingBox()))) expect(box!.height).toBeGreaterThanOrEqual(44);
+        await expectUsable(page, width);
+        await screenshot(page, `head-review-${label}`, { keep: width === 360 });
 
-    await page.click('form.approve-all button');
-    await page.waitForURL(/kq=all/);
-    expect(await page.locator('p.confirm').innerText()).toBe('Đã duyệt 2 báo cáo.');
-    expect(await page.locator('article.review').count()).toBe(0);
-    expect(await page.locator('[data-decision="approved"]').count()).toBe(2);
-    expect(await page.locator('[data-decision="returned"]').count()).toBe(1);
+        // "Trả lại" without a reason is not sent: the reason is asked for in place.
+        await third.locator('button.ret').click();
+        expect(page.url()).toBe(`${base}/duyet`);
+        await third.locator('textarea[name=comment]').fill('Số văn bản đến chưa khớp sổ');
+        await third.locator('button.ret').click();
+        await page.waitForURL(/kq=returned/);
+        expect(await page.locator('p.confirm').innerText()).toBe('Đã trả lại: te-lo-quy-III.csv.');
+        expect(await page.locator('article.review').count()).toBe(2);
+        await expectUsable(page, width);
 
-    services.runner.lakeChanged();
-    const current = toRows(await services.runner.runSql(`SELECT period, value FROM kpi_current WHERE unit = 'xa-te-lo-2025' ORDER BY period`, {}));
-    expect(current).toEqual([{ period: '2026-Q1', value: 61 }, { period: '2026-Q2', value: 62 }]);
-    await page.close();
-  }, 120_000);
+        await page.click('form.approve-all button');
+        await page.waitForURL(/kq=all/);
+        expect(await page.locator('p.confirm').innerText()).toBe('Đã duyệt 2 báo cáo.');
+        expect(await page.locator('article.review').count()).toBe(0);
+        expect(await page.locator('[data-decision="approved"]').count()).toBe(2);
+        expect(await page.locator('[data-decision="returned"]').count()).toBe(1);
+        await expectUsable(page, width);
+        await screenshot(page, `head-decided-${label}`, { keep: width === 360 });
+        // The same page in English: no sideways scroll, nothing serious.
+        await page.goto(`${base}/duyet?lang=en`);
+        await expectUsable(page, width);
+
+        t.services.runner.lakeChanged();
+        const current = toRows(await t.services.runner.runSql(`SELECT period, value FROM kpi_current WHERE unit = 'xa-te-lo-2025' ORDER BY period`, {}));
+        expect(current).toEqual([{ period: '2026-Q1', value: 61 }, { period: '2026-Q2', value: 62 }]);
+      } finally {
+        await page.close();
+        await t.close();
+      }
+    }, 180_000);
+  }
 });

@@ -1,5 +1,8 @@
 import { gunzipSync } from 'node:zlib';
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatNumber } from '../../functions/http/pages/renderPages.ts';
@@ -105,10 +108,14 @@ describe('a leader\'s link answers on the first phone screen', () => {
     const codes = [...new Set(scorecard.map((r) => String(r.unit))), ...new Set(scorecard.map((r) => String(r.indicator_code)))];
     await expectPlainWords(page, codes);
     await expectFits(page);
-    // A name in the summary leads to that unit's card.
+    // A name in the summary leads to that unit's own page within the link.
     await page.goto(url);
+    const name = await page.locator('[data-summary="behind"] li a').first().textContent();
     await page.locator('[data-summary="behind"] li a').first().click();
-    expect(await page.locator('details.unit:target, details.unit[open]').count()).toBeGreaterThan(0);
+    await page.waitForURL(/\/don-vi\//);
+    expect(await page.locator('h1').textContent()).toBe(name);
+    await expectFits(page);
+    await page.goBack();
     await page.goto(`${url}?lang=en`);
     await page.waitForLoadState('networkidle');
     const english = await page.evaluate(() => document.body.textContent!);
@@ -159,6 +166,41 @@ describe('a leader\'s link answers on the first phone screen', () => {
   });
 });
 
+describe('on paper and in the README', () => {
+  it('prints the 2024-Q4 heat table inside an A4 landscape page\'s width (1.047 px between 10 mm margins)', async () => {
+    const url = await linkFor('district_scorecard', { period: '2024-Q4' });
+    const page = await browser.newPage({ viewport: { width: 1047, height: 740 } });
+    await page.emulateMedia({ media: 'print' });
+    await page.goto(url);
+    const sizes = await page.evaluate(() => {
+      const table = document.querySelector('table.heat')!;
+      return { table: table.getBoundingClientRect().right, scroll: table.parentElement!.scrollWidth, headers: Math.max(...[...table.querySelectorAll('th')].map((h) => h.getBoundingClientRect().right)), columns: table.querySelectorAll('th.ind').length };
+    });
+    expect(sizes.columns).toBe(15);
+    expect(sizes.table).toBeLessThanOrEqual(1047);
+    expect(sizes.headers).toBeLessThanOrEqual(1047);
+    expect(sizes.scroll).toBeLessThanOrEqual(1047);
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    const printed = join(tmpdir(), `chiso-leader-print-${process.pid}.pdf`);
+    await writeFile(printed, pdf);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [printed], { encoding: 'utf8' }))![1]);
+    await rm(printed, { force: true });
+    console.log(`2024-Q4 scorecard link printed (A4 landscape): table ${Math.round(sizes.table)} px of 1047, ${pages} pages`);
+    await page.close();
+  });
+
+  // CHISO_SCREENSHOTS=1 keeps the first phone screen of the demo's 2024-Q4 link in the repository (README, "What a leader sees").
+  it.runIf(process.env.CHISO_SCREENSHOTS === '1')('saves docs/screenshots/leader-360.png', async () => {
+    const page = await phone();
+    await page.goto(await linkFor('district_scorecard', { period: '2024-Q4' }));
+    await page.waitForLoadState('networkidle');
+    const file = fileURLToPath(new URL('../../docs/screenshots/leader-360.png', import.meta.url));
+    await mkdir(fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)), { recursive: true });
+    await page.screenshot({ path: file });
+    await page.close();
+  });
+});
+
 describe('on the wire', () => {
   it('compresses pages, charts and CSV for a client that accepts gzip, and nothing for one that does not', async () => {
     const path = new URL(await linkFor('district_scorecard', { period: '2024-Q4' })).pathname;
@@ -191,5 +233,28 @@ describe('on the wire', () => {
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toBe('image/x-icon');
     expect((await t.app.request('/favicon.svg')).headers.get('content-type')).toBe('image/svg+xml');
+  });
+});
+
+describe('pages kept per lake version', () => {
+  it('a reopened link is the same page; a new report shows at once; a revoked link is refused though its page was kept', async () => {
+    const { csvBytes } = await import('../helpers/workbook.ts');
+    const made = await t.app.request('/api/links', { method: 'POST', headers: { ...t.auth(t.analyst), 'Content-Type': 'application/json' }, body: JSON.stringify({ query: 'district_scorecard', params: { period: '2024-Q4' }, expires_in: 86400 }) });
+    const { id, url } = (await made.json()) as { id: string; url: string };
+    const path = new URL(url).pathname;
+    const gzip = { headers: { 'Accept-Encoding': 'gzip' } };
+    const cell = (html: string) => /<tr data-unit="xa-lien-chau">[^]*?<td class="num [^"]*" data-indicator="DOC_ONLINE"[^>]*>([^<]*)/.exec(html)?.[1];
+    const first = gunzipSync(Buffer.from(await (await t.app.request(path, gzip)).arrayBuffer())).toString();
+    const again = gunzipSync(Buffer.from(await (await t.app.request(path, gzip)).arrayBuffer())).toString();
+    expect(again).toBe(first);
+    expect(await (await t.app.request(path)).text()).toBe(first);
+    expect(cell(first)).not.toBe('10');
+    // Liên Châu corrects its 2024-Q4 report: the next request is a new lake version, a new page.
+    const put = await t.app.request('/api/submissions?filename=lien-chau-q4.csv', { method: 'PUT', headers: { ...t.auth(t.clerk), 'Content-Type': 'application/octet-stream' },
+      body: csvBytes('Đơn vị: Xã Liên Châu\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,1,10\n') });
+    expect(put.status, await put.clone().text()).toBeLessThan(300);
+    expect(cell(await (await t.app.request(path)).text())).toBe('10');
+    expect((await t.app.request(`/api/links/${id}`, { method: 'DELETE', headers: t.auth(t.analyst) })).status).toBe(200);
+    expect((await t.app.request(path, gzip)).status).toBe(410);
   });
 });

@@ -1,4 +1,4 @@
-import { ingestError, RejectedFileError } from './errors.ts';
+import { ingestError, RejectedFileError, type Subject } from './errors.ts';
 import { LIMITS } from '../limits.ts';
 import { formatNumber } from './validateObservation.ts';
 import type { IngestError, KpiRecord, Layout } from '../types.ts';
@@ -28,7 +28,8 @@ export class SubmissionBuilder {
     if (this.warnings.length < MAX_LISTED_ERRORS) this.warnings.push(warning);
   }
 
-  addRecord(record: KpiRecord, column: string | null): void {
+  /** `names`: the record's indicator and unit as the clerk knows them, for the error of a value given twice. */
+  addRecord(record: KpiRecord, column: string | null, names?: { indicator: Subject; unit: Subject }): void {
     let byPeriod = this.seen.get(record.unit);
     if (!byPeriod) this.seen.set(record.unit, (byPeriod = new Map()));
     let byIndicator = byPeriod.get(record.period);
@@ -51,13 +52,13 @@ export class SubmissionBuilder {
     // The same value written twice (a copied row) is one value; two different ones are a conflict.
     if (same) return;
     this.addError(ingestError('DUPLICATE_CONFLICT', { sheet: record.source_sheet, row: record.source_row, column }, {
-      indicator: record.indicator_code,
-      unit: record.unit,
+      unit: names?.unit.vi ?? record.unit,
+      unitEn: names?.unit.en ?? record.unit,
       period: record.period,
       first: earlier.value === null ? 'rút / withdrawn' : formatNumber(earlier.value),
       firstRow: earlier.source_sheet === record.source_sheet ? earlier.source_row : `${earlier.source_row} (${earlier.source_sheet})`,
       second: record.value === null ? 'rút / withdrawn' : formatNumber(record.value),
-    }));
+    }, names?.indicator ?? { vi: record.indicator_code, en: record.indicator_code }));
   }
 
   /** Errors as reported: every listed one, then a line for those not listed. */

@@ -2,10 +2,20 @@ import type { IngestError, Location } from '../types.ts';
 
 /**
  * Every way a submission can be wrong, with its message in Vietnamese and English.
- * Messages are written for the clerk who made the spreadsheet, not for an engineer.
+ * Messages are written for the clerk who made the spreadsheet, not for an engineer: units and
+ * indicators by their names, never their codes. A name that differs by language is given twice,
+ * `unit` (Vietnamese) and `unitEn`.
  */
 type Args = Record<string, string | number>;
 type Template = { vi: (a: Args) => string; en: (a: Args) => string };
+
+/** The English form of a name argument, when it has one. */
+const en = (a: Args, key: string) => a[`${key}En`] ?? a[key];
+
+/** What a row's error is about, named as the clerk knows it: an indicator's short name. */
+export interface Subject { vi: string; en: string }
+
+export const indicatorSubject = (indicator: { shortNameVi: string; shortNameEn: string }): Subject => ({ vi: indicator.shortNameVi, en: indicator.shortNameEn });
 
 export const ERROR_MESSAGES = {
   FILE_NOT_FOUND: {
@@ -109,8 +119,8 @@ export const ERROR_MESSAGES = {
     en: (a) => `Indicator "${a.value}" matches several indicators: ${a.suggest}. Write the indicator code.`,
   },
   INDICATOR_NOT_FOR_UNIT_TYPE: {
-    vi: (a) => `Chỉ số ${a.indicator} không áp dụng cho ${a.unitTypeVi} (${a.unit}).`,
-    en: (a) => `Indicator ${a.indicator} is not reported by a ${a.unitType} (${a.unit}).`,
+    vi: (a) => `Chỉ tiêu này không áp dụng cho ${a.unitTypeVi} (${a.unit}).`,
+    en: (a) => `This indicator is not reported by a ${a.unitType} (${en(a, 'unit')}).`,
   },
   PERIOD_MISSING: {
     vi: () => 'Không xác định được kỳ báo cáo. Ghi dòng "Kỳ báo cáo: Quý III/2024" phía trên bảng, hoặc đặt tên tệp có kỳ báo cáo.',
@@ -153,12 +163,12 @@ export const ERROR_MESSAGES = {
     en: (a) => `Counts (numerator, denominator, number of times) must be whole numbers (${a.value}).`,
   },
   COUNT_WITH_DENOMINATOR: {
-    vi: (a) => `Chỉ số ${a.indicator} là một số lượng, không có mẫu số (ô ghi ${a.value}). Ghi số lượng vào cột tỷ lệ/giá trị hoặc cột tử số và để trống mẫu số.`,
-    en: (a) => `Indicator ${a.indicator} is a count and has no denominator (the cell says ${a.value}). Write the count in the share/value or the numerator column and leave the denominator blank.`,
+    vi: (a) => `Chỉ tiêu này là một số lượng, không có mẫu số (ô ghi ${a.value}). Ghi số lượng vào cột tỷ lệ/giá trị hoặc cột tử số và để trống mẫu số.`,
+    en: (a) => `This indicator is a count and has no denominator (the cell says ${a.value}). Write the count in the share/value or the numerator column and leave the denominator blank.`,
   },
   COUNT_STATED_TWICE: {
-    vi: (a) => `Chỉ số ${a.indicator} ghi hai số lượng khác nhau: ${a.value} và ${a.other} (cột tử số). Chỉ ghi một số.`,
-    en: (a) => `Indicator ${a.indicator} states two different counts: ${a.value} and ${a.other} (numerator column). Write one number.`,
+    vi: (a) => `Ghi hai số lượng khác nhau: ${a.value} và ${a.other} (cột tử số). Chỉ ghi một số.`,
+    en: (a) => `Two different counts are given: ${a.value} and ${a.other} (numerator column). Write one number.`,
   },
   NUMERATOR_ABOVE_DENOMINATOR: {
     vi: (a) => `Tử số ${a.numerator} lớn hơn mẫu số ${a.denominator}.`,
@@ -185,20 +195,20 @@ export const ERROR_MESSAGES = {
     en: (a) => `Points "${a.value}" are not a number of zero or more.`,
   },
   POINTS_ABOVE_MAX: {
-    vi: (a) => `Điểm ${a.points} của ${a.indicator} vượt điểm tối đa ${a.max} của bộ chỉ số ${a.framework}.`,
-    en: (a) => `${a.points} points for ${a.indicator} are above its maximum of ${a.max} in framework ${a.framework}.`,
+    vi: (a) => `Điểm ${a.points} vượt điểm tối đa ${a.max} của bộ chỉ số ${a.framework}.`,
+    en: (a) => `${a.points} points are above the maximum of ${a.max} in framework ${a.framework}.`,
   },
   MAX_POINTS_DIFFER: {
-    vi: (a) => `Điểm tối đa ghi ${a.stated} cho ${a.indicator}, bộ chỉ số ${a.framework} có hiệu lực trong kỳ ghi ${a.max}: biểu mẫu có thể thuộc bộ chỉ số khác.`,
-    en: (a) => `The form gives ${a.indicator} a maximum of ${a.stated}; framework ${a.framework}, in force for the period, gives ${a.max}: the form may be of another framework.`,
+    vi: (a) => `Điểm tối đa ghi ${a.stated}, bộ chỉ số ${a.framework} có hiệu lực trong kỳ ghi ${a.max}: biểu mẫu có thể thuộc bộ chỉ số khác.`,
+    en: (a) => `The form gives a maximum of ${a.stated}; framework ${a.framework}, in force for the period, gives ${a.max}: the form may be of another framework.`,
   },
   INDICATOR_NOT_SCORED: {
-    vi: (a) => `Chỉ số ${a.indicator} không được chấm điểm cho ${a.unit} trong kỳ ${a.period} (không thuộc bộ chỉ số có hiệu lực cho loại đơn vị này).`,
-    en: (a) => `${a.indicator} is not scored for ${a.unit} in ${a.period} (not in the framework in force for its type).`,
+    vi: (a) => `Không được chấm điểm cho ${a.unit} trong kỳ ${a.period} (không thuộc bộ chỉ số có hiệu lực cho loại đơn vị này).`,
+    en: (a) => `Not scored for ${en(a, 'unit')} in ${a.period} (not in the framework in force for its type).`,
   },
   DUPLICATE_CONFLICT: {
-    vi: (a) => `Chỉ số ${a.indicator} của ${a.unit} kỳ ${a.period} được ghi hai lần với giá trị khác nhau (${a.first} ở dòng ${a.firstRow} và ${a.second}).`,
-    en: (a) => `Indicator ${a.indicator} for ${a.unit}, ${a.period} appears twice with different values (${a.first} at row ${a.firstRow} and ${a.second}).`,
+    vi: (a) => `Được ghi hai lần cho ${a.unit} kỳ ${a.period} với giá trị khác nhau (${a.first} ở dòng ${a.firstRow} và ${a.second}).`,
+    en: (a) => `Given twice for ${en(a, 'unit')}, ${a.period} with different values (${a.first} at row ${a.firstRow} and ${a.second}).`,
   },
   COLUMN_UNKNOWN: {
     vi: (a) => `Cột "${a.value}" có số liệu nhưng không phải chỉ số nào trong danh mục.${a.suggest ? ` Có phải: ${a.suggest}?` : ''}`,
@@ -214,15 +224,15 @@ export const ERROR_MESSAGES = {
   },
   UNIT_RETIRED: {
     vi: (a) => `Đơn vị ${a.unit} không còn tồn tại từ ngày ${a.after} nên không báo cáo kỳ ${a.period}; hãy báo cáo theo đơn vị kế thừa: ${a.successors}.`,
-    en: (a) => `${a.unit} no longer exists after ${a.until}, so it cannot report ${a.period}; report as its successor: ${a.successors}.`,
+    en: (a) => `${en(a, 'unit')} no longer exists after ${a.until}, so it cannot report ${a.period}; report as its successor: ${en(a, 'successors')}.`,
   },
   UNIT_NOT_YET: {
     vi: (a) => `Đơn vị ${a.unit} chỉ có từ ngày ${a.from}, sau kỳ ${a.period}.`,
-    en: (a) => `${a.unit} exists only from ${a.from}, after ${a.period}.`,
+    en: (a) => `${en(a, 'unit')} exists only from ${a.from}, after ${a.period}.`,
   },
   UNIT_NOT_ALLOWED: {
     vi: (a) => `Tài khoản này chỉ được gửi báo cáo của ${a.allowed}; tệp có số liệu của ${a.unit}.`,
-    en: (a) => `This account may only submit for ${a.allowed}; the file holds values of ${a.unit}.`,
+    en: (a) => `This account may only submit for ${en(a, 'allowed')}; the file holds values of ${en(a, 'unit')}.`,
   },
   TOTAL_DIFFERS: {
     vi: (a) => `Cảnh báo: dòng tổng ghi ${decimalComma(a.stated)} điểm nhưng cộng các dòng được ${decimalComma(a.sum)} điểm; điểm được nhận theo từng dòng, hãy kiểm tra lại dòng tổng.`,
@@ -243,18 +253,30 @@ function decimalComma(x: string | number): string {
 
 const NO_LOCATION: Location = { sheet: '', row: null, column: null };
 
-export function ingestError(code: ErrorCode, where: Partial<Location> = {}, args: Args = {}): IngestError {
+/**
+ * An error with its message in both languages. `about`: the indicator a row's error concerns,
+ * which leads the message ("Thư công vụ — Tử số 13000 lớn hơn mẫu số 12000."), so a clerk reading
+ * "dòng 14" knows which line of her report it is without counting rows.
+ */
+export function ingestError(code: ErrorCode, where: Partial<Location> = {}, args: Args = {}, about?: Subject): IngestError {
   const template: Template = ERROR_MESSAGES[code];
-  const vi = template.vi(args);
-  const en = template.en(args);
+  const vi = about ? `${about.vi} — ${template.vi(args)}` : template.vi(args);
+  const english = about ? `${about.en} — ${template.en(args)}` : template.en(args);
   return {
     ...NO_LOCATION,
     ...where,
     code,
-    message: `${vi} / ${en}`,
+    message: `${vi} / ${english}`,
     message_vi: vi,
-    message_en: en,
+    message_en: english,
   };
+}
+
+/** The same error, led by the indicator it concerns. */
+export function aboutIndicator(error: IngestError, about: Subject): IngestError {
+  const vi = `${about.vi} — ${error.message_vi}`;
+  const english = `${about.en} — ${error.message_en}`;
+  return { ...error, message: `${vi} / ${english}`, message_vi: vi, message_en: english };
 }
 
 /** A bad file, found before any table was read: carries its error to the pipeline's edge. */

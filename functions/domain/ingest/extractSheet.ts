@@ -1,7 +1,7 @@
 import type { SubmissionBuilder } from './buildSubmission.ts';
 import { columnLetter } from './columnLetter.ts';
 import { detectTable, isNumberingRow, type DetectedTable, type Role, type TableColumn } from './detectTable.ts';
-import { ingestError } from './errors.ts';
+import { indicatorSubject, ingestError } from './errors.ts';
 import { describeEntry, unitOfPeriod, type CatalogIndex } from './ingestContext.ts';
 import type { MatchResult } from './matchName.ts';
 import { isRomanNumeral, normalizeKey } from './normalizeText.ts';
@@ -296,11 +296,12 @@ export class SheetExtractor {
       // The successors of the report's period (Tam Hồng's 2024 successor is the town, not the 2025 commune).
       const successors = successorsOf(unit.code, events, new Set(), end)
         .map((code) => this.index.catalog.units.find((u) => u.code === code))
-        .filter((u): u is Unit => Boolean(u) && u!.code !== unit.code)
-        .map(describeEntry).join(', ') || '— (không ghi nhận đơn vị kế thừa / no successor recorded)';
-      this.out.addError(ingestError('UNIT_RETIRED', where, { unit: describeEntry(unit), until: unit.validTo!, after: addDays(unit.validTo!, 1), period, successors }));
+        .filter((u): u is Unit => Boolean(u) && u!.code !== unit.code);
+      // Named, never coded: the clerk knows her commune by its name.
+      const names = (lang: 'nameVi' | 'nameEn') => successors.map((u) => u[lang]).join(', ') || '— (không ghi nhận đơn vị kế thừa / no successor recorded)';
+      this.out.addError(ingestError('UNIT_RETIRED', where, { unit: unit.nameVi, unitEn: unit.nameEn, until: unit.validTo!, after: addDays(unit.validTo!, 1), period, successors: names('nameVi'), successorsEn: names('nameEn') }));
     } else {
-      this.out.addError(ingestError('UNIT_NOT_YET', where, { unit: describeEntry(unit), from: unit.validFrom!, period }));
+      this.out.addError(ingestError('UNIT_NOT_YET', where, { unit: unit.nameVi, unitEn: unit.nameEn, from: unit.validFrom!, period }));
     }
     return false;
   }
@@ -332,13 +333,13 @@ export class SheetExtractor {
       && c.validFrom <= day && (!c.validTo || c.validTo >= day));
     const where = (column: string) => ({ sheet: this.sheet, row: row.number, column });
     if (!component) {
-      this.out.addError(ingestError('INDICATOR_NOT_SCORED', where(firstColumn), { indicator: `${indicator.code} (${indicator.nameVi})`, unit: unit.nameVi, period }));
+      this.out.addError(ingestError('INDICATOR_NOT_SCORED', where(firstColumn), { unit: unit.nameVi, unitEn: unit.nameEn, period }, indicatorSubject(indicator)));
       return;
     }
     const maxColumn = this.column('maxPoints');
     const statedMax = maxColumn === undefined ? null : cellNumber(row, maxColumn);
     if (statedMax?.kind === 'number' && Math.abs(statedMax.value - component.maxPoints) > 1e-9) {
-      this.out.addError(ingestError('MAX_POINTS_DIFFER', where(columnLetter(maxColumn!)), { indicator: indicator.code, stated: statedMax.value, max: component.maxPoints, framework: component.framework }));
+      this.out.addError(ingestError('MAX_POINTS_DIFFER', where(columnLetter(maxColumn!)), { stated: statedMax.value, max: component.maxPoints, framework: component.framework }, indicatorSubject(indicator)));
       return;
     }
     const evidence = this.text(row, 'note') || null;
@@ -346,18 +347,18 @@ export class SheetExtractor {
       const parsed = cellNumber(row, c);
       const letter = columnLetter(c);
       if (parsed.kind !== 'number' || parsed.value < 0) {
-        this.out.addError(ingestError('POINTS_INVALID', where(letter), { value: cellText(row.cells[c]) }));
+        this.out.addError(ingestError('POINTS_INVALID', where(letter), { value: cellText(row.cells[c]) }, indicatorSubject(indicator)));
         continue;
       }
       if (parsed.value > component.maxPoints + 1e-9) {
-        this.out.addError(ingestError('POINTS_ABOVE_MAX', where(letter), { indicator: indicator.code, points: parsed.value, max: component.maxPoints, framework: component.framework }));
+        this.out.addError(ingestError('POINTS_ABOVE_MAX', where(letter), { points: parsed.value, max: component.maxPoints, framework: component.framework }, indicatorSubject(indicator)));
         continue;
       }
       this.pointsSum[kind] += parsed.value;
       this.out.addRecord({
         unit: unit.code, period, indicator_code: indicator.code, value: parsed.value, numerator: null, denominator: null,
         note: evidence, source_sheet: this.sheet, source_row: row.number, source_column: letter, assessment: kind,
-      }, letter);
+      }, letter, { indicator: indicatorSubject(indicator), unit: { vi: unit.nameVi, en: unit.nameEn } });
     }
   }
 
@@ -375,8 +376,8 @@ export class SheetExtractor {
     if (!this.unitExistsIn(unit, period, row, column)) return;
     if (!indicator.reportedBy.includes(unit.type)) {
       this.out.addError(ingestError('INDICATOR_NOT_FOR_UNIT_TYPE', { sheet: this.sheet, row: row.number, column }, {
-        indicator: `${indicator.code} (${indicator.nameVi})`, unit: unit.nameVi, unitType: unit.type, unitTypeVi: UNIT_TYPE_VI[unit.type] ?? unit.type,
-      }));
+        unit: unit.nameVi, unitEn: unit.nameEn, unitType: unit.type, unitTypeVi: UNIT_TYPE_VI[unit.type] ?? unit.type,
+      }, indicatorSubject(indicator)));
       return;
     }
     this.out.addRecord({
@@ -390,6 +391,6 @@ export class SheetExtractor {
       source_sheet: this.sheet,
       source_row: row.number,
       source_column: column,
-    }, column);
+    }, column, { indicator: indicatorSubject(indicator), unit: { vi: unit.nameVi, en: unit.nameEn } });
   }
 }

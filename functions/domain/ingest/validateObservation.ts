@@ -1,6 +1,6 @@
 import { columnLetter } from './columnLetter.ts';
 import { normalizeKey } from './normalizeText.ts';
-import { ingestError } from './errors.ts';
+import { aboutIndicator, indicatorSubject, ingestError } from './errors.ts';
 import type { ParsedNumber } from './parseNumber.ts';
 import { cellBoolean, cellNumber, cellText, roundFloat } from './readCell.ts';
 import type { Indicator, IngestError, SheetRow } from '../types.ts';
@@ -43,6 +43,14 @@ export function validateObservation(
   indicator: Indicator,
   sheet: string,
 ): ObservationResult {
+  const result = readObservation(row, columns, indicator, sheet);
+  // Every error of the row leads with the indicator's short name: "dòng 14" alone makes a clerk count rows.
+  if (result.kind !== 'errors') return result;
+  const about = indicatorSubject(indicator);
+  return { kind: 'errors', errors: result.errors.map((e) => aboutIndicator(e, about)) };
+}
+
+function readObservation(row: SheetRow, columns: ObservationColumns, indicator: Indicator, sheet: string): ObservationResult {
   const errors: IngestError[] = [];
   const at = (column: number) => where(sheet, row, column);
   const note = columns.note !== undefined ? cellText(row.cells[columns.note]) || null : null;
@@ -83,9 +91,9 @@ export function validateObservation(
     // A count (meetings held in the year): a whole number, no share, no denominator. A long
     // table has one column for shares and one for counts: the count may be in either, and a
     // number written in the other one is never passed over in silence.
-    if (denominatorCell) return { kind: 'errors', errors: [ingestError('COUNT_WITH_DENOMINATOR', at(columns.denominator!), { indicator: indicator.code, value: denominatorCell.value })] };
+    if (denominatorCell) return { kind: 'errors', errors: [ingestError('COUNT_WITH_DENOMINATOR', at(columns.denominator!), { value: denominatorCell.value })] };
     if (valueCell && numeratorCell && valueCell.value !== numeratorCell.value) {
-      return { kind: 'errors', errors: [ingestError('COUNT_STATED_TWICE', at(columns.value!), { indicator: indicator.code, value: valueCell.value, other: numeratorCell.value })] };
+      return { kind: 'errors', errors: [ingestError('COUNT_STATED_TWICE', at(columns.value!), { value: valueCell.value, other: numeratorCell.value })] };
     }
     const cell = valueCell ?? numeratorCell;
     const column = valueCell ? columns.value : columns.numerator;

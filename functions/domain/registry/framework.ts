@@ -19,7 +19,8 @@ export function parseSteps(text: string): { atLeast: number; points: number }[] 
 
 /**
  * Reads framework.csv: framework, valid_from, valid_to, pillar, pillar_name_vi, code, max_points,
- * rule, steps, applies_to (unit types), and optionally target. Checks each line and the whole:
+ * rule, steps, applies_to (unit types), and optionally target and pillar_name_en (English pages'
+ * pillar names; older registry folders have none). Checks each line and the whole:
  * one validity per version, versions that never overlap (one is in force for any day), each
  * indicator once per version, rules that fit the indicator's measure, steps within the maximum,
  * and unit types that report the indicator.
@@ -76,6 +77,7 @@ export function parseFramework(text: string, indicators: readonly Indicator[], p
     if (problems.count > before) continue;
     components.push({
       framework, validFrom: r.valid_from!, validTo, pillar: r.pillar!, pillarNameVi: r.pillar_name_vi || r.pillar!,
+      ...(r.pillar_name_en ? { pillarNameEn: r.pillar_name_en } : {}),
       indicatorCode: r.code!, maxPoints, rule, steps, appliesTo, target,
     });
   }

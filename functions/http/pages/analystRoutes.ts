@@ -34,6 +34,10 @@ const PLAIN: Record<string, [string, string]> = {
   reporting_timeliness: ['Mỗi đơn vị: nộp đúng hạn, trễ bao nhiêu ngày, hay chưa nộp.', 'Each unit: on time, how many days late, or not sent.'],
   timeliness_trend: ['Bao nhiêu đơn vị nộp đúng hạn, qua các kỳ.', 'How many units reported on time, period by period.'],
   quality_warnings: ['Số liệu nên xem lại: thay đổi lớn so với kỳ trước, khác xa các đơn vị khác; kèm giải trình của đơn vị.', 'Figures worth a second look: big changes since the last period, far from other units; with the unit\'s explanation.'],
+  approval_queue: ['Các tệp một lãnh đạo đơn vị cần duyệt, với quyết định đã có.', 'The files a unit\'s head has to decide, with the decisions made.'],
+  submission_decisions: ['Lãnh đạo từng đơn vị đã duyệt hay trả lại một tệp.', 'Whether each unit\'s head approved or returned a file.'],
+  unit_values: ['Giá trị đang dùng của từng chỉ số của một đơn vị trong một kỳ.', 'The value in use of each indicator of a unit for a period.'],
+  periods_with_data: ['Các kỳ có số liệu và các đơn vị đã báo cáo mỗi kỳ.', 'The periods with data and the units that reported each.'],
   unit_periods: ['Các kỳ một đơn vị phải báo cáo: đã nộp, chờ duyệt, bị trả lại hay quá hạn, với hạn nộp.', 'The periods a unit must report: sent, awaiting approval, returned or overdue, with deadlines.'],
   unit_submissions: ['Các tệp một đơn vị đã gửi: kết quả, số giá trị và quyết định của lãnh đạo đơn vị.', 'The files a unit sent: the outcome, the values and its head\'s decision.'],
   approval_log: ['Lãnh đạo đơn vị đã duyệt hay trả lại báo cáo nào, khi nào, vì sao.', 'Which reports units\' heads approved or returned, when and why.'],
@@ -45,8 +49,8 @@ const PLAIN: Record<string, [string, string]> = {
 const GROUPS: { vi: string; en: string; names: string[] }[] = [
   { vi: 'Bảng điểm và xu hướng', en: 'Scorecards and trends', names: ['district_scorecard', 'province_scorecard', 'unit_report', 'unit_ranking', 'district_trend', 'indicator_trend', 'unit_trend'] },
   { vi: 'Chỉ số chuyển đổi số (DTI)', en: 'Digital-transformation index (DTI)', names: ['dti_ranking', 'unit_scorecard', 'dti_trend'] },
-  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'unit_periods', 'unit_submissions'] },
-  { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry'] },
+  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'approval_queue', 'submission_decisions', 'unit_periods', 'unit_submissions'] },
+  { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry', 'unit_values', 'periods_with_data'] },
 ];
 
 /** Words of the analyst's pages. */
@@ -99,6 +103,9 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   /** Values waiting for their unit head's approval (analysts see them marked; leaders do not): unit|indicator → value. */
   async function pendingOf(period: string): Promise<Map<string, { value: number; approval: string }>> {
+    // Not a saved query, on purpose: every saved query can be shared with a leader by a signed link
+    // and is in the API, and a value its head has not approved must never reach a leader
+    // (test/local/approvalCli.test.ts runs every saved query to make sure). Analysts' pages only.
     const rows = toRows(await deps.runner.runSql('SELECT unit, indicator_code, value, approval FROM kpi_pending WHERE period = :period', { period }));
     return new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, { value: Number(r.value), approval: String(r.approval) }]));
   }
@@ -109,7 +116,8 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
   async function withData() {
     const version = await deps.runner.lakeVersion();
     if (known?.version === version) return known;
-    const rows = toRows(await deps.runner.runSql('SELECT period, unit FROM kpi_current GROUP BY period, unit', {}));
+    const query = deps.queries.get('periods_with_data');
+    const rows = query ? toRows((await deps.runner.run(query, {})).table) : [];
     const units = new Map<string, Set<string>>();
     for (const r of rows) {
       const period = String(r.period);
@@ -250,7 +258,7 @@ ${others.length ? group(T[lang].other, others.map(card)) : ''}`));
       : { title: 'Reminders sent', none: 'No reminders yet.', when: 'When', unit: 'Unit', period: 'Period', subject: 'Message', to: 'To', status: 'Status', noAddress: 'no e-mail address (kept here only)', sent: 'Sent', failed: 'Failed, will retry', pending: 'Sending' };
     return c.html(renderPage({ home: '/q', signOut: true, lang, title: W.title, otherLangUrl: `/q/outbox?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${W.title}</h1>
-${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll cards"><table class="cards outbox"><thead><tr><th>${W.when}</th><th>${W.unit}</th><th>${W.period}</th><th>${W.subject}</th><th>${W.to}</th><th>${W.status}</th></tr></thead>
+${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scroll cards" tabindex="0" role="group" aria-label="${W.title}"><table class="cards outbox"><thead><tr><th>${W.when}</th><th>${W.unit}</th><th>${W.period}</th><th>${W.subject}</th><th>${W.to}</th><th>${W.status}</th></tr></thead>
 <tbody>${entries.map((e) => html`<tr data-key="${e.reminder.key}"><td data-label="${W.when}">${deps.localTime(e.claimed_at)}</td><td data-label="${W.unit}">${e.reminder.unit_name}</td><td data-label="${W.period}">${e.reminder.period}</td><td data-label="${W.subject}">${e.reminder.subject}</td><td data-label="${W.to}">${e.reminder.to.length ? e.reminder.to.join(', ') : W.noAddress}</td><td data-label="${W.status}">${e.delivered_at ? W.sent : e.error ? W.failed : W.pending}</td></tr>`)}</tbody></table></div>`}`));
   });
 
@@ -304,6 +312,8 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     if (!unit || !indicator || !CANONICAL_PERIOD.test(period)) {
       return c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', 'unit, period, indicator'), 400);
     }
+    // Not a saved query, on purpose: it shows values still waiting for their head's approval, and a
+    // saved query can be shared with a leader (see pendingOf). Analysts' pages only.
     const table = await deps.runner.runSql(
       `SELECT DISTINCT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
        FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id

@@ -5,6 +5,7 @@ import { dayNumber } from '../../domain/dates.ts';
 import { periodDeadlines, type CalendarPeriod, type CalendarRule } from '../../domain/registry/calendar.ts';
 import { periodRows } from '../../domain/registry/periods.ts';
 import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
+import { formatReceipt, receiptCode } from '../../domain/receiptCode.ts';
 import type { IngestResult, ReportedError } from '../../services/ingestFile.ts';
 import { formatDate, formatNumber, periodLabel, type Lang } from './renderPages.ts';
 
@@ -23,7 +24,7 @@ export const CLERK_WORDS = {
     approvedByHead: 'Lãnh đạo đã duyệt', returnedByHead: 'Lãnh đạo trả lại', awaitingHead: 'Chờ lãnh đạo duyệt',
     warnings: 'Cảnh báo — số liệu vẫn được nhận, nhưng nên xem lại hoặc giải trình:', explain: 'Gửi giải trình', explained: 'Đã giải trình', explainLabel: 'Giải trình (vì sao số liệu như vậy)',
     explainHint: 'Viết giải trình vào các ô cần thiết rồi bấm một lần; ô để trống không được gửi.', explainedNow: (n: number) => `Đã lưu ${n} giải trình.`,
-    receipt: 'Mã tiếp nhận', sentAt: 'Gửi lúc', onTime: 'đúng hạn', lateBy: (n: number) => `nộp muộn ${n} ngày`, deadline: 'hạn nộp',
+    receipt: 'Mã tiếp nhận', receiptTwice: (code: string, ids: string[]) => `Mã tiếp nhận ${code} trùng với ${ids.length} tệp (${ids.join(', ')}); hãy mở tệp từ danh sách báo cáo đã nộp.`, sentAt: 'Gửi lúc', onTime: 'đúng hạn', lateBy: (n: number) => `nộp muộn ${n} ngày`, deadline: 'hạn nộp',
     unitValues: (n: string, unit: string) => `${n} giá trị của ${unit}`, fileValues: (n: string) => `cả tệp ${n} giá trị`,
     periods: 'Các kỳ báo cáo', sendNow: 'Cần gửi ngay', noPeriods: 'Chưa có kỳ nào phải báo cáo.', errorsLink: 'xem lỗi', answerLink: 'xem kết quả',
     state: {
@@ -51,7 +52,7 @@ export const CLERK_WORDS = {
     approvedByHead: 'Approved by the head', returnedByHead: 'Returned by the head', awaitingHead: 'Waiting for the head\'s approval',
     warnings: 'Warnings — the figures are accepted, but worth a second look or an explanation:', explain: 'Send the explanations', explained: 'Explained', explainLabel: 'Explanation (why the figure is so)',
     explainHint: 'Write in the boxes that need it, then press once; empty boxes are not sent.', explainedNow: (n: number) => `${n} explanation${n === 1 ? '' : 's'} saved.`,
-    receipt: 'Receipt number', sentAt: 'Sent at', onTime: 'on time', lateBy: (n: number) => `${n} day${n === 1 ? '' : 's'} late`, deadline: 'deadline',
+    receipt: 'Receipt number', receiptTwice: (code: string, ids: string[]) => `Receipt number ${code} matches ${ids.length} files (${ids.join(', ')}); open the file from the list of reports sent.`, sentAt: 'Sent at', onTime: 'on time', lateBy: (n: number) => `${n} day${n === 1 ? '' : 's'} late`, deadline: 'deadline',
     unitValues: (n: string, unit: string) => `${n} values of ${unit}`, fileValues: (n: string) => `${n} in the whole file`,
     periods: 'Reporting periods', sendNow: 'To send now', noPeriods: 'No period to report yet.', errorsLink: 'see the errors', answerLink: 'see the answer',
     state: {
@@ -72,8 +73,11 @@ export const CLERK_WORDS = {
 };
 export type ClerkWords = (typeof CLERK_WORDS)['vi'];
 
-/** The receipt number a clerk quotes: the submission id, as stored. */
-export const receiptOf = (submissionId: string) => submissionId;
+/** The receipt number a clerk quotes over the phone: "K7QM-4XRT", derived from the submission id (domain/receiptCode.ts). */
+export const receiptOf = (submissionId: string) => formatReceipt(receiptCode(submissionId));
+
+/** The answer page of a file, at its receipt number: the address a clerk can read out or type. */
+export const answerPath = (submissionId: string, lang: Lang) => `/nop/nhan/${receiptOf(submissionId)}${lang === 'en' ? '?lang=en' : ''}`;
 
 /** An action still open for a period: these come first on /nop. */
 export const TO_SEND = new Set(['returned', 'late', 'due', 'open']);
@@ -125,10 +129,10 @@ export function periodsSection(rows: Row[], lang: Lang, forms: Html = html``): H
     const code = String(r.status_code);
     const id = r.last_submission_id ? String(r.last_submission_id) : null;
     return html`<li class="period ${code}" data-period="${r.period}" data-status="${code}"><span class="what">${periodLabel(String(r.period), lang)}</span>
-<span class="state">${stateText(r, lang)}</span><span class="deadline">${lang === 'vi' ? 'Hạn nộp' : 'Deadline'}: ${formatDate(String(r.deadline))}</span>${id && !TO_SEND.has(code) ? html`<a class="receipt" href="/nop/nhan/${id}${lang === 'en' ? '?lang=en' : ''}">${w.receipt}: ${receiptOf(id)}</a>` : ''}</li>`;
+<span class="state">${stateText(r, lang)}</span><span class="deadline">${lang === 'vi' ? 'Hạn nộp' : 'Deadline'}: ${formatDate(String(r.deadline))}</span>${id && !TO_SEND.has(code) ? html`<a class="receipt" href="${answerPath(id, lang)}">${w.receipt}: ${receiptOf(id)}</a>` : ''}</li>`;
   };
   return html`${rows.filter((r) => r.status_code === 'returned').map((r) => html`<div class="returned-banner" role="alert" data-period="${r.period}"><h2>${w.returnedBanner(periodLabel(String(r.period), lang), String(r.decided_by_name ?? ''))}</h2>
-<p>${w.returnedWhat}</p><blockquote class="comment">${r.comment ?? ''}</blockquote>${r.last_submission_id ? html`<p><a href="/nop/nhan/${r.last_submission_id}${lang === 'en' ? '?lang=en' : ''}">${w.answerLink} (${w.receipt}: ${receiptOf(String(r.last_submission_id))})</a></p>` : ''}</div>`)}
+<p>${w.returnedWhat}</p><blockquote class="comment">${r.comment ?? ''}</blockquote>${r.last_submission_id ? html`<p><a href="${answerPath(String(r.last_submission_id), lang)}">${w.answerLink} (${w.receipt}: ${receiptOf(String(r.last_submission_id))})</a></p>` : ''}</div>`)}
 ${next ? html`<p class="send-now" data-period="${next.period}"><b>${w.sendNow}: ${periodLabel(String(next.period), lang)}</b> — ${stateText(next, lang)} (${w.deadline} ${formatDate(String(next.deadline))})</p>` : ''}${forms}
 <section class="periods"><h2>${w.periods}</h2><ul class="periods">${rows.map(item)}</ul></section>`;
 }

@@ -3,6 +3,7 @@ import { html } from 'hono/html';
 import type { Principal } from '../../domain/access/tokens.ts';
 import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
 import { isSubmissionId, lakeKeys } from '../../domain/lakeKeys.ts';
+import { formatReceipt, parseReceipt, receiptCode } from '../../domain/receiptCode.ts';
 import type { Unit } from '../../domain/types.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { fileNameProblem, storedResult, type IngestResult } from '../../services/ingestFile.ts';
@@ -14,7 +15,7 @@ import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { toRows } from '../render.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
-import { CLERK_WORDS as W, TO_SEND, deadlineOf, errorsList, namer, periodsSection, receiptOf, timelinessText, warningsSection } from './clerkPages.ts';
+import { CLERK_WORDS as W, TO_SEND, deadlineOf, errorsList, namer, periodsSection, receiptOf, answerPath, timelinessText, warningsSection } from './clerkPages.ts';
 
 type Row = Record<string, unknown>;
 
@@ -90,11 +91,11 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
       if (r.status !== 'accepted') return `${w.rejected} (${formatNumber(Number(r.error_count), lang)} ${lang === 'vi' ? 'lỗi' : 'errors'})`;
       return `${w.accepted} (${formatNumber(periods.reduce((s, p) => s + p.n, 0), lang)})`;
     };
-    return html`<h2>${w.history}</h2><div class="scroll cards"><table class="history cards"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.receipt}</th><th>${w.by}</th></tr></thead>
+    return html`<h2>${w.history}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.history}"><table class="history cards"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.receipt}</th><th>${w.by}</th></tr></thead>
 <tbody>${[...files.values()].map((f) => {
       const { r } = f;
       const id = String(r.submission_id);
-      const answer = withLang(`/nop/nhan/${id}`, lang);
+      const answer = answerPath(id, lang);
       return html`<tr data-submission="${id}"><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at as string))}</td><td data-label="${w.period}">${periodsOf(f)}</td>
 <td data-label="${w.fileCol}"><a href="/nop/tep/${id}">${r.source_file}</a></td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</span></td>
 <td data-label="${w.receipt}"><a class="receipt" href="${answer}">${receiptOf(id)}</a></td><td data-label="${w.by}">${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`;
@@ -158,7 +159,8 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
     for (const e of explanations) await recordExplanation(deps.store, e, deps.now());
     deps.runner.lakeChanged();
     const back = String(form.back ?? '');
-    const to = back === '/nop' || (back.startsWith('/nop/nhan/') && isSubmissionId(back.slice('/nop/nhan/'.length))) ? back : '/nop';
+    const answer = back.startsWith('/nop/nhan/') ? back.slice('/nop/nhan/'.length) : '';
+    const to = back === '/nop' || isSubmissionId(answer) || parseReceipt(answer) ? back : '/nop';
     return c.redirect(withLang(`${to}?kq=${explanations.length}`, lang), 303);
   });
 
@@ -194,9 +196,23 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
     } finally {
       admission.release();
     }
-    deps.runner.lakeChanged();
-    return c.redirect(withLang(`/nop/nhan/${result.submission_id}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
+    deps.runner.lakeChanged([result.submission_id]);
+    return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
   });
+
+  /**
+   * The submissions of this unit whose receipt code is `text` (K7QM-4XRT, k7qm4xrt): looked up
+   * among the unit's own files, the only ones its clerk may read. Two would be a collision of the
+   * hash (see domain/receiptCode.ts): both are returned, never one picked.
+   */
+  async function idsOfReceipt(text: string, unit: Unit): Promise<string[]> {
+    const code = parseReceipt(text);
+    if (!code) return [];
+    const tokens = await deps.tokens();
+    const senders = tokens.filter((t) => t.unit === unit.code).map((t) => t.id).join(',');
+    const ids = new Set((await run('unit_submissions', { unit: unit.code, senders })).map((row) => String(row.submission_id)));
+    return [...ids].filter((id) => receiptCode(id) === code);
+  }
 
   /** A file this unit may read the answer to: one its accounts sent, or one holding only its values. */
   async function ours(id: string, unit: string): Promise<IngestResult | null> {
@@ -215,9 +231,17 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
     if (r instanceof Response) return r;
     const lang = langOf(c);
     const w = W[lang];
-    const id = c.req.param('id');
-    const result = await ours(id, r.unit.code);
-    if (!result) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', id), 404);
+    const asked = c.req.param('id');
+    // A code typed by hand (k7qm4xrt) goes to its written form, the one the page and history show.
+    const typed = parseReceipt(asked);
+    if (typed && asked !== formatReceipt(typed)) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/nop/nhan/${formatReceipt(typed)}${url.search}`, 302);
+    }
+    const ids = isSubmissionId(asked) ? [asked] : await idsOfReceipt(asked, r.unit);
+    if (ids.length > 1) return c.html(renderNotice(lang, w.receipt, w.receiptTwice(asked, ids)), 409);
+    const result = ids[0] ? await ours(ids[0], r.unit.code) : null;
+    if (!result) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', asked), 404);
     const accepted = result.status === 'accepted';
     const mine = result.partitions.filter((p) => p.unit === r.unit.code);
     const periods = [...new Set(mine.map((p) => p.period))].sort();
@@ -226,9 +250,9 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
     const values = accepted ? await valuesOf(result, r.unit.code) : [];
     const unitName = lang === 'vi' ? r.unit.nameVi : r.unit.nameEn;
     const approval = accepted && (await deps.settings.approval()).required
-      ? toRows(await deps.runner.runSql('SELECT decision, comment FROM approval_state WHERE submission_id = :id AND unit = :unit', { id: result.submission_id, unit: r.unit.code }))[0] ?? null
+      ? (await run('submission_decisions', { submission: result.submission_id })).find((d) => d.unit === r.unit.code) ?? null
       : undefined;
-    const warned = accepted && periods.length ? warningsSection(await warningRows(r.unit.code, periods), indicatorsByCode(), lang, `/nop/nhan/${result.submission_id}`, savedCount(c)) : '';
+    const warned = accepted && periods.length ? warningsSection(await warningRows(r.unit.code, periods), indicatorsByCode(), lang, `/nop/nhan/${receiptOf(result.submission_id)}`, savedCount(c)) : '';
     return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${accepted ? w.accepted : w.rejected}: ${result.file}</h1>
 <dl class="receipt"><div><dt>${w.receipt}</dt><dd><code data-receipt>${receiptOf(result.submission_id)}</code></dd></div>
 <div><dt>${w.sentAt}</dt><dd>${formatDate(sentLocal)}</dd></div>
@@ -259,7 +283,7 @@ ${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang,
       return formatNumber(Number(v.value), lang);
     };
     const count = (x: unknown) => (x === null || x === undefined ? '' : formatNumber(Number(x), lang));
-    return html`<p>${w.values}</p><div class="scroll"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${format === 'csv' ? w.row : `${w.sheet}, ${w.row.toLowerCase()}`}</th></tr></thead>
+    return html`<p>${w.values}</p><div class="scroll" tabindex="0" role="group" aria-label="${w.values}"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${format === 'csv' ? w.row : `${w.sheet}, ${w.row.toLowerCase()}`}</th></tr></thead>
 <tbody>${rows.map((v) => {
       const indicator = indicators.get(String(v.indicator_code));
       const name = lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn;

@@ -2,14 +2,13 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
 import { isSubmissionId, lakeKeys } from '../../domain/lakeKeys.ts';
-import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { decisionProblem, recordDecision } from '../../services/approvals.ts';
 import { storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
-import { formatNumber, langOf, renderNotice, renderPage, type Lang } from './renderPages.ts';
+import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
 
 const W = {
   vi: {
@@ -60,26 +59,37 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return { id: who.id, name: who.name, unit: isHead ? who.unit : null };
   }
 
-  /** Each (submission, unit)'s latest decision. */
-  async function decisions(ids: string[]): Promise<Map<string, Decided>> {
-    if (ids.length === 0) return new Map();
-    const params = Object.fromEntries(ids.map((id, i) => [`s${i}`, id]));
-    const rows = toRows(await deps.runner.runSql(
-      `SELECT submission_id, unit, decision, comment, decided_by_name FROM approval_state WHERE submission_id IN (${ids.map((_, i) => `:s${i}`).join(', ')})`,
-      params,
-    ));
-    return new Map(rows.map((r) => [`${r.submission_id}|${r.unit}`, r as unknown as Decided]));
+  /** A saved query of sql/ (the SQL of these pages lives there, like every other query's). */
+  async function run(name: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const query = deps.queries.get(name);
+    if (!query) throw new Error(`saved query ${name} is missing from sql/`);
+    return toRows((await deps.runner.run(query, params)).table);
   }
 
-  /** A head: files with rows of the unit. An analyst: files of several units (one unit's file is its head's). */
-  async function submissionsFor(d: Decider): Promise<Row[]> {
-    return toRows(await deps.runner.runSql(
-      `SELECT DISTINCT s.submission_id, s.source_file, s.periods, s.units, s.row_count, s.submitted_at
-       FROM submissions s
-       WHERE s.status = 'accepted' AND ${d.unit ? 's.units LIKE :pattern' : "s.units LIKE '%,%'"}
-       ORDER BY s.submitted_at DESC, s.submission_id DESC LIMIT 100`,
-      d.unit ? { pattern: `%"${d.unit}"%` } : {},
-    )).map((r): Row => ({ ...(r as unknown as Row), periods: JSON.parse(String(r.periods)) as string[], units: JSON.parse(String(r.units)) as string[] }));
+  /** A file's decisions so far, by unit (sql/submission_decisions.sql). */
+  async function decisionsOf(id: string): Promise<Map<string, Decided>> {
+    return new Map((await run('submission_decisions', { submission: id })).map((r) => [String(r.unit), r as unknown as Decided]));
+  }
+
+  /**
+   * A head: files with rows of the unit. An analyst: files of several units (one unit's file is
+   * its head's). Each with the decisions already made, by `submission|unit` (sql/approval_queue.sql).
+   */
+  async function submissionsFor(d: Decider): Promise<{ rows: Row[]; decided: Map<string, Decided> }> {
+    const found = await run('approval_queue', { unit: d.unit ?? '' });
+    const rows = new Map<string, Row>();
+    const decided = new Map<string, Decided>();
+    for (const r of found) {
+      const id = String(r.submission_id);
+      if (!rows.has(id)) {
+        rows.set(id, {
+          submission_id: id, source_file: String(r.source_file), row_count: Number(r.row_count), submitted_at: String(r.submitted_at),
+          periods: JSON.parse(String(r.periods)) as string[], units: JSON.parse(String(r.units)) as string[],
+        });
+      }
+      if (r.decided_unit) decided.set(`${id}|${r.decided_unit}`, r as unknown as Decided);
+    }
+    return { rows: [...rows.values()], decided };
   }
 
   /** The unit's values in a submission beside the previous period's current ones: what the head checks. */
@@ -93,7 +103,7 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (rows.length === 0) return '';
     const previous = new Map<string, number>();
     for (const period of periods) {
-      const before = toRows(await deps.runner.runSql('SELECT indicator_code, value FROM kpi_current WHERE unit = :unit AND period = :period', { unit, period: shiftPeriod(period, -1) }));
+      const before = await run('unit_values', { unit, period: shiftPeriod(period, -1) });
       for (const r of before) previous.set(`${period}|${r.indicator_code}`, Number(r.value));
     }
     const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
@@ -103,7 +113,7 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return formatNumber(Number(v), lang);
     };
     const count = (v: unknown) => (v === null || v === undefined ? '' : formatNumber(Number(v), lang));
-    return html`<div class="scroll cards"><table class="cards review-values"><thead><tr><th>${w.indicator}</th><th class="num">${w.value}</th><th class="num">${w.previous}</th><th class="num">${w.num}</th><th class="num">${w.den}</th></tr></thead>
+    return html`<div class="scroll cards" tabindex="0" role="group" aria-label="${w.values}"><table class="cards review-values"><thead><tr><th>${w.indicator}</th><th class="num">${w.value}</th><th class="num">${w.previous}</th><th class="num">${w.num}</th><th class="num">${w.den}</th></tr></thead>
 <tbody>${rows.sort((a, b) => Number(a.source_row) - Number(b.source_row)).map((v) => {
       const code = String(v.indicator_code);
       const indicator = indicators.get(code);
@@ -111,7 +121,7 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     })}</tbody></table></div>`;
   }
 
-  const unitName = (code: string) => deps.catalog.catalog.units.find((u) => u.code === code)?.nameVi ?? code;
+  const unitName = (code: string, lang: Lang) => { const u = deps.catalog.catalog.units.find((x) => x.code === code); return (lang === 'vi' ? u?.nameVi : u?.nameEn || u?.nameVi) ?? code; };
 
   /** Two forms, far apart: approve at once, or return with the reason written in place. */
   const decisionForms = (r: Row, unit: string, lang: Lang) => {
@@ -127,21 +137,21 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   async function listing(d: Decider, lang: Lang) {
     const w = W[lang];
-    const rows = await submissionsFor(d);
+    const { rows, decided } = await submissionsFor(d);
     if (rows.length === 0) return html`<p class="meta">${w.none}</p>`;
-    const decided = await decisions(rows.map((r) => r.submission_id));
     const lines = rows.flatMap((r) => (d.unit ? [d.unit] : r.units).map((unit) => ({ r, unit, x: decided.get(`${r.submission_id}|${unit}`) })));
-    const waiting = lines.filter((l) => !l.x);
+    // Oldest period first: a head reads Quý I before Quý II, as the reports were due.
+    const waiting = lines.filter((l) => !l.x).sort((a, b) => (a.r.periods[0] ?? '').localeCompare(b.r.periods[0] ?? ''));
     const done = lines.filter((l) => l.x);
     const status = (x: Decided) => (x.decision === 'approved' ? w.approved : w.returned);
     const cards = await Promise.all(waiting.map(async ({ r, unit }) => html`<article class="review" data-submission="${r.submission_id}" data-unit="${unit}">
-<h3>${d.unit ? '' : html`${unitName(unit)} · `}${r.periods.map(periodLabelVi).join(', ')}</h3>
-<p class="meta">${w.at} ${deps.localTime(r.submitted_at)} · <a href="/nop/tep/${r.submission_id}">${r.source_file}</a>${r.units.length > 1 ? html` · ${w.multi}` : ''}</p>
+<h3>${d.unit ? '' : html`${unitName(unit, lang)} · `}${r.periods.map((p) => periodLabel(p, lang)).join(', ')}</h3>
+<p class="meta">${w.at} ${formatDate(deps.localTime(r.submitted_at))} · <a href="/nop/tep/${r.submission_id}">${r.source_file}</a>${r.units.length > 1 ? html` · ${w.multi}` : ''}</p>
 ${await valuesTable(r.submission_id, unit, r.periods, lang)}${decisionForms(r, unit, lang)}</article>`));
     const all = waiting.length > 1 ? html`<form method="post" action="/duyet/tat-ca" class="approve-all">${waiting.map(({ r, unit }) => html`<input type="hidden" name="item" value="${r.submission_id}|${unit}">`)}<button type="submit" class="big approve">${w.approveAll(waiting.length)}</button></form>` : '';
     return html`<h2>${w.waiting} (${waiting.length})</h2>${waiting.length ? html`${all}${cards}` : html`<p class="meta">${w.nothingWaiting}</p>`}
-${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="cards approvals"><thead><tr><th>${w.file}</th>${d.unit ? '' : html`<th>${w.unit}</th>`}<th>${w.periods}</th><th>${w.at}</th><th>${w.status}</th><th></th></tr></thead>
-<tbody>${done.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}"><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td>${d.unit ? '' : html`<td data-label="${w.unit}">${unitName(unit)}</td>`}<td data-label="${w.periods}">${r.periods.map(periodLabelVi).join(', ')}</td><td data-label="${w.at}">${deps.localTime(r.submitted_at)}</td><td data-label="${w.status}" data-decision="${x!.decision}">${status(x!)}${x!.comment ? html` — ${x!.comment}` : ''} (${x!.decided_by_name})</td><td>${changeForm(r, unit, lang)}</td></tr>`)}</tbody></table></div>` : ''}`;
+${done.length ? html`<h2>${w.done}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.done}"><table class="cards approvals"><thead><tr><th>${w.file}</th>${d.unit ? '' : html`<th>${w.unit}</th>`}<th>${w.periods}</th><th>${w.at}</th><th>${w.status}</th><th></th></tr></thead>
+<tbody>${done.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}"><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td>${d.unit ? '' : html`<td data-label="${w.unit}">${unitName(unit, lang)}</td>`}<td data-label="${w.periods}">${r.periods.map((p) => periodLabel(p, lang)).join(', ')}</td><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at))}</td><td data-label="${w.status}" data-decision="${x!.decision}">${status(x!)}${x!.comment ? html` — ${x!.comment}` : ''} (${x!.decided_by_name})</td><td>${changeForm(r, unit, lang)}</td></tr>`)}</tbody></table></div>` : ''}`;
   }
 
   app.get('/duyet', async (c) => {
@@ -156,7 +166,7 @@ ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="c
     const banner = done === 'approved' || done === 'returned' || done === 'all'
       ? html`<p class="confirm" role="status">${done === 'all' ? w.allDone(file) : w.confirmed(done === 'returned' ? w.returned : w.approved, file)}</p>` : '';
     return c.html(renderPage({ lang, title: w.title, otherLangUrl: `/duyet?lang=${lang === 'vi' ? 'en' : 'vi'}`, home: '/duyet', signOut: true },
-      html`<h1>${w.title}${unit ? html` — ${unit.nameVi}` : ''}</h1>${banner}${await listing(d, lang)}`));
+      html`<h1>${w.title}${unit ? html` — ${lang === 'vi' ? unit.nameVi : unit.nameEn || unit.nameVi}` : ''}</h1>${banner}${await listing(d, lang)}`));
   });
 
   /** Where to go after a decision: the list, with what was decided (same language). */
@@ -173,7 +183,7 @@ ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards"><table class="c
     if (!d.unit && new Set(result.partitions.map((p) => p.unit)).size < 2) return { status: 403, message: w.notHead };
     const wrong = decisionProblem(decision);
     if (wrong) return { status: 400, message: wrong };
-    const earlier = (await decisions([id])).get(`${id}|${unit}`);
+    const earlier = (await decisionsOf(id)).get(unit);
     if (earlier && !change) return { status: 409, message: w.decided };
     if (change && !decision.comment?.trim()) return { status: 400, message: w.needReason };
     await recordDecision(deps.store, {

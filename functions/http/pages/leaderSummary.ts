@@ -49,7 +49,7 @@ function median(values: number[]): number | null {
 const W = {
   vi: {
     met: 'Chỉ tiêu đạt', metDetail: (units: number, _all: number, total: number) => `lượt chỉ tiêu của ${total} đơn vị; ${units} đơn vị đạt hết`,
-    change: 'So với kỳ trước (điểm %)', changeDetail: (from: string, a: string, b: string) => `Tỷ lệ đạt: ${from} ${a}% → ${b}%`, points: 'điểm %',
+    change: 'So với kỳ trước (điểm %)', changeDetail: (from: string, a: string, b: string) => `Tỷ lệ đạt: ${from} ${a}% → ${b}%`, onTimeChangeDetail: (from: string, a: string, b: string) => `Tỷ lệ nộp đúng hạn: ${from} ${a}% → ${b}%`, points: 'điểm %',
     noPrevious: 'Chưa có số liệu kỳ trước',
     late: 'Chưa báo cáo đúng hạn', lateDetail: (missing: number, late: number, notDue: number) => [`${missing} chưa nộp`, `${late} nộp trễ`, ...(notDue ? [`${notDue} chưa đến hạn`] : [])].join(' · '),
     dti: 'Điểm DTI trung vị', dtiRange: (lo: string, hi: string) => `thấp nhất ${lo} · cao nhất ${hi} (thang 1.000)`,
@@ -60,7 +60,7 @@ const W = {
   },
   en: {
     met: 'Targets met', metDetail: (units: number, _all: number, total: number) => `targets of ${total} units; ${units} units met all`,
-    change: 'Since the previous period (points)', changeDetail: (from: string, a: string, b: string) => `Share met: ${from} ${a}% → ${b}%`, points: 'points',
+    change: 'Since the previous period (points)', changeDetail: (from: string, a: string, b: string) => `Share met: ${from} ${a}% → ${b}%`, onTimeChangeDetail: (from: string, a: string, b: string) => `Share on time: ${from} ${a}% → ${b}%`, points: 'points',
     noPrevious: 'No previous period yet',
     late: 'Not reported on time', lateDetail: (missing: number, late: number, notDue: number) => [`${missing} not sent`, `${late} late`, ...(notDue ? [`${notDue} not due yet`] : [])].join(' · '),
     dti: 'Median DTI points', dtiRange: (lo: string, hi: string) => `lowest ${lo} · highest ${hi} (of 1,000)`,
@@ -90,7 +90,7 @@ function trendChange(rows: Row[] | undefined, column: string, period: string, la
   if (now === null || before === null) return { key: 'change', label: w.change, value: '–', detail: w.noPrevious, tone: 'plain' };
   return {
     key: 'change', label: w.change, value: arrow(now - before, lang),
-    detail: w.changeDetail(periodLabel(String(rows[at - 1]!.period), lang), formatNumber(before, lang), formatNumber(now, lang)), tone: toneOf(now - before),
+    detail: (column === 'on_time_share' ? w.onTimeChangeDetail : w.changeDetail)(periodLabel(String(rows[at - 1]!.period), lang), formatNumber(before, lang), formatNumber(now, lang)), tone: toneOf(now - before),
   };
 }
 

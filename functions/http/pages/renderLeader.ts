@@ -36,14 +36,14 @@ const T = {
     sharedBy: (who: string, until: string) => `Liên kết do ${who} chia sẻ, có hiệu lực đến ${until}.`,
     twoRankings: 'Trang có hai cách xếp hạng: theo điểm chuyển đổi số (DTI, thang 1.000, theo bộ chỉ số) và theo tỷ lệ chỉ tiêu đạt. Một đơn vị có thể đứng cao ở cách này mà thấp ở cách kia.',
     noneLate: 'Mọi đơn vị đã nộp đúng hạn.', units: 'đơn vị', notReported: 'chưa báo cáo', met: (m: number, n: number) => `${m}/${n} ✓`,
-    latest: (p: string, v: string) => `${p}: ${v}`, summary: 'Tóm tắt', overdue: (d: number) => `quá hạn ${d} ngày`, warnings: 'cảnh báo',
+    latest: (p: string, v: string) => `${p}: ${v}`, unitPage: 'Xem trang của đơn vị →', pdf: 'Tải bản PDF (A4) để in, chuyển tiếp', summary: 'Tóm tắt', overdue: (d: number) => `quá hạn ${d} ngày`, warnings: 'cảnh báo',
   },
   en: {
     more: (n: number) => `See all (${formatNumber(n, 'en')})`, data: 'Chart, table and downloads', jump: 'Go to', download: 'Download',
     sharedBy: (who: string, until: string) => `Link shared by ${who}, valid until ${until}.`,
     twoRankings: 'This page ranks units two ways: by digital-transformation points (DTI, of 1,000, under the framework) and by the share of targets met. A unit can stand high in one and low in the other.',
     noneLate: 'Every unit reported on time.', units: 'units', notReported: 'not reported', met: (m: number, n: number) => `${m}/${n} ✓`,
-    latest: (p: string, v: string) => `${p}: ${v}`, summary: 'Summary', overdue: (d: number) => `${d} days overdue`, warnings: 'warnings',
+    latest: (p: string, v: string) => `${p}: ${v}`, unitPage: 'Open the unit\'s page →', pdf: 'Download as PDF (A4) to print or forward', summary: 'Summary', overdue: (d: number) => `${d} days overdue`, warnings: 'warnings',
   },
 };
 
@@ -52,8 +52,17 @@ const num = (v: Plain | undefined): number | null => (typeof v === 'number' && N
 /** The anchor of a unit's card in the scorecard, where the summary's names lead. */
 export const unitAnchor = (unit: string) => `don-vi-${unit}`;
 
-function summaryBlock(summary: Summary, lang: Lang, anchors: ReadonlySet<string>): Html {
-  const name = (u: { unit: string; name: string }) => (anchors.has(u.unit) ? html`<a href="#${unitAnchor(u.unit)}">${u.name}</a>` : u.name);
+/** Where a unit's name leads: its own page within the link, else nothing. */
+type UnitUrl = (unit: string) => string | null;
+
+/** A unit's name, a link to its own page when the link holds it. */
+function unitName(unitUrl: UnitUrl, unit: Plain, name: Plain): Html | string {
+  const url = typeof unit === 'string' ? unitUrl(unit) : null;
+  return url ? html`<a href="${url}">${name}</a>` : String(name ?? '');
+}
+
+function summaryBlock(summary: Summary, lang: Lang, unitUrl: UnitUrl): Html {
+  const name = (u: { unit: string; name: string }) => unitName(unitUrl, u.unit, u.name);
   const list = (block: { title: string; units: { unit: string; name: string; text: string }[] }, key: string) => block.units.length === 0 ? '' : html`<div class="summary-list" data-summary="${key}"><h2>${block.title}</h2><ol>${block.units.map((u) => html`<li><span class="who">${name(u)}</span> <span class="what">${u.text}</span></li>`)}</ol></div>`;
   return html`<section class="summary" aria-label="${T[lang].summary}"><div class="tiles">${summary.tiles.map((t) => html`<div class="tile ${t.tone}" data-tile="${t.key}"><p class="tile-label">${t.label}</p><p class="tile-value">${t.value}</p><p class="tile-detail">${t.detail}</p></div>`)}</div>
 ${list(summary.behind, 'behind')}${summary.improved ? list(summary.improved, 'improved') : ''}</section>`;
@@ -68,7 +77,7 @@ ${withChart && section.chartUrl && rows.length ? chartFigure(section.chartUrl, `
 }
 
 /** The scorecard: the wide heat table on a screen; on a phone a line per unit (met of applicable), its card folded under it. */
-function scorecardBody(section: PageSection, rows: Row[], lang: Lang): Html {
+function scorecardBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: UnitUrl): Html {
   const byUnit = new Map<string, Row[]>();
   for (const r of rows) byUnit.set(String(r.unit), [...(byUnit.get(String(r.unit)) ?? []), r]);
   const line = (u: Row) => {
@@ -76,13 +85,17 @@ function scorecardBody(section: PageSection, rows: Row[], lang: Lang): Html {
     const reported = own.filter((r) => r.value !== null).length;
     return reported === 0 ? T[lang].notReported : T[lang].met(own.filter((r) => r.met === true).length, own.length);
   };
-  const card = (card: (u: Row) => Html) => (u: Row) => html`<details class="unit" id="${unitAnchor(String(u.unit))}"><summary><span class="who">${u.unit_name}</span> <span class="what">${line(u)}</span></summary>${card(u)}</details>`;
+  const open = (u: Row) => {
+    const url = unitUrl(String(u.unit));
+    return url ? html`<p class="unit-link"><a href="${url}">${T[lang].unitPage}</a></p>` : '';
+  };
+  const card = (card: (u: Row) => Html) => (u: Row) => html`<details class="unit" id="${unitAnchor(String(u.unit))}"><summary><span class="who">${u.unit_name}</span> <span class="what">${line(u)}</span></summary>${open(u)}${card(u)}</details>`;
   return html`${heatTable(section, rows, lang, (units, render) => html`${units.slice(0, FIRST).map(card(render))}${units.length > FIRST ? html`<details class="more"><summary>${T[lang].more(units.length)}</summary>${units.slice(FIRST).map(card(render))}</details>` : ''}`)}
 <p class="downloads"><a href="${section.downloads.csv}" download>${T[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${T[lang].download} Excel</a></p>`;
 }
 
 /** A ranking as a list with its value on each bar (a <meter>: no script, no inline style); a unit that did not report says so. */
-function rankingBody(section: PageSection, rows: Row[], lang: Lang): Html {
+function rankingBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: UnitUrl): Html {
   const dti = section.query.name === 'dti_ranking';
   const y = section.query.chart.y!;
   const max = dti ? 1000 : 100;
@@ -96,7 +109,7 @@ function rankingBody(section: PageSection, rows: Row[], lang: Lang): Html {
     }
     return `${formatNumber(value(r) ?? 0, lang)}% · ${num(r.indicators_met) ?? 0}/${num(r.indicators_applicable) ?? 0} ✓`;
   };
-  const item = (r: Row) => html`<li data-unit-name="${r.unit_name}"><span class="rank">${num(r.rank) ?? '–'}</span><span class="who">${r.unit_name}</span><span class="bar"><meter min="0" max="${max}" value="${silent(r) ? 0 : value(r) ?? 0}"></meter><span class="what">${text(r)}</span></span></li>`;
+  const item = (r: Row) => html`<li data-unit-name="${r.unit_name}"><span class="rank">${num(r.rank) ?? '–'}</span><span class="who">${unitName(unitUrl, r.unit, r.unit_name)}</span><span class="bar"><meter min="0" max="${max}" value="${silent(r) ? 0 : value(r) ?? 0}"></meter><span class="what">${text(r)}</span></span></li>`;
   return html`<ol class="ranking" data-ranking="${section.query.name}">${rows.slice(0, FIRST).map(item)}</ol>${more(section, rows, lang, rows.length, true)}`;
 }
 
@@ -112,7 +125,7 @@ function trendBody(section: PageSection, rows: Row[], lang: Lang): Html {
 }
 
 /** Who is late, and other lists: a line each for the first rows, the whole table folded. */
-function listBody(section: PageSection, rows: Row[], lang: Lang): Html {
+function listBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: UnitUrl): Html {
   const name = section.query.name;
   let first: Row[];
   let line: (r: Row) => string;
@@ -129,16 +142,16 @@ function listBody(section: PageSection, rows: Row[], lang: Lang): Html {
   } else {
     return html`${dataTable(section, rows.slice(0, FIRST), lang, hiddenFor(section.table.schema.fields.map((f) => f.name), lang))}${rows.length > FIRST ? more(section, rows, lang, rows.length, true) : more(section, rows, lang, 0, true)}`;
   }
-  return html`<ul class="brief">${first.map((r) => html`<li><span class="who">${r.unit_name}</span> <span class="what">${line(r)}</span></li>`)}</ul>${more(section, rows, lang, rows.length, false)}`;
+  return html`<ul class="brief">${first.map((r) => html`<li><span class="who">${unitName(unitUrl, r.unit, r.unit_name)}</span> <span class="what">${line(r)}</span></li>`)}</ul>${more(section, rows, lang, rows.length, false)}`;
 }
 
-function leaderSection(section: PageSection, lang: Lang, title: string, notes: string[]): Html {
+function leaderSection(section: PageSection, lang: Lang, title: string, notes: string[], unitUrl: UnitUrl): Html {
   const rows = toRows(section.table) as Row[];
   const type = section.query.chart.type;
-  const body = type === 'heatmap' ? scorecardBody(section, rows, lang)
-    : type === 'bar' && (section.query.name === 'unit_ranking' || section.query.name === 'dti_ranking') ? rankingBody(section, rows, lang)
+  const body = type === 'heatmap' ? scorecardBody(section, rows, lang, unitUrl)
+    : type === 'bar' && (section.query.name === 'unit_ranking' || section.query.name === 'dti_ranking') ? rankingBody(section, rows, lang, unitUrl)
     : type === 'line' ? trendBody(section, rows, lang)
-    : listBody(section, rows, lang);
+    : listBody(section, rows, lang, unitUrl);
   return html`<section data-section="${section.query.name}"><h3>${title}</h3><p class="meta">${paramsLine(section, lang)}</p>${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}</section>`;
 }
 
@@ -152,6 +165,10 @@ export interface LeaderPage {
   summary: Summary | null;
   /** Notes above each section (the registry's caveats). */
   notes: string[][];
+  /** A unit's own page within the link, for the units its answer holds; absent: names lead nowhere. */
+  unitUrl?: UnitUrl;
+  /** The link as a PDF (A4 landscape), to forward or print. */
+  pdfUrl?: string;
 }
 
 /** The body of a leader's page (the frame, with its footer, is renderPage's). */
@@ -160,12 +177,12 @@ export function renderLeaderBody(page: LeaderPage): Html {
   const own = sections[0]!;
   const groupOf = (s: PageSection) => GROUPS.find((g) => (g.queries as readonly string[]).includes(s.query.name)) ?? GROUPS[3];
   const groups = GROUPS.map((g) => ({ g, items: sections.map((s, i) => ({ s, i })).filter(({ s }) => groupOf(s) === g) })).filter((x) => x.items.length);
-  const anchors = new Set(own.query.chart.type === 'heatmap' ? toRows(own.table).map((r) => String(r.unit)) : []);
+  const unitUrl: UnitUrl = page.unitUrl ?? (() => null);
   const both = sections.some((s) => s.query.name === 'unit_ranking') && sections.some((s) => s.query.name === 'dti_ranking');
   return html`<h1>${page.title}</h1><p class="meta">${paramsLine(own, lang)}</p>
-${page.summary ? summaryBlock(page.summary, lang, anchors) : ''}
+${page.summary ? summaryBlock(page.summary, lang, unitUrl) : ''}${page.pdfUrl ? html`<p class="downloads pdf"><a href="${page.pdfUrl}">${T[lang].pdf}</a></p>` : ''}
 ${groups.length > 1 ? html`<nav class="jump" aria-label="${T[lang].jump}">${groups.map(({ g }) => html`<a href="#${g.id}">${g[lang]}</a>`)}</nav>` : ''}
-${groups.map(({ g, items }) => html`<div class="group" id="${g.id}"><h2>${g[lang]}</h2>${g.id === 'xep-hang' && both ? html`<p class="lead">${T[lang].twoRankings}</p>` : ''}${items.map(({ s, i }) => leaderSection(s, lang, page.titles[i]!, page.notes[i]!))}</div>`)}`;
+${groups.map(({ g, items }) => html`<div class="group" id="${g.id}"><h2>${g[lang]}</h2>${g.id === 'xep-hang' && both ? html`<p class="lead">${T[lang].twoRankings}</p>` : ''}${items.map(({ s, i }) => leaderSection(s, lang, page.titles[i]!, page.notes[i]!, unitUrl))}</div>`)}`;
 }
 
 /** The footer: who shared the link and until when, in the page's language. */
