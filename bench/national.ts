@@ -39,7 +39,7 @@ function cases(catalog: Catalog, periods: string[]): [string, Record<string, str
     ['submission_log', { from: '2019-01-01', to: '2020-12-31' }],
     ['province_scorecard', { period: settled }],
     ['unit_trend', { unit, indicator: 'DOC_ONLINE', from: periods[0]!, to: periods[n - 1]!, as_of: '2026-01-01' }],
-    ['dti_ranking', { period: settled }],
+    ['dti_ranking', { period: settled, group: '' }],
     ['unit_scorecard', { unit, period: settled }],
     ['dti_trend', { unit, from: periods[0]!, to: periods[n - 1]!, as_of: '2026-01-01' }],
     ['unit_registry', { as_of: '2026-01-01' }],

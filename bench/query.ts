@@ -45,7 +45,7 @@ const CASES: [string, Record<string, string>][] = [
   ['submission_log', { from: '2019-01-01', to: '2023-12-31' }],
   ['province_scorecard', { period: periods[40]! }],
   ['unit_trend', { unit: catalog.units[17]!.code, indicator: 'DOC_ONLINE', from: periods[0]!, to: periods[MONTHS - 1]!, as_of: '2026-01-01' }],
-  ['dti_ranking', { period: periods[40]! }],
+  ['dti_ranking', { period: periods[40]!, group: '' }],
   ['unit_scorecard', { unit: catalog.units[17]!.code, period: periods[41]! }],
   ['dti_trend', { unit: catalog.units[17]!.code, from: periods[0]!, to: periods[MONTHS - 1]!, as_of: '2026-01-01' }],
   ['unit_registry', { as_of: '2026-01-01' }],

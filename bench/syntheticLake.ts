@@ -37,7 +37,11 @@ export const submissionIdAt = (at: Date, n: number) => `${at.toISOString().repla
 
 /** Builds the lake unless a whole one is there; a few units miss the last month. Returns the submissions written (0: reused). */
 export async function buildSyntheticLake(dir: string, catalog: Catalog, monthCount: number, progress?: (done: number, total: number) => void): Promise<number> {
-  if (existsSync(join(dir, 'state/bench-complete'))) return 0;
+  if (existsSync(join(dir, 'state/bench-complete'))) {
+    // A reused lake gets the registry's tables as this version writes them (a column added since).
+    await writeDimensions(new FsObjectStore(dir), catalog);
+    return 0;
+  }
   await rm(dir, { recursive: true, force: true });
   const store = new FsObjectStore(dir);
   await writeDimensions(store, catalog);

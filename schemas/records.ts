@@ -74,6 +74,13 @@ export const UNITS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'verified', type: 'string', nullable: false, doc: 'yes, or no when an event that made, moved or ended it is not confirmed by its document' },
   { name: 'status_vi', type: 'string', nullable: false, doc: 'What became of it: "Đang hoạt động", "Sáp nhập vào …", "Không ghi nhận đơn vị kế thừa"' },
   { name: 'status_en', type: 'string', nullable: false, doc: 'The same in English' },
+  { name: 'national_code', type: 'string', nullable: true, doc: 'National administrative code where known (units.csv national_code): shown beside the name, never a key (codes are re-used across the reform)' },
+  { name: 'ranking_group', type: 'string', nullable: false, doc: 'Group it is ranked in (ranking-groups.csv by unit type; "tat-ca" when the registry has no groups)' },
+  { name: 'ranking_group_name_vi', type: 'string', nullable: false, doc: 'The group\'s name: "Các sở, ban, ngành", "Các xã, phường"' },
+  { name: 'ranking_group_name_en', type: 'string', nullable: false, doc: 'The group\'s name in English' },
+  { name: 'ranking_group_order', type: 'int32', nullable: false, doc: 'Order of the group in ranking-groups.csv (tables of a decision\'s annex in this order)' },
+  { name: 'ranked', type: 'string', nullable: false, doc: 'yes, or no for a unit scored but never ranked (its group is not, or units.csv says ranked=no)' },
+  { name: 'not_ranked_reason', type: 'string', nullable: true, doc: 'Why it is not ranked, in Vietnamese ("Do tính chất đặc thù"); null when ranked' },
 ];
 
 /** Every registry event, one row per unit it starts from, with its source document. */
@@ -114,11 +121,15 @@ export const FRAMEWORK_STEPS_COLUMNS: readonly ColumnSpec[] = [
 /** When each period's reports are due (calendar.csv): one row per period of a frequency with a rule. */
 export const REPORTING_CALENDAR_COLUMNS: readonly ColumnSpec[] = [
   { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
-  { name: 'frequency', type: 'string', nullable: false, doc: 'month | quarter | half | year' },
+  { name: 'frequency', type: 'string', nullable: false, doc: 'month | quarter | half | nine_months | year' },
   { name: 'cutoff_date', type: 'string', nullable: true, doc: 'Data cut-off, YYYY-MM-DD (the 14th of the last month for quarters under Decree 09/2019)' },
   { name: 'deadline', type: 'string', nullable: false, doc: 'Last day a report is on time, YYYY-MM-DD, where the units are' },
   { name: 'deadline_end_utc', type: 'timestamp', nullable: false, doc: 'The instant that day ends, in UTC: a report arriving after it is late' },
   { name: 'exception', type: 'string', nullable: false, doc: 'yes when the deadline was set for this period by hand' },
+  { name: 'convention', type: 'string', nullable: false, doc: 'calendar (statistical reports: the calendar period) | administrative (the 15th of the month before to the 14th)' },
+  { name: 'data_from', type: 'string', nullable: false, doc: 'First day the data covers, YYYY-MM-DD (administrative: the day after the previous cut-off)' },
+  { name: 'data_to', type: 'string', nullable: false, doc: 'Last day the data covers, YYYY-MM-DD (administrative: the cut-off)' },
+  { name: 'working_days', type: 'int32', nullable: true, doc: 'Deadline in working days after the cut-off (weekends and holidays.csv skipped); null: calendar days after the period ends' },
 ];
 
 /** The registry the dimensions were written from: one row. */
@@ -152,7 +163,7 @@ export const UNIT_LINEAGE_COLUMNS: readonly ColumnSpec[] = [
 
 export const PERIODS_COLUMNS: readonly ColumnSpec[] = [
   { name: 'period', type: 'string', nullable: false, doc: 'Canonical period' },
-  { name: 'kind', type: 'string', nullable: false, doc: 'year | half | quarter | month' },
+  { name: 'kind', type: 'string', nullable: false, doc: 'year | half | nine_months (January to September: 2026-M9) | quarter | month' },
   { name: 'year', type: 'int32', nullable: false, doc: 'Calendar year' },
   { name: 'start_date', type: 'string', nullable: false, doc: 'First day, YYYY-MM-DD' },
   { name: 'end_date', type: 'string', nullable: false, doc: 'Last day, YYYY-MM-DD: the registry and framework of this day apply' },
@@ -198,6 +209,42 @@ export const SETTING_CHANGES_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /**
+ * Every administrative action (an account created, re-issued, suspended, deleted; a registry
+ * imported or rolled back; a setting changed; a link revoked by an administrator), one file each:
+ * who, when and from where, never a code.
+ */
+export const ADMIN_AUDIT_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'action', type: 'string', nullable: false, doc: 'account.create | account.reissue | account.suspend | account.resume | account.renew | account.delete | accounts.bulk | registry.import | registry.rollback | setting.change | link.revoke | session.signout_all' },
+  { name: 'target', type: 'string', nullable: true, doc: 'What it was done to: an account id, a registry version, a setting key, a link id' },
+  { name: 'detail', type: 'string', nullable: true, doc: 'What changed, in words (names, units, values)' },
+  { name: 'actor', type: 'string', nullable: false, doc: 'Account id of the administrator, or "cli:<name>"' },
+  { name: 'actor_name', type: 'string', nullable: false, doc: 'Who did it' },
+  { name: 'address', type: 'string', nullable: true, doc: 'The request\'s network address (null from the CLI)' },
+  { name: 'at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
+];
+
+/**
+ * A period's DTI results as published by a decision: a frozen snapshot (the ranking and every
+ * unit's score card), one file per version. Publishing again adds a version; none is replaced.
+ */
+export const PUBLICATIONS_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'publication_id', type: 'string', nullable: false, doc: 'Period and version: "2026-Q3-v001"' },
+  { name: 'period', type: 'string', nullable: false, doc: 'Canonical period published' },
+  { name: 'version', type: 'int32', nullable: false, doc: '1 for the first publication of the period, then 2, 3 …' },
+  { name: 'decision_number', type: 'string', nullable: false, doc: 'Number of the decision that publishes it: "469/QĐ-UBND"' },
+  { name: 'decision_date', type: 'string', nullable: false, doc: 'Date of the decision, YYYY-MM-DD' },
+  { name: 'issuing_body', type: 'string', nullable: false, doc: 'Who issues the decision: "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ"' },
+  { name: 'note', type: 'string', nullable: true, doc: 'Why (a new version: what it corrects)' },
+  { name: 'published_by', type: 'string', nullable: false, doc: 'Account id of the analyst or administrator' },
+  { name: 'published_by_name', type: 'string', nullable: false, doc: 'Their name' },
+  { name: 'published_at', type: 'timestamp', nullable: false, doc: 'When (UTC)' },
+  { name: 'registry_version', type: 'string', nullable: true, doc: 'Registry in force when published' },
+  { name: 'lake_version', type: 'string', nullable: true, doc: 'Lake version the figures were read from' },
+  { name: 'ranking_json', type: 'string', nullable: false, doc: 'dti_ranking rows as published (JSON array)' },
+  { name: 'scorecards_json', type: 'string', nullable: false, doc: 'dti_scorecards rows as published (JSON array)' },
+];
+
+/**
  * Tables of one small file per row, read whole from their folder like the dimensions, written
  * only when a clerk explains a warning, a head decides or a setting changes (so they may be empty).
  */
@@ -205,6 +252,8 @@ export const ROW_TABLES = {
   explanations: EXPLANATIONS_COLUMNS,
   approvals: APPROVALS_COLUMNS,
   setting_changes: SETTING_CHANGES_COLUMNS,
+  admin_audit: ADMIN_AUDIT_COLUMNS,
+  publications: PUBLICATIONS_COLUMNS,
 } as const;
 export type RowTable = keyof typeof ROW_TABLES;
 

@@ -9,6 +9,8 @@ description:
     1.000. Điểm tính từ số liệu đã báo cáo (tử số, mẫu số), không từ trung bình các tỷ lệ; điểm
     thẩm định của tỉnh thay cho điểm tính khi có, và điểm tự chấm của đơn vị được đặt bên cạnh. Thay đổi
     hạng so với kỳ trước tính trên cùng danh mục đơn vị (kỳ trước được quy đổi theo đơn vị kế thừa).
+    Mỗi nhóm xếp hạng (ranking-groups.csv: các sở, ngành; các xã, phường) xếp riêng, thay đổi hạng so
+    trong nhóm; đơn vị không xếp hạng (do tính chất đặc thù) được liệt kê với lý do, không có hạng.
   en: >-
     The units of the registry on the period's last day, ranked by total points out of 1,000 under
     the framework in force: points earned over the maximum of the components that apply to the
@@ -16,15 +18,25 @@ description:
     province's appraised points replace the computed ones where given, the unit's self-assessed
     total stands beside. The
     rank change compares with the previous period restated in the same units (through lineage).
+    Each ranking group (ranking-groups.csv: departments; communes and wards) is ranked on its own,
+    rank changes within the group; the units not ranked are listed with their reason and no rank.
 params:
   - name: period
     type: period
     description: { vi: Kỳ báo cáo, en: Reporting period }
+  - name: group
+    type: text
+    default: ""
+    description: { vi: "Nhóm xếp hạng (trống: mọi nhóm)", en: "Ranking group (empty: every group)" }
 columns:
-  - { name: rank, vi: Hạng, en: Rank }
-  - { name: unit, vi: Mã đơn vị, en: Unit code }
-  - { name: unit_name, vi: Đơn vị, en: Unit }
+  - { name: rank, vi: "Thứ tự xếp hạng", en: "Rank" }
+  - { name: ranking_group, vi: "Mã nhóm xếp hạng", en: "Ranking group code", analysts_only: true }
+  - { name: ranking_group_name, vi: "Nhóm xếp hạng", en: "Ranking group" }
+  - { name: unit, vi: "Mã đơn vị", en: "Unit code" }
+  - { name: unit_name, vi: "Tên đơn vị", en: "Unit" }
+  - { name: national_code, vi: "Mã đơn vị hành chính", en: "National unit code" }
   - { name: total_points, vi: "Tổng điểm (/1.000)", en: "Total points (of 1,000)" }
+  - { name: total_points_2dp, vi: "Tổng điểm (hai chữ số thập phân, như quyết định công bố)", en: "Total points (two decimals, as a decision publishes them)", analysts_only: true }
   - { name: pillars, vi: Điểm theo trụ cột, en: Points by pillar }
   - { name: self_total_points, vi: "Tổng điểm tự chấm (/1.000)", en: "Self-assessed total (of 1,000)" }
   - { name: gap, vi: Chênh lệch tự chấm − công bố, en: Self-assessed minus published }
@@ -35,6 +47,7 @@ columns:
   - { name: components, vi: Số chỉ số áp dụng, en: Components applicable }
   - { name: framework, vi: Bộ chỉ số, en: Framework }
   - { name: registry_status, vi: Tình trạng trong danh mục, en: Registry status }
+  - { name: not_ranked_reason, vi: "Lý do không xếp hạng", en: "Why not ranked" }
 chart: { type: bar, x: unit_name, y: total_points }
 */
 WITH cur AS (
@@ -45,7 +58,8 @@ prev AS (
 ),
 -- The units of the registry on the period's last day that the framework in force scores.
 components AS (
-  SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order, u.status_vi, u.type, f.framework, f.pillar, f.pillar_name_vi, f.indicator_code, f.max_points, f.sort_order AS pillar_order
+  SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order, u.status_vi, u.type, u.national_code,
+         u.ranking_group, u.ranking_group_name_vi, u.ranking_group_order, u.ranked, u.not_ranked_reason, f.framework, f.pillar, f.pillar_name_vi, f.indicator_code, f.max_points, f.sort_order AS pillar_order
   FROM cur
   JOIN units u ON cur.end_date BETWEEN u.valid_from AND u.valid_to
   JOIN frameworks f ON f.unit_type = u.type AND cur.end_date BETWEEN f.valid_from AND f.valid_to
@@ -85,6 +99,8 @@ pillar_text AS (
 ),
 totals AS (
   SELECT c.unit, max(c.unit_name) AS unit_name, min(c.sort_order) AS sort_order, max(c.status_vi) AS status_vi, max(c.framework) AS framework,
+         max(c.national_code) AS national_code, max(c.ranking_group) AS ranking_group, max(c.ranking_group_name_vi) AS ranking_group_name,
+         min(c.ranking_group_order) AS ranking_group_order, max(c.ranked) AS ranked, max(c.not_ranked_reason) AS not_ranked_reason,
          sum(c.max_points) AS max_points, count(*) AS components
   FROM components c
   GROUP BY c.unit
@@ -107,26 +123,39 @@ previous AS (
     ON k.unit = c.unit AND k.indicator_code = f.indicator_code AND k.period = prev.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
   GROUP BY c.unit
 ),
+-- Ranked within today's group of each unit, among the units ranked today: a change of rank is
+-- a move among the same neighbours.
 previous_ranked AS (
-  SELECT unit, total_points, rank() OVER (ORDER BY total_points DESC) AS previous_rank
-  FROM previous
-  WHERE reported > 0
+  SELECT p.unit, p.total_points, rank() OVER (PARTITION BY t.ranking_group ORDER BY p.total_points DESC) AS previous_rank
+  FROM previous p
+  JOIN totals t ON t.unit = p.unit
+  WHERE p.reported > 0 AND t.ranked = 'yes'
 ),
 scaled AS (
   SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, rp.components_reported, rp.appraised_components,
+         t.national_code, t.ranking_group, t.ranking_group_name, t.ranking_group_order, t.ranked, t.not_ranked_reason,
          round(1000.0 * rp.points / t.max_points, 1) AS total_points,
+         round(1000.0 * rp.points / t.max_points, 2) AS total_points_2dp,
          CASE WHEN rp.self_components > 0 THEN round(1000.0 * rp.self_points / t.max_points, 1) END AS self_total_points
   FROM totals t
   JOIN reported rp ON rp.unit = t.unit
+  WHERE :group = '' OR t.ranking_group = :group
 ),
+-- Each group on its own; a unit not ranked gets no rank (and takes none from the others).
 ranked AS (
-  SELECT s.*, rank() OVER (ORDER BY s.total_points DESC) AS rank FROM scaled s
+  SELECT s.*, rank() OVER (PARTITION BY s.ranking_group ORDER BY s.total_points_2dp DESC) AS rank FROM scaled s WHERE s.ranked = 'yes'
+  UNION ALL
+  SELECT s.*, CAST(NULL AS BIGINT) AS rank FROM scaled s WHERE s.ranked <> 'yes'
 )
 SELECT
   r.rank,
+  r.ranking_group,
+  r.ranking_group_name,
   r.unit,
   r.unit_name,
+  r.national_code,
   r.total_points,
+  r.total_points_2dp,
   coalesce(pt.p1, '') || coalesce(' · ' || pt.p2, '') || coalesce(' · ' || pt.p3, '') || coalesce(' · ' || pt.p4, '') AS pillars,
   r.self_total_points,
   round(r.self_total_points - r.total_points, 1) AS gap,
@@ -136,8 +165,9 @@ SELECT
   r.components_reported,
   r.components,
   r.framework,
-  r.status_vi AS registry_status
+  r.status_vi AS registry_status,
+  r.not_ranked_reason
 FROM ranked r
 LEFT JOIN pillar_text pt ON pt.unit = r.unit
-LEFT JOIN previous_ranked pr ON pr.unit = r.unit
-ORDER BY r.rank, r.sort_order
+LEFT JOIN previous_ranked pr ON pr.unit = r.unit AND r.rank IS NOT NULL
+ORDER BY r.ranking_group_order, CASE WHEN r.rank IS NULL THEN 1 ELSE 0 END, r.rank, r.sort_order

@@ -32,8 +32,8 @@ describe('npx chiso ingest', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('✓ long-2024.xlsx');
     expect(stdout).toContain('✗ Báo cáo Quý III.csv');
-    expect(stdout).toContain("Trang 'Báo cáo Quý III.csv', dòng 4, cột C: Tỷ lệ 125% vượt quá 100%.");
-    expect(stdout).toContain("Sheet 'Báo cáo Quý III.csv', row 4, column C: 125% is above 100%.");
+    expect(stdout).toContain("Trang 'Báo cáo Quý III.csv', dòng 4, cột C: Văn bản điện tử — Tỷ lệ 125% vượt quá 100%.");
+    expect(stdout).toContain("Sheet 'Báo cáo Quý III.csv', row 4, column C: E-documents — 125% is above 100%.");
     expect(stdout).toContain('1/2');
   });
 

@@ -70,4 +70,6 @@ export const TABLE_LOCATIONS: Record<LakeTable, string> = {
   registry_version: 'lake/dim/registry_version/',
   reporting_calendar: 'lake/dim/reporting_calendar/',
   setting_changes: 'lake/setting_changes/',
+  admin_audit: 'lake/admin_audit/',
+  publications: 'lake/publications/',
 };

@@ -34,6 +34,11 @@ export interface Unit {
   parent?: string | null;
   /** Where reminders go (units.csv `email`, several joined by ";"); never written into the lake. */
   emails?: string[];
+  /** units.csv `ranked` (default yes): no for a unit scored but never ranked, with the reason why (vi). */
+  ranked?: boolean;
+  notRankedReason?: string | null;
+  /** The national administrative code, where known: shown beside the name, never a key (codes are re-used). */
+  nationalCode?: string | null;
 }
 
 export type UnitEventKind = 'rename' | 'merge' | 'split' | 'reparent' | 'retire' | 'reclassify';
@@ -66,6 +71,8 @@ export interface FrameworkComponent {
   validTo: string | null;
   pillar: string;
   pillarNameVi: string;
+  /** framework.csv's optional pillar_name_en: English pages' pillar name. */
+  pillarNameEn?: string;
   indicatorCode: string;
   maxPoints: number;
   rule: ScoringRule;
@@ -74,6 +81,28 @@ export interface FrameworkComponent {
   appliesTo: UnitType[];
   /** The target of this indicator while the version is in force; null: the indicator's default. */
   target: number | null;
+}
+
+/**
+ * A group of unit types ranked together, as a province publishes its results (ranking-groups.csv):
+ * provincial departments in one table, communes and wards in another. A group not ranked (the
+ * police, "do tính chất đặc thù") is scored and listed with its reason, never given a rank.
+ */
+export interface RankingGroup {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  unitTypes: UnitType[];
+  ranked: boolean;
+  notRankedReason: string | null;
+}
+
+/** A day off for the province's offices (holidays.csv): Tết and the other public holidays, as data. */
+export interface Holiday {
+  date: string;
+  nameVi: string;
+  /** no: entered from an announcement not yet confirmed (a future Tết schedule). */
+  verified: boolean;
 }
 
 export interface Catalog {
@@ -85,6 +114,10 @@ export interface Catalog {
   frameworks?: FrameworkComponent[];
   /** When reports are due (calendar.csv); empty: no deadlines, no timeliness. */
   calendar?: CalendarRule[];
+  /** How units are grouped for ranking (ranking-groups.csv); empty: every unit in one ranking. */
+  rankingGroups?: RankingGroup[];
+  /** Days off (holidays.csv): deadlines in working days skip them and weekends. */
+  holidays?: Holiday[];
 }
 
 /** A cell as a reader hands it over: typed where the file kept a type. */

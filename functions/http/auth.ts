@@ -1,8 +1,9 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { codePrefix, createRateLimiter, SIGN_IN_LIMITS } from '../domain/access/rateLimit.ts';
 import type { Principal, TokenCheck } from '../domain/access/tokens.ts';
-import { problem, sameOrigin, type Env, type HttpDeps } from './context.ts';
+import { clientAddress, problem, sameOrigin, type Env, type HttpDeps } from './context.ts';
 import { langOf, renderPage, type Lang } from './pages/renderPages.ts';
 
 /**
@@ -24,6 +25,7 @@ function refusal(check: TokenCheck): { code: string; vi: string; en: string } {
     return { code: 'TOKEN_EXPIRED', vi: `Mã truy cập đã hết hạn ngày ${day}; hãy xin mã mới`, en: `The token expired on ${day}; ask for a new one` };
   }
   if (check.kind === 'revoked') return { code: 'TOKEN_REVOKED', vi: 'Mã truy cập đã bị thu hồi; hãy xin mã mới', en: 'The token has been revoked; ask for a new one' };
+  if (check.kind === 'suspended') return { code: 'ACCOUNT_SUSPENDED', vi: 'Tài khoản đang bị tạm khoá; hãy liên hệ quản trị viên', en: 'The account is suspended; contact the administrator' };
   return { code: 'UNAUTHORIZED', vi: 'Cần mã truy cập (Authorization: Bearer …)', en: 'A bearer token is required' };
 }
 
@@ -62,45 +64,82 @@ export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'access'>): P
   return principal?.role === 'analyst' ? principal : null;
 }
 
-const loginPage = (lang: Lang, next: string, failed?: TokenCheck) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+const loginPage = (lang: Lang, next: string, failed?: TokenCheck | { kind: 'limited'; seconds: number }, code = '', sso = false) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 <div class="notice"><h1>${lang === 'vi' ? 'Đăng nhập bằng mã truy cập' : 'Sign in with your token'}</h1>
-${failed ? html`<p role="alert">${failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
+${failed ? html`<p role="alert">${failed.kind === 'limited' ? limitedText(lang, failed.seconds) : failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
+${code ? html`<p>${lang === 'vi' ? 'Mã của bạn đã được điền sẵn từ phiếu: bấm "Đăng nhập".' : 'Your code was filled in from your sheet: press "Sign in".'}</p>` : ''}
 <form class="login" method="post" action="/login"><input type="hidden" name="next" value="${next}">
 <label for="token">${lang === 'vi' ? 'Mã truy cập' : 'Token'}</label>
 <p class="hint" id="token-hint">${lang === 'vi'
     ? 'Mã do chuyên viên chuyển đổi số của tỉnh cấp cho từng cán bộ (qua thư hoặc tin nhắn); mã bắt đầu bằng chiso_staff_ (lãnh đạo đơn vị: chiso_head_). Hãy sao chép và dán nguyên mã, không gõ lại.'
     : 'The code is given to each person by the province\'s digital-transformation officer (by e-mail or message); it starts with chiso_staff_ (a unit\'s head: chiso_head_). Copy and paste it whole rather than typing it.'}</p>
-<input type="password" id="token" name="token" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-hint" required>
+<input type="password" id="token" name="token" value="${code}" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-hint" required>
 <details class="hint"><summary>${lang === 'vi' ? 'Không thấy được mã đã nhập?' : 'Cannot see what you typed?'}</summary><p>${lang === 'vi'
     ? 'Ô mã được che để người bên cạnh không đọc được mã. Nếu không chắc đã nhập đúng, hãy xoá hết ô rồi dán lại mã. Nếu vẫn báo "Mã không đúng", mã có thể đã hết hạn hoặc bị thu hồi: hãy xin mã mới từ người đã cấp.'
     : 'The box hides the code from anyone beside you. If unsure it is right, clear the box and paste the code again. If it still says "Wrong token", the code may have expired or been revoked: ask whoever gave it for a new one.'}</p></details>
-<button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form></div>`);
+<button type="submit">${lang === 'vi' ? 'Đăng nhập' : 'Sign in'}</button></form>
+${sso ? html`<p class="sso"><a href="/login/oidc${lang === 'en' ? '?lang=en' : ''}">${lang === 'vi' ? 'Hoặc đăng nhập bằng tài khoản công vụ của tỉnh' : 'Or sign in with the province\'s official account'}</a></p>` : ''}</div>`);
 
-/** Where to go after signing in: a page of this app under /q or /nop, nothing else (no other host, no header break). */
+const limitedText = (lang: Lang, seconds: number) => {
+  const minutes = Math.ceil(seconds / 60);
+  return lang === 'vi'
+    ? `Đã thử đăng nhập sai quá nhiều lần. Hãy chờ ${minutes} phút rồi thử lại, và dán nguyên mã trên phiếu (không gõ lại).`
+    : `Too many failed sign-in attempts. Wait ${minutes} minutes, then try again, pasting the code from your sheet whole.`;
+};
+
+/** Where to go after signing in: a page of this app under /q, /nop or /quan-tri, nothing else (no other host, no header break). */
 function safeNext(next: string): string | null {
-  return /^\/(q|nop)(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : null;
+  return /^\/(q|nop|quan-tri|tham-dinh)(\/|\?|$)/.test(next) && !/[\u0000-\u001f\u007f\\]/.test(next) && !next.startsWith('//') ? next : null;
 }
 
 /** /login opens a session (its id in an HttpOnly, SameSite=Strict cookie); /logout deletes it. */
-export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access' | 'publicOrigin' | 'settings'>): void {
-  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '')));
+export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access' | 'publicOrigin' | 'settings'> & { now?: () => Date }): void {
+  const clock = () => (deps.now ?? (() => new Date()))().getTime();
+  const byAddress = createRateLimiter(SIGN_IN_LIMITS.address, clock);
+  const byPrefix = createRateLimiter(SIGN_IN_LIMITS.prefix, clock);
+
+  // ?ma=<code>: the address on a printed sheet (its QR): the code filled in, signed in by a press
+  // (a POST), so a link preview that fetches the address signs no one in.
+  const sso = () => Boolean(deps.settings.peek?.('oidc_issuer'));
+  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '', undefined, (c.req.query('ma') ?? '').slice(0, 200), sso())));
 
   app.post('/login', async (c) => {
     if (!sameOrigin(c, deps)) return c.text('', 403);
     const form = await c.req.parseBody();
-    const token = String(form.token ?? '');
+    const token = String(form.token ?? '').trim();
     const asked = safeNext(String(form.next ?? ''));
+    const address = `a:${clientAddress(c)}`;
+    const prefix = `p:${codePrefix(token)}`;
+    const wait = Math.max(byAddress.retryAfter(address), token ? byPrefix.retryAfter(prefix) : 0);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return c.html(loginPage(langOf(c), asked ?? '', { kind: 'limited', seconds: wait }), 429);
+    }
     const check: TokenCheck = token ? await deps.access.token(token) : { kind: 'unknown' };
-    if (check.kind !== 'valid') return c.html(loginPage(langOf(c), asked ?? '', check), 401);
-    // Analysts go to their queries, a unit's staff to its report pages.
+    if (check.kind !== 'valid') {
+      byAddress.fail(address);
+      if (token) byPrefix.fail(prefix);
+      return c.html(loginPage(langOf(c), asked ?? '', check), 401);
+    }
+    byPrefix.clear(prefix);
+    // Analysts go to their queries, a unit's staff to its report pages, the administrator to /quan-tri.
     const { role } = check.principal;
     // A head approves at /duyet while the deployment asks for approval; otherwise sends reports like a clerk.
-    const home = role === 'analyst' ? '/q' : role === 'head' && (await deps.settings.approval()).required ? '/duyet' : '/nop';
+    const home = role === 'analyst' ? '/q' : role === 'admin' ? '/quan-tri' : role === 'appraiser' ? '/tham-dinh' : role === 'head' && (await deps.settings.approval()).required ? '/duyet' : '/nop';
     const next = asked && asked.startsWith(home) ? asked : home;
     const session = await deps.access.openSession(check.record);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: session.maxAgeSeconds });
     if (getCookie(c, OLD_COOKIE)) deleteCookie(c, OLD_COOKIE, { path: '/' });
     return c.redirect(next, 303);
+  });
+
+  // Sign out everywhere: every browser signed in with this account, this one too.
+  app.post('/logout/all', async (c) => {
+    if (!sameOrigin(c, deps)) return c.text('', 403);
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) await (deps.access.closeAllSessions ?? deps.access.closeSession)(session);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
   });
 
   app.get('/logout', async (c) => {

@@ -16,6 +16,10 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 const UPLOAD_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
   { method: 'PUT', path: /^\/api\/submissions\/?$/, maxBytes: LIMITS.maxFileBytes },
   { method: 'POST', path: /^\/nop\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
+  // The administrator's registry files, and the codes of a few hundred accounts posted back for their sheets.
+  { method: 'POST', path: /^\/quan-tri\/(danh-muc|tai-khoan\/(phieu\.pdf|email\.csv))\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
+  { method: 'POST', path: /^\/api\/publications\/[^/]+\/reconcile\/?$/, maxBytes: LIMITS.maxFileBytes },
+  { method: 'POST', path: /^\/doi-chieu\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
 ];
 
 /** The most a body of this route may be. */

@@ -8,6 +8,17 @@ import type { IngestInput, IngestResult } from '../services/ingestFile.ts';
 import type { Admission, Sender } from '../services/ingestQueue.ts';
 import type { QueryRunner } from '../services/savedQueryRunner.ts';
 import type { SettingsService } from '../services/settings.ts';
+import type { TokenStore } from '../services/accessStore.ts';
+import type { AuditLog } from '../services/audit.ts';
+import type { LiveRegistry } from '../services/registry.ts';
+
+/** What the administrator's pages (/quan-tri) work with besides the rest. */
+export interface AdminDeps {
+  tokens: TokenStore;
+  audit: AuditLog;
+  registry: LiveRegistry;
+  utcOffsetHours: number;
+}
 
 /** What the HTTP layer is given by the composition root: services, never adapters it picks itself. */
 export interface HttpDeps {
@@ -36,6 +47,10 @@ export interface HttpDeps {
   registryVersion?: () => string;
   /** The deployment's settings: whether accepted reports wait for their unit head's approval. */
   settings: SettingsService;
+  /** Accounts, audit log and registry for the administrator's pages; absent: no /quan-tri. */
+  admin?: AdminDeps;
+  /** The OpenID Connect client secret (locally CHISO_OIDC_CLIENT_SECRET); absent: single sign-on off. */
+  oidcSecret?: () => string | undefined;
 }
 
 export type Env = { Variables: { principal: Principal } };
@@ -45,6 +60,15 @@ export interface ApiError { status: number; code: string; vi: string; en: string
 /** An API error in both languages, the same shape everywhere. */
 export const problem = (c: Context, e: ApiError) =>
   c.json({ error: { code: e.code, message: `${e.vi} / ${e.en}`, message_vi: e.vi, message_en: e.en, ...(e.details ? { details: e.details } : {}) } }, e.status as 400);
+
+/**
+ * The request's network address, for the audit log and sign-in limits: the socket's peer locally
+ * (@hono/node-server), API Gateway's source IP on Lambda; never a header a client could write.
+ */
+export function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.event?.requestContext?.http?.sourceIp ?? env?.event?.requestContext?.identity?.sourceIp ?? 'unknown';
+}
 
 /** Where links are made for: the configured public address, else this request's own origin. */
 export const publicOrigin = (c: Context, deps: Pick<HttpDeps, 'publicOrigin'>) => deps.publicOrigin?.() ?? new URL(c.req.url).origin;

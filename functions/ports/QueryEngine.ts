@@ -15,7 +15,15 @@ export interface QueryEngine {
   /**
    * The lake changed (a submission landed): see its new files, as they are from this call on (a
    * refresh already under way may have listed the lake before the change, and does not count).
+   * `written`: ids of submissions this process has just written, which an engine may take in by
+   * name instead of looking for what is new (others' writes are still found, a moment later).
    */
-  refresh(): Promise<void>;
+  refresh(written?: readonly string[]): Promise<void>;
+  /**
+   * Counts the refreshes that changed what the engine answers, where an engine also takes in
+   * changes by itself (another process's write found after this one's): a result kept from
+   * before a change is not answered after it.
+   */
+  readonly changes?: number;
   close(): Promise<void>;
 }

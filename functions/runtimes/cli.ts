@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { describeLocation, ingestError } from '../domain/ingest/errors.ts';
 import { InvalidParamsError, resolveParams } from '../domain/queries/resolveParams.ts';
+import { hashToken } from '../domain/access/tokens.ts';
 import { lazy } from '../http/lazy.ts';
 import { FORMATS, toArrow, toCsv, toRows, type Format } from '../http/render.ts';
 import type { IngestResult } from '../services/ingestFile.ts';
@@ -18,6 +19,7 @@ const USAGE = `Cách dùng / usage:
   chiso ingest <tệp / file…> [--data-dir D] [--json]
   chiso query <name> [--param k=v]… [--format json|csv|xlsx|arrow] [--data-dir D]
   chiso query --list
+  chiso admin create --name "…" [--email …] [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]   (quản trị viên / the administrator)
   chiso token create --role analyst|staff|head --name "…" [--unit <code>] [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]
   chiso token list [--json] [--data-dir D | --bucket <lake bucket>]
   chiso token revoke <id> [--data-dir D | --bucket <lake bucket>]
@@ -45,6 +47,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...rest] = argv;
   if (command === 'ingest') return ingestCommand(rest, io);
   if (command === 'query') return queryCommand(rest, io);
+  if (command === 'admin' && rest[0] === 'create') return adminCommand(rest.slice(1), io);
   if (command === 'token' && rest[0] === 'create') return tokenCommand(rest.slice(1), io);
   if (command === 'token' && (rest[0] === 'list' || rest[0] === 'revoke')) return tokenAdminCommand(rest[0], rest.slice(1), io);
   if (command === 'remind') return remindCommand(rest, io);
@@ -224,6 +227,44 @@ async function runQuery(
   return 0;
 }
 
+/** Who ran a CLI command, for the audit log: the machine's user (the CLI has no sign-in). */
+const cliActor = (name?: string) => {
+  const who = name?.trim() || process.env.USER || process.env.USERNAME || 'cli';
+  return { id: `cli:${who}`, name: who, address: null };
+};
+
+/**
+ * admin create: the deployment's administrator, the one account made in a terminal (npm start
+ * makes the first on an empty data folder); everything else is done in the pages under /quan-tri.
+ */
+async function adminCommand(argv: string[], io: Io): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { name: { type: 'string' }, email: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const name = args.values.name?.trim();
+  if (!name) {
+    io.err(`admin create --name "Họ tên / full name"\n${USAGE}`);
+    return 2;
+  }
+  const days = args.values['expires-in-days'];
+  const expiresInDays = days === undefined ? undefined : Number(days);
+  if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+    io.err(`--expires-in-days là số ngày, từ 1 đến 3650 / --expires-in-days is whole days, 1 to 3650\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeIngest(storeDeployment(args.values.bucket, args.values['data-dir']));
+  const token = await services.tokens.issue({ name, role: 'admin', unit: null, email: args.values.email?.trim() || null }, { expiresInDays });
+  const record = (await services.tokens.records()).find((r) => r.sha256 === hashToken(token));
+  await services.audit.record('account.create', cliActor(), { target: record?.id ?? null, detail: `admin: ${name}` });
+  io.out(`${token}\n`);
+  io.err('Mã quản trị chỉ hiện một lần; đăng nhập tại /login rồi làm mọi việc khác trong trang /quan-tri. / The administrator\'s code is shown once: sign in at /login, then do everything else at /quan-tri.\n');
+  return 0;
+}
+
 /** Makes a token and stores only its hash: in the data folder, or in the lake bucket on AWS. */
 async function tokenCommand(argv: string[], io: Io): Promise<number> {
   let args;
@@ -250,6 +291,7 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const token = await services.tokens.issue({ name, role, unit: unit ?? null }, { expiresInDays });
+  await services.audit.record('account.create', cliActor(), { detail: `${role}${unit ? ` ${unit}` : ''}: ${name}` });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
@@ -277,6 +319,7 @@ async function tokenAdminCommand(action: 'list' | 'revoke', argv: string[], io: 
       io.err(`Không có mã / no token "${id}"\n`);
       return 1;
     }
+    await services.audit.record('account.revoke', cliActor(), { target: revoked.id, detail: revoked.name });
     io.out(`${revoked.id} ${revoked.name}: đã thu hồi / revoked ${services.clock.localTime(revoked.revoked_at)}\n`);
     return 0;
   }
@@ -293,8 +336,8 @@ async function tokenAdminCommand(action: 'list' | 'revoke', argv: string[], io: 
   return 0;
 }
 
-const tokenStatus = (r: { revoked_at: string | null; expires_at?: string | null }, now: Date) =>
-  r.revoked_at ? 'revoked' : r.expires_at && Date.parse(r.expires_at) <= now.getTime() ? 'expired' : 'active';
+const tokenStatus = (r: { revoked_at: string | null; expires_at?: string | null; suspended_at?: string | null; deleted_at?: string | null }, now: Date) =>
+  r.deleted_at ? 'deleted' : r.revoked_at ? 'revoked' : r.suspended_at ? 'suspended' : r.expires_at && Date.parse(r.expires_at) <= now.getTime() ? 'expired' : 'active';
 
 /** The lake bucket on AWS (the Glue database and the rest are not needed to keep tokens or a registry), else the data folder. */
 function storeDeployment(bucket: string | undefined, dataDir: string | undefined): Deployment {
@@ -350,6 +393,7 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
   const services = await composeIngest(storeDeployment(bucket, dataDir));
   const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours);
   if (result.status === 'refused') return 1; // checked above: cannot happen
+  if (result.status === 'imported') await services.audit.record('registry.import', cliActor(), { target: result.version.version, detail: `${c.units.length} units` });
   io.out(result.status === 'unchanged'
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`
     : `✓ Đã nhập phiên bản ${result.version.version}; danh mục trước vẫn được lưu / imported as ${result.version.version}; earlier versions are kept\n`);
@@ -380,6 +424,7 @@ async function settingsCommand(argv: string[], io: Io): Promise<number> {
   if (change) {
     const name = by!.trim();
     await services.settings.setApproval(value === 'on', { id: `cli:${name}`, name }, { earlier: earlier as 'published' | 'pending' | undefined, note });
+    await services.audit.record('setting.change', cliActor(name), { target: 'approval_required', detail: `${value}${value === 'on' ? ` (earlier: ${earlier ?? 'published'})` : ''}` });
   }
   const approval = await services.settings.approval();
   io.out(approval.required
@@ -406,7 +451,8 @@ async function remindCommand(argv: string[], io: Io): Promise<number> {
     for (const x of r.sent) io.out(`✓ ${x.unit_name} · ${x.period} · ${x.subject}\n`);
     for (const x of r.failed) io.err(`✗ ${x.unit_name} · ${x.period}: không gửi được / not delivered\n`);
     io.out(`${r.sent.length} đã gửi / sent, ${r.already} đã gửi trước đó / sent before\n`);
-    return r.failed.length ? 1 : 0;
+    io.out(`Bản tin cho lãnh đạo / leaders' digests: ${r.digests.sent.length} đã gửi / sent, ${r.digests.already} đã gửi trước đó / sent before${r.digests.failed.length ? `, ${r.digests.failed.length} không gửi được / not delivered` : ''}\n`);
+    return r.failed.length || r.digests.failed.length ? 1 : 0;
   } finally {
     await services.close();
   }

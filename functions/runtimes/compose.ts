@@ -14,7 +14,11 @@ import { DuckDbEngine } from '../adapters/duckdb/DuckDbEngine.ts';
 import { defaultRegistryFiles } from '../adapters/files/catalogFiles.ts';
 import { openRegistry, type LiveRegistry } from '../services/registry.ts';
 import { reminderFacts, sendDueReminders } from '../services/reminders.ts';
+import { sendDigests } from '../services/digest.ts';
+import { digestContent } from '../http/pages/leaderRoutes.ts';
 import type { Reminder } from '../domain/cycle/reminders.ts';
+/** What the mailer sends: a reminder, or a leader's digest. */
+type Mail = Pick<Reminder, 'to' | 'subject' | 'body'>;
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { compactLake } from '../adapters/duckdb/compactLake.ts';
 import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
@@ -30,6 +34,7 @@ import type { QueryEngine } from '../ports/QueryEngine.ts';
 import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
 import { ensureDimensions } from '../services/dimensions.ts';
 import { createSettings, type SettingsService } from '../services/settings.ts';
+import { createAuditLog, type AuditLog } from '../services/audit.ts';
 import { ingestFile, newSubmissionId, type IngestDeps, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
 import { createIngestQueue, type Admission, type Sender } from '../services/ingestQueue.ts';
@@ -74,13 +79,15 @@ export interface IngestServices {
   tokens: TokenStore;
   /** The deployment's settings (approval), with their history: data in the lake, never the environment. */
   settings: SettingsService;
+  /** Every administrative action, who, when and from where. */
+  audit: AuditLog;
 }
 
 /** What the query faces need besides: saved queries, an engine, access, the HTTP app. */
 export interface QueryServices extends IngestServices {
   queries: Map<string, SavedQuery>;
   /** Sends the reminders due today, each once (the daily rule on AWS, an hourly timer locally). */
-  remind(): ReturnType<typeof sendDueReminders>;
+  remind(): Promise<Awaited<ReturnType<typeof sendDueReminders>> & { digests: Awaited<ReturnType<typeof sendDigests>> }>;
   engine: QueryEngine;
   runner: QueryRunner;
   app: ReturnType<typeof createApp>;
@@ -113,13 +120,18 @@ function lakeCatalogFor(d: Deployment, store: ObjectStore): LakeCatalog {
 }
 
 /** The ports and services that take in reports; the dimension tables are ensured first. */
-export async function composeIngest(deployment: Deployment, options: ComposeOptions = {}): Promise<IngestServices> {
+export async function composeIngest(configured: Deployment, options: ComposeOptions = {}): Promise<IngestServices> {
+  const store = storeFor(configured);
+  // Settings first: an administrator's stored time zone is the deployment's from this start on;
+  // the environment only gives first values.
+  const settings = createSettings(store, options.now ?? (() => new Date()));
+  await settings.seed(configured.initialApproval);
+  await settings.seedValues({ public_url: configured.publicUrl, reminder_from: configured.kind === 'aws' ? configured.reminderFrom : undefined });
+  const storedOffset = await settings.value('utc_offset_hours');
+  const deployment: Deployment = storedOffset === null ? configured : { ...configured, utcOffsetHours: Number(storedOffset) };
   const clock = createClock(deployment.utcOffsetHours, options.now);
-  const store = storeFor(deployment);
   // The imported registry (or the shipped example); its dimension tables are written if they changed.
   const registry = await openRegistry(store, defaultRegistryFiles, deployment.utcOffsetHours);
-  const settings = createSettings(store, clock.now);
-  await settings.seed(deployment.initialApproval);
   const catalog = registry.index;
   const lake = lakeCatalogFor(deployment, store);
   const tokens = createTokenStore(store, { ttlMs: deployment.kind === 'local' ? 1000 : 30_000, now: clock.now });
@@ -145,7 +157,7 @@ export async function composeIngest(deployment: Deployment, options: ComposeOpti
     return result;
   };
   return {
-    deployment, clock, store, catalog, registry, lake, tokens, settings, ingestDeps: deps,
+    deployment, clock, store, catalog, registry, lake, tokens, settings, ingestDeps: deps, audit: createAuditLog(store, clock.now),
     async ingest(input) {
       await registry.refresh(); // another process may have imported a new registry
       return afterQueue(await queue.ingest(input));
@@ -210,6 +222,8 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
   const queries = loadSavedQueries(SQL_DIR);
   const engine = await engineFor(deployment);
   const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults, onNewVersion: () => services.registry.refresh() });
+  const linkSecret = await linkSecretFor(deployment, services.store);
+  const links = new StoreLinkRegistry(services.store);
   const app = createApp({
     runner,
     store: services.store,
@@ -217,31 +231,45 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     queries,
     tokens: () => services.tokens.records(),
     access: services.tokens,
-    linkSecret: await linkSecretFor(deployment, services.store),
-    links: new StoreLinkRegistry(services.store),
+    linkSecret,
+    links,
     ingest: services.ingest,
     admitUpload: services.admit,
     now: services.clock.now,
     today: services.clock.today,
     localTime: services.clock.localTime,
-    publicOrigin: options.publicOrigin ?? (() => deployment.publicUrl),
+    // The address an administrator stored wins over the configured one (which only seeded it).
+    publicOrigin: () => services.settings.peek('public_url') ?? (options.publicOrigin ?? (() => deployment.publicUrl))(),
     registryVersion: () => services.registry.version.version,
     settings: services.settings,
+    admin: { tokens: services.tokens, audit: services.audit, registry: services.registry, utcOffsetHours: services.deployment.utcOffsetHours },
+    // Kept out of the lake (settings are readable by SQL): the environment's (on AWS: to come from Secrets Manager).
+    oidcSecret: () => process.env.CHISO_OIDC_CLIENT_SECRET || undefined,
   });
   const facts = reminderFacts(runner);
   // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.
-  const from = deployment.kind === 'aws' ? deployment.reminderFrom : undefined;
-  let mailer: Promise<{ deliver: (r: Reminder) => Promise<void> }> | null = null;
-  const mail = (r: Reminder) => {
-    mailer ??= Promise.all([import('@aws-sdk/client-sesv2'), import('../adapters/mail/SesMailer.ts')])
-      .then(([ses, m]) => new m.SesMailer(client('ses', () => new ses.SESv2Client({})), from!));
-    return mailer.then((m) => m.deliver(r));
+  let mailer: { from: string; ready: Promise<{ deliver: (r: Mail) => Promise<void> }> } | null = null;
+  const mailFrom = (from: string) => (r: Mail) => {
+    if (mailer?.from !== from) {
+      mailer = { from, ready: Promise.all([import('@aws-sdk/client-sesv2'), import('../adapters/mail/SesMailer.ts')])
+        .then(([ses, m]) => new m.SesMailer(client('ses', () => new ses.SESv2Client({})), from)) };
+    }
+    return mailer.ready.then((m) => m.deliver(r));
   };
-  const remind = async () => sendDueReminders({
+  const remind = async () => {
+    // An administrator may stop reminders and change their sender (settings), read at each run.
+    if ((await services.settings.value('reminders')) === 'off') return { sent: [], failed: [], already: 0, digests: { sent: [], failed: [], already: 0 } };
+    const from = deployment.kind === 'aws' ? (await services.settings.value('reminder_from')) ?? deployment.reminderFrom : undefined;
+    const mail = from ? mailFrom(from) : null;
+    const reminders = await sendDueReminders({
     store: services.store, catalog: services.catalog, today: services.clock.today, now: services.clock.now, reported: facts.reported,
     waiting: (await services.settings.approval()).required ? facts.waiting : undefined,
     // Locally the outbox folder (and its page) is the delivery.
-    deliver: from ? mail : async () => undefined,
+    deliver: mail ?? (async () => undefined),
   });
+    // Leaders' digests run with the reminders, through the same mail path (services/digest.ts).
+    const digests = await sendDigests({ store: services.store, links, linkSecret, now: services.clock.now, today: services.clock.today, content: digestContent({ queries, runner, catalog: services.catalog, today: services.clock.today, localTime: services.clock.localTime }), deliver: mail ?? (async () => undefined) });
+    return { ...reminders, digests };
+  };
   return { ...services, queries, engine, runner, app, remind, close: async () => { await services.close(); await engine.close(); } };
 }

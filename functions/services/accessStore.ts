@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessKeys, isAccessId } from '../domain/access/accessKeys.ts';
 import type { LinkRecord, LinkRegistry } from '../domain/access/signedLinks.ts';
 import {
-  checkToken, hashToken, issueToken, newSessionId, SESSION_DAYS,
+  checkToken, hashToken, issueToken, newSessionId, SESSION_DAYS, sessionState,
   type AccessCheck, type Principal, type SessionRecord, type TokenCheck, type TokenRecord,
 } from '../domain/access/tokens.ts';
 import { lakeKeys } from '../domain/lakeKeys.ts';
@@ -53,7 +53,16 @@ export interface TokenStore extends AccessCheck {
   /** Every token's record, for names on pages; cached briefly, and never what lets anyone in. */
   records(): Promise<TokenRecord[]>;
   /** Makes a token and keeps only its hash; the token is returned once. */
-  issue(principal: Omit<Principal, 'id'>, options?: { expiresInDays?: number }): Promise<string>;
+  issue(principal: Omit<Principal, 'id'> & { email?: string | null; replaces?: string | null }, options?: { expiresInDays?: number }): Promise<string>;
+  /** A token's record by its id (legacy ones too); null when there is none. */
+  find(id: string): Promise<TokenRecord | null>;
+  /**
+   * Changes what an administrator may change on a record (suspended, expiry, deleted, sessions
+   * ended): the record is rewritten whole, so the next request is judged by it.
+   */
+  update(id: string, change: Pick<Partial<TokenRecord>, 'suspended_at' | 'expires_at' | 'deleted_at' | 'sessions_after'>): Promise<TokenStatus | null>;
+  /** A new code for the same holder, unit and role; the old one is revoked first (it stops at once). */
+  reissue(id: string, options?: { expiresInDays?: number }): Promise<{ token: string; record: TokenRecord } | null>;
   /** Revokes a token by its id (the first revocation stands); null when there is none. */
   revoke(id: string): Promise<TokenStatus | null>;
   /** Every token with its revocation and last use, oldest first. */
@@ -130,6 +139,13 @@ export function createTokenStore(store: ObjectStore, options: { ttlMs?: number; 
     return { ...r, expires_at: r.expires_at ?? null, revoked_at: revoked?.revoked_at ?? null, last_used_at: use?.last_used_at ?? null };
   }
 
+  async function recordById(id: string): Promise<TokenRecord | null> {
+    if (!isAccessId(id)) return null;
+    const pointer = await readJson<{ sha256: string }>(store, accessKeys.tokenId(id));
+    return (pointer && (await readJson<TokenRecord>(store, accessKeys.token(pointer.sha256))))
+      ?? (await legacyRecords()).find((r) => r.id === id) ?? null;
+  }
+
   const self: TokenStore = {
     async records() {
       if (!cached || Date.now() - cached.at > ttlMs) cached = { at: Date.now(), records: await allRecords() };
@@ -144,13 +160,29 @@ export function createTokenStore(store: ObjectStore, options: { ttlMs?: number; 
       return token;
     },
     async revoke(id) {
-      if (!isAccessId(id)) return null;
-      const pointer = await readJson<{ sha256: string }>(store, accessKeys.tokenId(id));
-      const record = (pointer && (await readJson<TokenRecord>(store, accessKeys.token(pointer.sha256))))
-        ?? (await legacyRecords()).find((r) => r.id === id);
+      const record = await recordById(id);
       if (!record) return null;
       await putOnce(store, accessKeys.tokenRevoked(record.sha256), { id, revoked_at: now().toISOString() });
       return statusOf(record);
+    },
+    find: recordById,
+    async update(id, change) {
+      const record = await recordById(id);
+      if (!record) return null;
+      // A legacy record gets its own object now: the frozen whole file is never written.
+      const next: TokenRecord = { ...record, ...change };
+      await store.put(accessKeys.token(record.sha256), JSON.stringify(next, null, 2));
+      if (!(await store.get(accessKeys.tokenId(id)))) await store.put(accessKeys.tokenId(id), JSON.stringify({ sha256: record.sha256 }));
+      cached = null;
+      return statusOf(next);
+    },
+    async reissue(id, options = {}) {
+      const record = await recordById(id);
+      if (!record) return null;
+      await putOnce(store, accessKeys.tokenRevoked(record.sha256), { id, revoked_at: now().toISOString() });
+      const token = await self.issue({ name: record.name, role: record.role, unit: record.unit, email: record.email ?? null, replaces: record.id }, options);
+      const fresh = await bySha(hashToken(token));
+      return fresh.kind === 'valid' ? { token, record: fresh.record } : null;
     },
     async list() {
       return mapLimited(await allRecords(), 16, statusOf);
@@ -162,17 +194,27 @@ export function createTokenStore(store: ObjectStore, options: { ttlMs?: number; 
       const key = accessKeys.session(hashToken(id));
       const session = await readJson<SessionRecord>(store, key);
       if (!session) return { kind: 'unknown' };
-      if (Date.parse(session.expires_at) <= now().getTime()) {
+      const check = await bySha(session.token_sha256);
+      const at = now();
+      const state = sessionState(session, at, check.kind === 'unknown' ? null : check.record.sessions_after);
+      if (state === 'ended') {
         await store.delete(key);
         return { kind: 'unknown' };
       }
-      return used(await bySha(session.token_sha256));
+      if (state === 'touch' && check.kind === 'valid') await store.put(key, JSON.stringify({ ...session, seen_at: at.toISOString() }, null, 2));
+      return used(check);
+    },
+    async closeAllSessions(id) {
+      const session = await readJson<SessionRecord>(store, accessKeys.session(hashToken(id)));
+      if (!session) return;
+      await self.update(session.token_id, { sessions_after: new Date(now().getTime() + 1).toISOString() });
+      await store.delete(accessKeys.session(hashToken(id)));
     },
     async openSession(record) {
       const id = newSessionId();
       const at = now();
       const session: SessionRecord = {
-        token_id: record.id, token_sha256: record.sha256, created_at: at.toISOString(),
+        token_id: record.id, token_sha256: record.sha256, created_at: at.toISOString(), seen_at: at.toISOString(),
         expires_at: new Date(at.getTime() + SESSION_DAYS * 86_400_000).toISOString(),
       };
       await store.put(accessKeys.session(hashToken(id)), JSON.stringify(session, null, 2), { ifAbsent: true });

@@ -3,6 +3,7 @@ import { DIMENSION_TABLES, type ColumnSpec } from '../../schemas/records.ts';
 import { lakeKeys, type DimensionTable } from '../domain/lakeKeys.ts';
 import { calendarRows, type CalendarPeriod } from '../domain/registry/calendar.ts';
 import { periodRows } from '../domain/registry/periods.ts';
+import { unitRanking } from '../domain/registry/rankingGroups.ts';
 import { unitStatus } from '../domain/registry/unitStatus.ts';
 import { unitLineage } from '../domain/registry/unitLineage.ts';
 import type { Catalog } from '../domain/types.ts';
@@ -29,7 +30,7 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOf
     units: catalog.units.map((u, i) => ({
       code: u.code, name_vi: u.nameVi, name_en: u.nameEn, type: u.type, sort_order: i + 1,
       valid_from: u.validFrom ?? FIRST_DAY, valid_to: u.validTo ?? LAST_DAY, parent: u.parent ?? null,
-      ...unitStatus(u, catalog),
+      ...unitStatus(u, catalog), national_code: u.nationalCode ?? null, ...unitRanking(u, catalog.rankingGroups ?? []),
     })),
     indicators: catalog.indicators.map((x, i) => ({
       code: x.code, name_vi: x.nameVi, name_en: x.nameEn, short_name_vi: x.shortNameVi, short_name_en: x.shortNameEn, measure: x.measure, direction: x.direction,
@@ -47,7 +48,7 @@ export function dimensionRows(catalog: Catalog, registry: RegistryVersion, utcOf
     }))),
     framework_steps: frameworks.flatMap((c) => c.steps.map((s) => ({ framework: c.framework, indicator_code: c.indicatorCode, at_least: s.atLeast, points: s.points }))),
     registry_version: [{ ...registry }],
-    reporting_calendar: calendarRows(catalog.calendar ?? [], periods as unknown as CalendarPeriod[], utcOffsetHours),
+    reporting_calendar: calendarRows(catalog.calendar ?? [], periods as unknown as CalendarPeriod[], utcOffsetHours, catalog.holidays ?? []),
   };
   return Object.fromEntries((Object.keys(DIMENSION_TABLES) as DimensionTable[])
     .map((t) => [t, { columns: DIMENSION_TABLES[t], rows: rows[t] }])) as Record<DimensionTable, { columns: readonly ColumnSpec[]; rows: Record<string, unknown>[] }>;

@@ -5,7 +5,7 @@ import { SUBMISSIONS_COLUMNS } from '../../schemas/records.ts';
 import { ingestError, RejectedFileError } from '../domain/ingest/errors.ts';
 import { extractSubmission, type SheetSource } from '../domain/ingest/extractSubmission.ts';
 import type { CatalogIndex } from '../domain/ingest/ingestContext.ts';
-import type { IngestError, KpiRecord, Layout } from '../domain/types.ts';
+import type { IngestError, KpiRecord, Layout, Unit } from '../domain/types.ts';
 import { LIMITS } from '../domain/limits.ts';
 import { ObjectExistsError, type ObjectStore } from '../ports/ObjectStore.ts';
 import { readCsv } from '../adapters/readers/readCsv.ts';
@@ -201,7 +201,7 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   const today = deps.clock.today();
   const extraction = await extract(input.bytes, fileName, format, deps, today);
   let errors = extraction.errors;
-  if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits);
+  if (input.allowedUnits && errors.length === 0) errors = refuseOtherUnits(extraction.records, input.allowedUnits, deps.catalog.catalog.units);
   // A unit scores itself; only the province (an analyst, the CLI, the upload bucket) appraises.
   if (!mayAppraise && errors.length === 0) {
     const appraisal = extraction.records.find((r) => r.assessment === 'appraised');
@@ -318,13 +318,18 @@ async function commit(o: Outcome, deps: IngestDeps): Promise<IngestResult> {
   return result;
 }
 
-function refuseOtherUnits(records: KpiRecord[], allowed: string[]): IngestError[] {
+function refuseOtherUnits(records: KpiRecord[], allowed: string[], units: readonly Unit[]): IngestError[] {
   const errors: IngestError[] = [];
   const seen = new Set<string>();
+  // Units by name, as the clerk knows them (a code only if the registry has no such unit).
+  const name = (code: string, lang: 'nameVi' | 'nameEn') => units.find((u) => u.code === code)?.[lang] || code;
+  const names = (codes: string[], lang: 'nameVi' | 'nameEn') => codes.map((c) => name(c, lang)).join(', ');
   for (const r of records) {
     if (allowed.includes(r.unit) || seen.has(r.unit)) continue;
     seen.add(r.unit);
-    errors.push(ingestError('UNIT_NOT_ALLOWED', { sheet: r.source_sheet, row: r.source_row }, { unit: r.unit, allowed: allowed.join(', ') }));
+    errors.push(ingestError('UNIT_NOT_ALLOWED', { sheet: r.source_sheet, row: r.source_row }, {
+      unit: name(r.unit, 'nameVi'), unitEn: name(r.unit, 'nameEn'), allowed: names(allowed, 'nameVi'), allowedEn: names(allowed, 'nameEn'),
+    }));
   }
   return errors;
 }

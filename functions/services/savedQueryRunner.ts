@@ -79,8 +79,10 @@ export interface QueryRunner {
   /**
    * This process wrote to the lake (a submission, an approval, an explanation): the engine
    * re-reads it now, and every read from here on waits for that, so a writer sees its own write.
+   * `written`: the ids of the submissions written, when known: the engine takes them in without
+   * looking for what is new (at national size a listing of 79,000 records).
    */
-  lakeChanged(): void;
+  lakeChanged(written?: readonly string[]): void;
 }
 
 const CACHE_LIMIT = 500;
@@ -111,7 +113,7 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
    * The engine re-reads the lake after whatever refresh is under way: a refresh that began before
    * `version` was read may have listed the lake before the write that made it. Never rejects.
    */
-  function catchUpTo(version: string): Promise<void> {
+  function catchUpTo(version: string, written: readonly string[] = []): Promise<void> {
     if (version === engineVersion) return Promise.resolve();
     if (catchingUp?.version === version) return catchingUp.done;
     const before = catchingUp?.done ?? Promise.resolve();
@@ -119,7 +121,7 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
       if (engineVersion === version) return;
       // A new version may come with a new registry (units, frameworks): read it with the lake.
       await deps.onNewVersion?.();
-      await deps.engine.refresh();
+      await deps.engine.refresh(written);
       engineVersion = version;
       cache.clear();
     }).catch((error) => console.error('engine refresh:', error)).finally(() => {
@@ -145,8 +147,9 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
   /** The cache key and ETag of a query over the current lake, and its result if kept. */
   async function lookup(query: SavedQuery, params: Record<string, ParamValue>) {
     const version = await lakeVersion();
-    // The version is in the key: a query begun on the previous version may end after the cache emptied.
-    const key = `${query.name}?${canonicalParams(params)}@${version}`;
+    // The version is in the key: a query begun on the previous version may end after the cache
+    // emptied; so is the engine's count of changes (it may take in another process's write by itself).
+    const key = `${query.name}?${canonicalParams(params)}@${version}#${deps.engine.changes ?? 0}`;
     const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
     return { key, etag, cached: cache.get(key) ?? null };
   }
@@ -183,8 +186,8 @@ export function createQueryRunner(deps: { engine: QueryEngine; store: ObjectStor
       await lakeVersion();
       return deps.engine.run(sql, params);
     },
-    lakeChanged() {
-      const caughtUp: Promise<void> = readVersion().then(catchUpTo, (error) => console.error('lake version:', error))
+    lakeChanged(written) {
+      const caughtUp: Promise<void> = readVersion().then((version) => catchUpTo(version, written), (error) => console.error('lake version:', error))
         .finally(() => { if (ownWrite === caughtUp) ownWrite = null; });
       ownWrite = caughtUp;
     },

@@ -28,6 +28,36 @@ export type EarlierReports = 'published' | 'pending';
 
 export interface Changer { id: string; name: string }
 
+/**
+ * The settings an administrator keeps besides approval, each a change with who and when:
+ * the public address links are made with, the reminders' sender and whether they go out, and
+ * the deployment's offset from UTC (read at start: a running process keeps its clock).
+ */
+export const SETTING_KEYS = ['public_url', 'reminder_from', 'reminders', 'utc_offset_hours', 'oidc_issuer', 'oidc_client_id'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** A value that may be stored for `key`, or why not (vi / en). */
+export function settingProblem(key: SettingKey, value: string): { vi: string; en: string } | null {
+  if (value === '') return null; // cleared: the deployment's default again
+  if (key === 'public_url') {
+    let url: URL | null = null;
+    try { url = new URL(value); } catch { /* below */ }
+    return url && (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash && value === url.origin
+      ? null : { vi: 'Địa chỉ công khai phải có dạng https://ten-mien (không có đường dẫn)', en: 'The public address must look like https://host (no path)' };
+  }
+  if (key === 'reminder_from') return /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(value) ? null : { vi: 'Địa chỉ gửi nhắc nhở không phải e-mail', en: 'The reminders\' sender is not an e-mail address' };
+  if (key === 'oidc_issuer') {
+    let url: URL | null = null;
+    try { url = new URL(value); } catch { /* below */ }
+    // https, or plain http on this machine only (a provider started beside it, as in the tests).
+    return url && (url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) && !url.search && !url.hash
+      ? null : { vi: 'Địa chỉ nhà cung cấp định danh (issuer) phải là https://…', en: 'The identity provider\'s issuer must be https://…' };
+  }
+  if (key === 'oidc_client_id') return /^[\x21-\x7e]{1,200}$/.test(value) ? null : { vi: 'Mã ứng dụng (client id) không hợp lệ', en: 'Invalid client id' };
+  if (key === 'reminders') return value === 'on' || value === 'off' ? null : { vi: 'Nhắc nhở: bật hoặc tắt', en: 'Reminders: on or off' };
+  return /^[+-]?\d{1,2}$/.test(value) && Math.abs(Number(value)) <= 14 ? null : { vi: 'Múi giờ là số giờ lệch so với UTC, từ -14 đến +14 (Việt Nam: 7)', en: 'The time zone is whole hours from UTC, -14 to +14 (Vietnam: 7)' };
+}
+
 export interface SettingsService {
   approval(): Promise<ApprovalSetting>;
   /** Every change, oldest first. */
@@ -38,6 +68,14 @@ export interface SettingsService {
    * after: a later process started without it cannot turn approval off.
    */
   seed(required: boolean | undefined): Promise<void>;
+  /** A setting's value in force; null when never set (or cleared): the deployment's default. */
+  value(key: SettingKey): Promise<string | null>;
+  /** The value as last read, without waiting (a request's link address); refreshed in the background. */
+  peek(key: SettingKey): string | null;
+  /** Records a change (checked by settingProblem first: throws on a bad value). */
+  set(key: SettingKey, value: string, by: Changer, note?: string | null): Promise<void>;
+  /** Environment values as first values, each only while its key was never recorded. */
+  seedValues(values: Partial<Record<SettingKey, string | undefined>>): Promise<void>;
 }
 
 const APPROVAL = 'approval_required';
@@ -84,9 +122,37 @@ export function createSettings(store: ObjectStore, now: () => Date, options: { t
     cached = null;
   }
 
+  const latest = (changes: SettingChange[], key: string) => {
+    const v = changes.filter((c) => c.key === key).at(-1)?.value;
+    return v === undefined || v === '' ? null : v;
+  };
+  let refreshing: Promise<unknown> | null = null;
+
   return {
     approval,
     history,
+    async value(key) {
+      return latest(await history(), key);
+    },
+    peek(key) {
+      if ((!cached || Date.now() - cached.at > ttlMs) && !refreshing) {
+        refreshing = history().catch((error) => console.error('settings:', error)).finally(() => { refreshing = null; });
+      }
+      return cached ? latest(cached.changes, key) : null;
+    },
+    async set(key, value, by, note) {
+      const problem = settingProblem(key, value.trim());
+      if (problem) throw new Error(`${problem.vi} / ${problem.en}`);
+      await record({ key, value: value.trim(), applies_from: null, note: note?.trim() || null, changed_by: by.id, changed_by_name: by.name });
+    },
+    async seedValues(values) {
+      const changes = await history();
+      for (const key of SETTING_KEYS) {
+        const value = values[key]?.trim();
+        if (!value || settingProblem(key, value) || changes.some((c) => c.key === key)) continue;
+        await record({ key, value, applies_from: null, note: 'environment at first start', changed_by: 'environment', changed_by_name: 'environment' });
+      }
+    },
     async setApproval(required, by, options = {}) {
       const at = now();
       // Turned on: what was sent before stays published, unless asked to wait too.

@@ -33,6 +33,7 @@ import type { SavedQuery } from '../../functions/domain/queries/savedQueries.ts'
 import { createTokenStore } from '../../functions/services/accessStore.ts';
 import { loadDemoOnce } from '../../functions/services/loadDemo.ts';
 import { composeQuery } from '../../functions/runtimes/compose.ts';
+import { e2eLeaderPdf } from './e2eLeaderPdf.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOSTILE = join(ROOT, 'test/helpers/hostile_xlsx.py');
@@ -414,6 +415,7 @@ export async function runAwsE2e(): Promise<E2eReport> {
     if (xlsx.statusCode !== 200 || xlsxBytes.subarray(0, 2).toString() !== 'PK') throw new Error(`xlsx from the bundle: HTTP ${xlsx.statusCode}`);
     if (chart.statusCode !== 200 || !chart.body.includes('<svg')) throw new Error(`chart from the bundle: HTTP ${chart.statusCode}`);
     lines.push(`lazy renderers in the bundle: district_scorecard.xlsx ${xlsxBytes.length} bytes, district_trend chart ${chart.body.length} bytes of SVG`);
+    lines.push(await e2eLeaderPdf(queryHandler.handler, urlEvent, token, ask));
     // The daily rule's event reaches the bundled query function: reminders are worked out over Athena, kept once each.
     const reminders = await (queryHandler.handler as unknown as (e: unknown, c: unknown) => Promise<{ sent: number; failed: number; already: number }>)({ chiso: 'remind' }, {});
     if (typeof reminders.sent !== 'number' || reminders.failed !== 0) throw new Error(`reminders from the bundle: ${JSON.stringify(reminders)}`);

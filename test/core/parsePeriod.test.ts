@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findPeriods, parsePeriod, periodStart, shiftPeriod } from '../../functions/domain/ingest/parsePeriod.ts';
+import { findPeriods, parsePeriod, periodEnd, periodStart, shiftPeriod } from '../../functions/domain/ingest/parsePeriod.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV'];
 
@@ -24,12 +24,22 @@ describe('parsePeriod', () => {
   it('refuses what is not one period', () => {
     expect(parsePeriod('Tháng 13/2024')).toBeNull();
     expect(parsePeriod('Quý 5/2024')).toBeNull();
-    expect(parsePeriod('9 tháng đầu năm 2024')).toBeNull();
+    expect(parsePeriod('10 tháng đầu năm 2024')).toBeNull();
+    expect(parsePeriod('9 tháng cuối năm 2024')).toBeNull();
     expect(parsePeriod('Quý III')).toBeNull();
     expect(parsePeriod('Quý I/2024 và Quý II/2024')).toBeNull();
-    expect(findPeriods('9 tháng đầu năm 2024').unsupported).toBe('9 tháng đầu năm 2024');
+    expect(findPeriods('10 tháng đầu năm 2024').unsupported).toBe('10 tháng đầu năm 2024');
     expect(parsePeriod("2024-Q4'; DROP TABLE units; --", { strict: true })).toBeNull();
     expect(parsePeriod('Quý IV/2024', { strict: true })).toBe('2024-Q4');
+  });
+
+  it('reads the nine-month report as a period of its own: January to September', () => {
+    expect(parsePeriod('9 tháng đầu năm 2026')).toBe('2026-M9');
+    expect(parsePeriod('BÁO CÁO 9 THÁNG ĐẦU NĂM 2026'.normalize('NFD'))).toBe('2026-M9');
+    expect(parsePeriod('9 tháng năm 2026')).toBe('2026-M9');
+    expect(parsePeriod('2026-m9', { strict: true })).toBe('2026-M9');
+    expect([periodStart('2026-M9'), periodEnd('2026-M9')]).toEqual(['2026-01-01', '2026-09-30']);
+    expect([shiftPeriod('2026-M9', -1), shiftPeriod('2025-M9', 1)]).toEqual(['2025-M9', '2026-M9']);
   });
 
   it('does not read a signature date as a period', () => {

@@ -76,9 +76,9 @@ describe('ingest against the registry of the report\'s period', () => {
     expect(old.partitions).toEqual([{ unit: 'xa-thu-a', period: '2025-Q2' }]);
     const late = await ingestFile({ bytes: report('Xã Thử A', 'Quý III/2025'), fileName: 'a-q3.csv' }, deps);
     expect(late.errors.map((e) => e.code)).toEqual(['UNIT_RETIRED']);
-    expect(late.errors[0]!.message_vi).toContain('Xã Thử Mới (xa-thu-moi)');
+    expect(late.errors[0]!.message_vi).toContain('kế thừa: Xã Thử Mới.');
     const split = await ingestFile({ bytes: report('Xã Thử C', 'Tháng 8/2025'), fileName: 'c.csv' }, deps);
-    expect(split.errors[0]!.message_en).toContain('Xã Thử D (xa-thu-d), Xã Thử E (xa-thu-e)');
+    expect(split.errors[0]!.message_en).toContain('report as its successor: Test D, Test E.');
     const early = await ingestFile({ bytes: report('Xã Thử Mới', 'Quý II/2025'), fileName: 'moi.csv' }, deps);
     expect(early.errors.map((e) => e.code)).toEqual(['UNIT_NOT_YET']);
     const year = await ingestFile({ bytes: report('Xã Thử Mới', 'Năm 2025'), fileName: 'moi-2025.csv' }, deps);

@@ -44,7 +44,12 @@ export async function scoringLake(catalog: Catalog, values: readonly Value[]) {
   }
   const engine = await DuckDbEngine.open(dir, 1);
   return {
-    run: async (name: string, params: Record<string, string>) => toRows(await engine.run(queries.get(name)!.sql, params)),
+    // Optional parameters take their declared default, as the HTTP and CLI paths give them.
+    run: async (name: string, params: Record<string, string>) => {
+      const query = queries.get(name)!;
+      const defaults = Object.fromEntries(query.params.filter((p) => p.default !== null).map((p) => [p.name, p.default!]));
+      return toRows(await engine.run(query.sql, { ...defaults, ...params }));
+    },
     sql: async (sql: string) => toRows(await engine.run(sql, {})),
     close: async () => { await engine.close(); await rm(dir, { recursive: true, force: true }); },
   };

@@ -81,7 +81,7 @@ describe('the CDK stack', () => {
 
   it('defines the Glue tables from schemas/records.ts; the fact tables are symlink tables, kpi_values partitioned by period', () => {
     const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name).sort()).toEqual(['approvals', 'explanations', 'framework_steps', 'frameworks', 'indicators', 'kpi_values', 'periods', 'registry_version', 'reporting_calendar', 'setting_changes', 'submissions', 'unit_events', 'unit_lineage', 'units']);
+    expect(tables.map((t) => t.Name).sort()).toEqual(['admin_audit', 'approvals', 'explanations', 'framework_steps', 'frameworks', 'indicators', 'kpi_values', 'periods', 'publications', 'registry_version', 'reporting_calendar', 'setting_changes', 'submissions', 'unit_events', 'unit_lineage', 'units']);
     const kpi = tables.find((t) => t.Name === 'kpi_values')!;
     expect(kpi.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['period']);
     expect(kpi.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`)).toEqual([

@@ -65,6 +65,7 @@ describe('approval on, then every CLI command without any environment', () => {
     const late = join(dir, 'nguyet-duc.csv');
     await writeFile(late, report('Xã Nguyệt Đức', 1237, 5791));
     await cli(['token', 'create', '--role', 'analyst', '--name', 'Chị Lan']);
+    expect(await cli(['admin', 'create', '--name', 'Anh Minh'])).toMatch(/^chiso_admin_/);
     await cli(['query', 'district_scorecard', '--param', 'period=2026-Q3', '--format', 'csv']);
     await cli(['ingest', late]); // accepted, and waits for its head like any other
     await cli(['registry', 'import', join(root, 'schemas')]);

@@ -140,7 +140,7 @@ describe('approval and scope, unit by unit', () => {
   it('a self-assessment reaches leaders only once approved, and leaves again when returned', async () => {
     const selfPoints = async () => {
       s.runner.lakeChanged();
-      const rows = toRows((await s.runner.run(s.queries.get('dti_ranking')!, { period: '2026-Q3' })).table);
+      const rows = toRows((await s.runner.run(s.queries.get('dti_ranking')!, { period: '2026-Q3', group: '' })).table);
       return rows.find((r) => r.unit === 'xa-lien-chau-2025')?.self_total_points ?? null;
     };
     const sent = await put('staff:xa-lien-chau-2025', demo('tu-cham-diem-xa-lien-chau-quy-III-2026.xlsx'), 'tu-cham.xlsx');

@@ -125,7 +125,7 @@ describe('a process sees its own writes', () => {
       const refresh = services.engine.refresh.bind(services.engine);
       let release!: () => void;
       const held = new Promise<void>((r) => { release = r; });
-      services.engine.refresh = () => held.then(refresh);
+      services.engine.refresh = (written?: readonly string[]) => held.then(() => refresh(written));
       const put = await services.app.request('/api/submissions?filename=te-lo-q4.csv', {
         method: 'PUT', headers: analyst,
         body: csvBytes('Đơn vị: Xã Tề Lỗ\nKỳ báo cáo: Quý IV/2024\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,OFFICIAL_EMAIL,39,40\n'),

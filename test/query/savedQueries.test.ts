@@ -81,8 +81,9 @@ describe('saved queries on the demo lake (expected values computed from the demo
       district_scorecard: { period: '2024-Q4' }, district_trend: { from: '2023-Q1', to: '2024-Q4' }, indicator_trend: { indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4' },
       missing_submissions: { period: '2024-Q4', as_of: '2025-01-20' }, reporting_timeliness: { period: '2026-Q3', as_of: '2026-11-01' },
       timeliness_trend: { from: '2023-Q1', to: '2026-Q3' }, approval_log: { from: '2023-01-01', to: '2026-12-31' }, quality_warnings: { period: '2026-Q3' }, province_scorecard: { period: '2024-Q4' }, submission_log: { from: '2023-01-01', to: '2025-12-31' },
-      unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
-      dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_periods: { unit: 'xa-tam-hong-2025', as_of: '2026-12-04' }, unit_submissions: { unit: 'xa-lien-chau', senders: '' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
+      unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3', group: '' }, dti_scorecards: { period: '2026-Q3' }, dti_appraisal_queue: { period: '2026-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
+      dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_periods: { unit: 'xa-tam-hong-2025', as_of: '2026-12-04' },
+      approval_queue: { unit: 'xa-lien-chau' }, submission_decisions: { submission: '' }, unit_values: { unit: 'xa-lien-chau', period: '2024-Q4' }, periods_with_data: {}, unit_submissions: { unit: 'xa-lien-chau', senders: '' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
     };
     for (const name of queries.keys()) {
       const table = await engine.run(queries.get(name)!.sql, params[name]!);

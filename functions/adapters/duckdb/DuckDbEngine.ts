@@ -8,6 +8,9 @@ import type { OnBatch, QueryEngine } from '../../ports/QueryEngine.ts';
 import type { ParamValue } from '../../domain/queries/resolveParams.ts';
 import { compilePlaceholders } from '../../domain/queries/savedQueries.ts';
 
+/** How soon after a refresh that took in only this process's own records the records folder is listed for other processes'. */
+const LISTING_AFTER_MS = 250;
+
 /** DuckDB's error for a file a view names that is no longer there. */
 const MISSING_FILE = /IO Error: (No files found that match the pattern|Cannot open file)/;
 
@@ -60,6 +63,8 @@ export interface RefreshReport {
   keys: UnitPeriod[];
   /** The data files of the lake the refresh read or bound its views to (incremental; a full one reads them all). */
   files: string[];
+  /** Whether it listed the submission records' folder (a full one does; an own write named by its id need not). */
+  recordsListed: boolean;
 }
 
 /**
@@ -76,7 +81,13 @@ export class DuckDbEngine implements QueryEngine {
   /** The last refresh asked for, and the one not yet begun that callers share. */
   private latest: Promise<void> = Promise.resolve();
   private next: Promise<void> | null = null;
-  lastRefresh: RefreshReport = { kind: 'full', reason: 'start', keys: [], files: [] };
+  /** Own submissions for the refresh not yet begun, or null when it lists the folder anyway. */
+  private nextWritten: string[] | null = null;
+  private listingTimer: NodeJS.Timeout | null = null;
+  /** Refreshes that changed what this engine answers (the runner's cache keys carry it). */
+  changes = 0;
+  private closed = false;
+  lastRefresh: RefreshReport = { kind: 'full', reason: 'start', keys: [], files: [], recordsListed: true };
 
   private constructor(
     private readonly duckdb: DuckDbModule,
@@ -97,34 +108,56 @@ export class DuckDbEngine implements QueryEngine {
    * (it may have listed the lake before the caller's write) gets the next one, shared by every
    * caller until it begins.
    */
-  refresh(): Promise<void> {
-    if (this.next) return this.next;
+  refresh(written: readonly string[] = []): Promise<void> {
+    // A refresh not yet begun is shared: it takes in these ids too, and lists the folder if any
+    // caller did not say what it wrote.
+    if (this.next) {
+      if (this.nextWritten) this.nextWritten = written.length ? [...this.nextWritten, ...written] : null;
+      return this.next;
+    }
+    this.nextWritten = written.length ? [...written] : null;
     const next = this.latest.catch(() => undefined).then(() => {
+      const ids = this.nextWritten ?? [];
       this.next = null;
-      return this.update();
+      this.nextWritten = null;
+      return this.update(ids);
     });
     this.next = next;
     this.latest = next;
     return next;
   }
 
-  private async update(): Promise<void> {
+  private async update(written: string[]): Promise<void> {
     const generation = this.current;
     if (!generation?.index) return this.rebuild(generation ? 'custom views' : 'start');
     let changes;
     try {
-      changes = await generation.index.update(generation.writer);
+      changes = await generation.index.update(generation.writer, written);
     } catch (error) {
       return this.rebuild(`the lake could not be read as it changed: ${(error as Error).message}`);
     }
+    // Another process's records may have come with this process's own: the folder is listed
+    // LISTING_AFTER_MS later, off the writer's path (once for a burst of own writes).
+    if (generation.index.owesListing && !this.listingTimer && !this.closed) {
+      const index = generation.index;
+      this.listingTimer = setTimeout(() => {
+        this.listingTimer = null;
+        // The folder is listed outside the one-at-a-time refreshes; the refresh then only compares.
+        void index.prelistRecords().catch(() => undefined)
+          .then(() => (this.closed ? undefined : this.refresh()))
+          .catch((error) => console.error('engine refresh:', error));
+      }, LISTING_AFTER_MS);
+      this.listingTimer.unref();
+    }
     if (changes.rebuild) return this.rebuild(changes.rebuild);
     if (changes.submissions.length === 0 && changes.approvalFiles.length === 0 && changes.explanationFiles.length === 0 && !changes.manifestChanged) {
-      this.lastRefresh = { kind: 'unchanged', reason: '', keys: [], files: [] };
+      this.lastRefresh = { kind: 'unchanged', reason: '', keys: [], files: [], recordsListed: changes.recordsListed };
       return;
     }
     try {
       const files = await applyLakeChanges(generation.writer, this.dataDir, generation.index, changes);
-      this.lastRefresh = { kind: 'incremental', reason: '', keys: changes.keys, files };
+      this.lastRefresh = { kind: 'incremental', reason: '', keys: changes.keys, files, recordsListed: changes.recordsListed };
+      this.changes++;
     } catch (error) {
       // The index has taken the changes in, the database has not: start again from the lake.
       console.error('incremental refresh failed, reading the whole lake:', (error as Error).message);
@@ -145,7 +178,8 @@ export class DuckDbEngine implements QueryEngine {
       }
       const previous = this.current;
       this.current = new Generation(instance, connections, writer, index);
-      this.lastRefresh = { kind: 'full', reason, keys: [], files: [] };
+      this.lastRefresh = { kind: 'full', reason, keys: [], files: [], recordsListed: true };
+      this.changes++;
       previous?.retire();
     } catch (error) {
       instance.closeSync();
@@ -198,6 +232,9 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.listingTimer) clearTimeout(this.listingTimer);
+    this.listingTimer = null;
     await this.latest.catch(() => undefined);
     this.current?.retire();
     this.current = null;

@@ -115,7 +115,9 @@ export async function buildEngineLake(connection: DuckDBConnection, dataDir: str
   for (const table of DIMENSIONS) {
     const glob = join(dataDir, table.glob);
     const source = (await hasFiles(connection, glob)) ? `SELECT * FROM read_parquet(${sqlString(glob)})` : emptyOf(table.columns);
-    if ((KEPT_ROW_TABLES as readonly string[]).includes(table.name)) {
+    // The registry's tables too are read in once: each query and each refresh joins them, and a
+    // change to them builds a new database anyway (LakeIndex's registry fingerprint).
+    if ((KEPT_ROW_TABLES as readonly string[]).includes(table.name) || table.name in DIMENSION_TABLES) {
       await connection.run(`CREATE OR REPLACE TABLE ${table.name}_rows AS SELECT ${table.columns.map((c) => c.name).join(', ')} FROM (${emptyOf(table.columns)} UNION ALL BY NAME ${source})`);
       await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM ${table.name}_rows`);
     } else {

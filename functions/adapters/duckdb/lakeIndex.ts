@@ -25,6 +25,8 @@ export interface LakeChanges {
   manifestChanged: boolean;
   /** Why everything must be derived again (the registry or a setting changed), or null. */
   rebuild: string | null;
+  /** Whether the submission records' folder was listed (not when the caller named its own). */
+  recordsListed: boolean;
 }
 
 /** The read plan of kpi_values and submissions: compacted files and the raw delta since. */
@@ -43,6 +45,8 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** A folder's modification time, trusted to say "nothing added" only once it is old enough that the clock has moved on since. */
 const SETTLED_MS = 1000;
+/** More than the file system's timestamp granularity (a jiffy, 1–10 ms): two changes this far apart have different times. */
+const CLOCK_TICK_MS = 50;
 
 /** Size and modification time of every file in the dimension tables' folders: the registry's fingerprint. */
 async function dimensionStamp(dataDir: string): Promise<string> {
@@ -84,6 +88,25 @@ export class LakeIndex {
   private cachedPlan: LakePlan | null = null;
   /** Folders listed, with the modification time they had when listed (while settled). */
   private readonly listed = new Map<string, number>();
+  /** An update took in only its caller's own records while the records folder had changed: another process's may be there too. */
+  owesListing = false;
+  private prelisted: { dir: string; mtimeMs: number; files: string[] } | null = null;
+
+  /**
+   * Lists the records folder now, for the next update: the listing (79,000 names at national
+   * size, ~80 ms) is then made beside the refreshes, not inside one (they run one at a time, and
+   * a writer's own refresh would wait behind it). Changes only what the next update reads.
+   */
+  async prelistRecords(): Promise<void> {
+    const dir = join(this.dataDir, lakeKeys.submissionsPrefix);
+    const s = await stat(dir).catch(() => null);
+    // Trusted only if the clock had moved on from the folder's last change when listing began
+    // (a file added later then changes its time), and nothing changed it while listing.
+    if (!s || Date.now() - s.mtimeMs < CLOCK_TICK_MS) return;
+    const files = await parquetIn(dir);
+    const after = await stat(dir).catch(() => null);
+    if (after?.mtimeMs === s.mtimeMs) this.prelisted = { dir, mtimeMs: s.mtimeMs, files };
+  }
 
   private constructor(private readonly dataDir: string) {}
 
@@ -114,7 +137,10 @@ export class LakeIndex {
     const s = await stat(dir).catch(() => null);
     if (!s) return this.listed.has(dir) ? [] : null;
     if (this.listed.get(dir) === s.mtimeMs) return null;
-    const files = await parquetIn(dir);
+    // A listing made beforehand (prelistRecords) serves while the folder has not changed since.
+    const early = this.prelisted?.dir === dir && this.prelisted.mtimeMs === s.mtimeMs ? this.prelisted.files : null;
+    this.prelisted = null;
+    const files = early ?? await parquetIn(dir);
     if (Date.now() - s.mtimeMs > SETTLED_MS) this.listed.set(dir, s.mtimeMs);
     else this.listed.delete(dir);
     return files;
@@ -135,10 +161,11 @@ export class LakeIndex {
 
   /**
    * Looks at what is new and takes it in. Reads the new submission records and decisions through
-   * `connection` (a few small files); everything else is listings and stats.
+   * `connection` (a few small files); everything else is listings and stats. `written`: ids of
+   * submissions this process has just written, whose records are read without a listing.
    */
-  async update(connection: DuckDBConnection): Promise<LakeChanges> {
-    const changes: LakeChanges = { submissions: [], kpiFiles: [], keys: [], approvalFiles: [], explanationFiles: [], manifestChanged: false, rebuild: null };
+  async update(connection: DuckDBConnection, written: readonly string[] = []): Promise<LakeChanges> {
+    const changes: LakeChanges = { submissions: [], kpiFiles: [], keys: [], approvalFiles: [], explanationFiles: [], manifestChanged: false, rebuild: null, recordsListed: false };
     const dimensions = await dimensionStamp(this.dataDir);
     if (dimensions !== this.dimensions) changes.rebuild = 'the registry changed';
     const settingsDir = join(this.dataDir, TABLE_LOCATIONS.setting_changes);
@@ -158,7 +185,20 @@ export class LakeIndex {
     const touched = new Map<string, UnitPeriod>();
     // Records first, then their partition files: a record is written after its files (the commit).
     const recordsDir = join(this.dataDir, lakeKeys.submissionsPrefix);
-    const fresh = ((await this.listIfChanged(recordsDir)) ?? []).map((f) => f.slice(0, -'.parquet'.length)).filter((id) => !this.submissions.has(id));
+    let fresh: string[];
+    if (written.length > 0) {
+      // This process's own submissions: taken in by name, without listing every record (79,000
+      // at national size). Another process's records added meanwhile are left to a listing that
+      // follows off the writer's path (owesListing).
+      fresh = written.filter((id) => !this.submissions.has(id) && existsSync(join(recordsDir, `${id}.parquet`)));
+      const s = await stat(recordsDir).catch(() => null);
+      this.owesListing ||= Boolean(s && this.listed.get(recordsDir) !== s.mtimeMs);
+    } else {
+      const listed = await this.listIfChanged(recordsDir);
+      changes.recordsListed = listed !== null;
+      fresh = (listed ?? []).map((f) => f.slice(0, -'.parquet'.length)).filter((id) => !this.submissions.has(id));
+      this.owesListing = false;
+    }
     if (fresh.length > 0) {
       const files = fresh.map((id) => join(recordsDir, `${id}.parquet`));
       const reader = await connection.runAndReadAll(`SELECT submission_id, status, units, periods FROM read_parquet([${files.map(sqlString).join(', ')}])`);

@@ -8,7 +8,7 @@ import type { Reminder } from '../../domain/cycle/reminders.ts';
 export class SesMailer {
   constructor(private readonly ses: SESv2Client, private readonly from: string) {}
 
-  async deliver(reminder: Reminder): Promise<void> {
+  async deliver(reminder: Pick<Reminder, 'to' | 'subject' | 'body'>): Promise<void> {
     if (reminder.to.length === 0) return;
     await this.ses.send(new SendEmailCommand({
       FromEmailAddress: this.from,

@@ -23,6 +23,16 @@ export interface TokenRecord extends Principal {
   created_at: string;
   /** When the code stops working; null only for codes made before codes expired (state/tokens.json). */
   expires_at?: string | null;
+  /** The account holder's e-mail, where the administrator gave one (the sheets' mail-merge list). */
+  email?: string | null;
+  /** Set while the administrator has suspended the account: the code opens nothing until resumed. */
+  suspended_at?: string | null;
+  /** Deleted by the administrator (also revoked): kept for the audit log, left out of lists. */
+  deleted_at?: string | null;
+  /** The account this code re-issued (its old code was revoked at once). */
+  replaces?: string | null;
+  /** Sessions opened before this instant are ended ("sign out everywhere"). */
+  sessions_after?: string | null;
 }
 
 /** A code works for a year unless its maker says otherwise. */
@@ -47,12 +57,14 @@ export type TokenCheck =
   | { kind: 'valid'; principal: Principal; record: TokenRecord }
   | { kind: 'expired'; record: TokenRecord }
   | { kind: 'revoked'; record: TokenRecord }
+  | { kind: 'suspended'; record: TokenRecord }
   | { kind: 'unknown' };
 
-/** The record found by the code's hash, and its revocation if any: revoked beats expired beats valid. */
+/** The record found by the code's hash, and its revocation if any: revoked beats suspended beats expired beats valid. */
 export function checkToken(record: TokenRecord | null, revokedAt: string | null, now: Date): TokenCheck {
   if (!record) return { kind: 'unknown' };
-  if (revokedAt) return { kind: 'revoked', record };
+  if (revokedAt || record.deleted_at) return { kind: 'revoked', record };
+  if (record.suspended_at) return { kind: 'suspended', record };
   if (record.expires_at && Date.parse(record.expires_at) <= now.getTime()) return { kind: 'expired', record };
   return { kind: 'valid', principal: { id: record.id, name: record.name, role: record.role, unit: record.unit }, record };
 }
@@ -63,10 +75,31 @@ export interface SessionRecord {
   /** The code signed in with: each request checks it, so revoking or expiring it ends the session. */
   token_sha256: string;
   created_at: string;
+  /** The absolute end: past it the browser signs in again, however busy it was. */
   expires_at: string;
+  /** The last request seen, to SESSION_SEEN_EVERY_MS (absent in sessions opened before idle expiry). */
+  seen_at?: string;
 }
 
 export const SESSION_DAYS = 7;
+/** A session unused this long ends (a shared office computer left signed in). */
+export const SESSION_IDLE_HOURS = 8;
+/** How often a session's last use is written: a page's many requests cost one write. */
+export const SESSION_SEEN_EVERY_MS = 5 * 60_000;
+
+/**
+ * What a stored session is worth at `now`: ended past its absolute expiry, after SESSION_IDLE_HOURS
+ * without a request, or when its account asked every session opened before some instant to end;
+ * `touch` when its last use should be written again.
+ */
+export function sessionState(session: SessionRecord, now: Date, sessionsAfter?: string | null): 'ended' | 'touch' | 'live' {
+  const at = now.getTime();
+  if (Date.parse(session.expires_at) <= at) return 'ended';
+  const seen = Date.parse(session.seen_at ?? session.created_at);
+  if (at - seen >= SESSION_IDLE_HOURS * 3_600_000) return 'ended';
+  if (sessionsAfter && Date.parse(session.created_at) < Date.parse(sessionsAfter)) return 'ended';
+  return at - seen >= SESSION_SEEN_EVERY_MS ? 'touch' : 'live';
+}
 
 export const newSessionId = () => randomBytes(32).toString('base64url');
 
@@ -80,4 +113,6 @@ export interface AccessCheck {
   openSession(record: TokenRecord): Promise<{ id: string; maxAgeSeconds: number }>;
   /** Signs out: that session id opens nothing from now on. */
   closeSession(id: string): Promise<void>;
+  /** Signs out everywhere: every session of this session's account opened until now ends. */
+  closeAllSessions?(id: string): Promise<void>;
 }

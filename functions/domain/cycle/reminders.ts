@@ -39,7 +39,7 @@ export function reminderPeriods(today: string, catalog: Catalog) {
   const periods = (periodRows() as unknown as (CalendarPeriod & { period: string })[])
     .filter((p) => Math.abs(dayNumber(p.end_date) - dayNumber(today)) < 400);
   const endOf = new Map(periods.map((p) => [p.period, p.end_date]));
-  return periodDeadlines(catalog.calendar ?? [], periods).flatMap((row) => {
+  return periodDeadlines(catalog.calendar ?? [], periods, catalog.holidays ?? []).flatMap((row) => {
     const since = dayNumber(today) - dayNumber(row.deadline);
     const point = [...REMINDER_POINTS].reverse().find((p) => since >= p.offset);
     if (!point || since > REMINDER_POINTS.at(-1)!.offset + 7) return [];

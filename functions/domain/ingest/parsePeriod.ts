@@ -2,10 +2,13 @@ import { dayBefore } from '../dates.ts';
 import { normalizeKey } from './normalizeText.ts';
 
 /**
- * Periods are canonical strings: 2024 (year), 2024-H1 (half), 2024-Q3 (quarter), 2024-09 (month).
+ * Periods are canonical strings: 2024 (year), 2024-H1 (half), 2024-Q3 (quarter), 2024-09 (month),
+ * 2024-M9 (the first nine months, January to September: the "9 tháng đầu năm" report).
  * People write them as "Quý III/2024", "6 tháng đầu năm 2024", "Tháng 9/2024", "Năm 2024" …
  */
-export const CANONICAL_PERIOD = /^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
+export const CANONICAL_PERIOD = /^(\d{4})(?:-(H[12]|Q[1-4]|M9|0[1-9]|1[0-2]))?$/;
+/** The nine-month report's part: a period of its own, from 1 January to 30 September. */
+export const NINE_MONTHS = 'M9';
 
 const ROMAN_QUARTER: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 const YEAR = '((?:19|20)\\d{2})';
@@ -27,6 +30,8 @@ const RULES: PeriodRule[] = [
   { pattern: new RegExp(`\\b${YEAR} ?q([1-4])\\b`, 'g'), build: (m) => `${m[1]}-Q${m[2]}` },
   { pattern: new RegExp(`\\b(?:6 thang|nua) (dau|cuoi) (?:nam )?${YEAR}\\b`, 'g'), build: (m) => `${m[2]}-H${m[1] === 'dau' ? 1 : 2}` },
   { pattern: new RegExp(`\\b6 thang (?:nam )?${YEAR}\\b`, 'g'), build: (m) => `${m[1]}-H1` },
+  { pattern: new RegExp(`\\b9 thang (?:dau )?(?:nam )?${YEAR}\\b`, 'g'), build: (m) => `${m[1]}-M9` },
+  { pattern: new RegExp(`\\b${YEAR} ?m9\\b`, 'g'), build: (m) => `${m[1]}-M9` },
   { pattern: new RegExp(`\\bh([12]) (?:nam )?${YEAR}\\b`, 'g'), build: (m) => `${m[2]}-H${m[1]}` },
   { pattern: new RegExp(`\\b${YEAR} ?h([12])\\b`, 'g'), build: (m) => `${m[1]}-H${m[2]}` },
   { pattern: new RegExp(`\\b(?:thang|t) ?(\\d{1,2}) (?:nam )?${YEAR}\\b`, 'g'), build: (m) => month(m[1]!, m[2]!) },
@@ -62,7 +67,7 @@ export function findPeriods(text: string, options: { wholeCell?: boolean } = {})
   let key = normalizeKey(text);
   for (const noise of NOISE) key = key.replace(noise, ' ');
   const unsupportedMatch = key.match(UNSUPPORTED);
-  if (unsupportedMatch && !/\b6 thang/.test(unsupportedMatch[0])) {
+  if (unsupportedMatch && !/\b6 thang|\b9 thang dau/.test(unsupportedMatch[0])) {
     return { periods: [], rest: key, unsupported: text.trim() };
   }
   const found = new Set<string>();
@@ -102,6 +107,7 @@ export function periodStart(period: string): string {
   if (!part) return `${year}-01-01`;
   if (part === 'H1') return `${year}-01-01`;
   if (part === 'H2') return `${year}-07-01`;
+  if (part === NINE_MONTHS) return `${year}-01-01`;
   if (part.startsWith('Q')) return `${year}-${pad((Number(part[1]) - 1) * 3 + 1)}-01`;
   return `${year}-${part}-01`;
 }
@@ -117,6 +123,7 @@ export function shiftPeriod(period: string, n: number): string {
     return format(Math.floor(total / perYear), (total % perYear) + 1);
   };
   if (!part) return String(year + n);
+  if (part === NINE_MONTHS) return `${year + n}-${NINE_MONTHS}`;
   if (part.startsWith('H')) return step(2, Number(part[1]), (y, i) => `${y}-H${i}`);
   if (part.startsWith('Q')) return step(4, Number(part[1]), (y, i) => `${y}-Q${i}`);
   return step(12, Number(part), (y, i) => `${y}-${pad(i)}`);
@@ -124,5 +131,7 @@ export function shiftPeriod(period: string, n: number): string {
 
 /** Last day of a canonical period, as YYYY-MM-DD. */
 export function periodEnd(period: string): string {
+  // Nine months end with September, not the day before the next nine months.
+  if (period.endsWith(`-${NINE_MONTHS}`)) return `${period.slice(0, 4)}-09-30`;
   return dayBefore(periodStart(shiftPeriod(period, 1)));
 }

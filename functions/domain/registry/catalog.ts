@@ -1,6 +1,8 @@
 import { parseCalendar } from './calendar.ts';
+import { parseHolidays } from './holidays.ts';
 import { parseFramework } from './framework.ts';
 import { csvRows, describeProblem, list, Problems, type RegistryProblem } from './problems.ts';
+import { parseRankingGroups, yesNoCell } from './rankingGroups.ts';
 import { applyUnitEvents, parseUnitEvents } from './unitHistory.ts';
 import type { Catalog, Indicator, Measure, Unit, UnitType } from '../types.ts';
 
@@ -17,8 +19,12 @@ export interface RegistryFiles {
   'registry-events.csv'?: string;
   'framework.csv'?: string;
   'calendar.csv'?: string;
+  /** Optional: how unit types are grouped for ranking; without it every unit is ranked together. */
+  'ranking-groups.csv'?: string;
+  /** Optional: days off (Tết, public holidays), for deadlines in working days. */
+  'holidays.csv'?: string;
 }
-export const REGISTRY_FILE_NAMES = ['units.csv', 'indicators.csv', 'registry-events.csv', 'framework.csv', 'calendar.csv'] as const;
+export const REGISTRY_FILE_NAMES = ['units.csv', 'indicators.csv', 'registry-events.csv', 'framework.csv', 'calendar.csv', 'ranking-groups.csv', 'holidays.csv'] as const;
 
 /** Reads the unit registry; every bad line is a problem naming the line and column to fix. */
 export function parseUnits(text: string, problems: Problems, file = 'units.csv'): Unit[] {
@@ -35,11 +41,19 @@ export function parseUnits(text: string, problems: Problems, file = 'units.csv')
     const emails = list(row.email);
     const badEmail = emails.find((e) => !/^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/.test(e));
     if (badEmail) at('email', `địa chỉ thư "${badEmail}" không hợp lệ`, `e-mail address "${badEmail}" is not valid`);
+    // Optional columns (older registry folders lack them): ranked (default yes), its reason, the national code.
+    const ranked = yesNoCell(row.ranked, true);
+    if (ranked === null) at('ranked', `"${row.ranked}" phải là yes hoặc no`, `ranked "${row.ranked}" must be yes or no`);
+    const notRankedReason = (row.not_ranked_reason ?? '').trim() || null;
+    if (ranked === false && !notRankedReason) at('not_ranked_reason', `đơn vị ${code} không xếp hạng phải ghi lý do`, `unit ${code} is not ranked: give the reason`);
+    const nationalCode = (row.national_code ?? '').trim() || null;
+    if (nationalCode && !/^[\p{L}\p{N}.\-_]{1,40}$/u.test(nationalCode)) at('national_code', `mã "${nationalCode}" chỉ gồm chữ, số, ".", "-" (tối đa 40 ký tự)`, `national_code "${nationalCode}" must be letters, digits, ".", "-" (40 at most)`);
     seen.add(code);
     if (problems.count > before) continue;
     units.push({
       code, nameVi: row.name_vi!, nameEn: row.name_en || row.name_vi!, type: row.type as UnitType, aliases: list(row.aliases),
       validFrom: row.valid_from || null, validTo: row.valid_to || null, parent: row.parent || null, emails,
+      ranked: ranked !== false, notRankedReason: ranked === false ? notRankedReason : null, nationalCode,
     });
   }
   return units;
@@ -100,8 +114,10 @@ export function checkRegistry(files: RegistryFiles): { catalog: Catalog; problem
   const units = applyUnitEvents(listed, events, problems);
   const frameworks = files['framework.csv'] ? parseFramework(files['framework.csv'], indicators, problems) : [];
   const calendar = files['calendar.csv'] ? parseCalendar(files['calendar.csv'], problems) : [];
+  const rankingGroups = files['ranking-groups.csv'] ? parseRankingGroups(files['ranking-groups.csv'], UNIT_TYPES, problems) : [];
+  const holidays = files['holidays.csv'] ? parseHolidays(files['holidays.csv'], problems) : [];
   if (problems.count) return { catalog: null, problems: problems.list };
-  return { catalog: { units, indicators, events, frameworks, calendar }, problems: [] };
+  return { catalog: { units, indicators, events, frameworks, calendar, rankingGroups, holidays }, problems: [] };
 }
 
 /** A registry that must hold together (the one shipped as the demo): its problems as one error. */

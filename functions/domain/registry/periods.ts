@@ -12,6 +12,7 @@ export function periodRows(from = 2015, to = 2035): Record<string, unknown>[] {
       rows.push({ period: `${y}-H${h}`, kind: 'half', year: y, start_date: `${y}-${h === 1 ? '01' : '07'}-01`,
         previous_period: h === 1 ? `${y - 1}-H2` : `${y}-H1`, label_vi: periodLabelVi(`${y}-H${h}`) });
     }
+    rows.push({ period: `${y}-M9`, kind: 'nine_months', year: y, start_date: `${y}-01-01`, previous_period: `${y - 1}-M9`, label_vi: periodLabelVi(`${y}-M9`) });
     for (let q = 1; q <= 4; q++) {
       rows.push({ period: `${y}-Q${q}`, kind: 'quarter', year: y, start_date: `${y}-${pad(q * 3 - 2)}-01`,
         previous_period: q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`, label_vi: periodLabelVi(`${y}-Q${q}`) });
@@ -32,6 +33,7 @@ export function periodLabelVi(period: string): string {
   const [, y, part] = m;
   if (!part) return `Năm ${y}`;
   if (part.startsWith('H')) return `6 tháng ${part === 'H1' ? 'đầu' : 'cuối'} năm ${y}`;
+  if (part === 'M9') return `9 tháng đầu năm ${y}`;
   if (part.startsWith('Q')) return `Quý ${ROMAN[Number(part[1]) - 1]}/${y}`;
   return `Tháng ${Number(part)}/${y}`;
 }

@@ -70,7 +70,7 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
     } finally {
       admission.release();
     }
-    deps.runner.lakeChanged();
+    deps.runner.lakeChanged([result.submission_id]);
     return c.json(result, result.status === 'accepted' ? (result.duplicate_of ? 200 : 201) : 422);
   });
 }

@@ -55,6 +55,7 @@ export function periodLabel(period: string, lang: Lang): string {
   const [, y, part] = m;
   if (!part) return `${y}`;
   if (part.startsWith('H') || part.startsWith('Q')) return `${part} ${y}`;
+  if (part === 'M9') return `First nine months of ${y}`;
   return `${new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(y), Number(part) - 1, 1)))} ${y}`;
 }
 

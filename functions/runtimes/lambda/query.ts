@@ -17,7 +17,7 @@ export const handler = async (event: Parameters<ReturnType<typeof handle>>[0] | 
   const { services, http } = await composed;
   if ('chiso' in event && event.chiso === 'remind') {
     const result = await services.remind();
-    console.log(JSON.stringify({ reminders: { sent: result.sent.length, failed: result.failed.length, already: result.already } }));
+    console.log(JSON.stringify({ reminders: { sent: result.sent.length, failed: result.failed.length, already: result.already }, digests: { sent: result.digests.sent.length, failed: result.digests.failed.length, already: result.digests.already } }));
     return { sent: result.sent.length, failed: result.failed.length, already: result.already };
   }
   return http(event as Parameters<ReturnType<typeof handle>>[0], context);

@@ -32,6 +32,13 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
   let origin = config.publicUrl;
   const services = await composeQuery(config, { afterIngest: scheduleCompaction, isolateIngest: true, publicOrigin: () => origin });
   const analystToken = await services.tokens.localAnalyst();
+  // The administrator of a new deployment: made once, its code printed once (kept only hashed).
+  // Another is made with `npx chiso admin create --name …` should this one be lost.
+  let adminToken: string | null = null;
+  if (!(await services.tokens.records()).some((r) => r.role === 'admin')) {
+    adminToken = await services.tokens.issue({ name: 'Quản trị viên / Administrator', role: 'admin', unit: null });
+    await services.audit.record('account.create', { id: 'start', name: 'npm start', address: null }, { detail: 'admin: first start' });
+  }
   if (env.CHISO_DEMO !== '0') {
     const demo = await loadDemoOnce(services.store, services.ingest);
     if (demo) {
@@ -72,7 +79,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env) {
 leader links / liên kết cho lãnh đạo (30 ngày / days):
   bảng điểm huyện / district scorecard 2024-Q4: ${await leaderLink(base, services.store, services.tokens, 'district_scorecard', { period: '2024-Q4' })}
   xếp hạng DTI / DTI ranking 2026-Q3: ${await leaderLink(base, services.store, services.tokens, 'dti_ranking', { period: '2026-Q3' })}
-analyst token: ${analystToken}`);
+${adminToken ? `quản trị viên / administrator (mã chỉ hiện lần này / shown this once): ${base}/login
+  admin code: ${adminToken}
+` : ''}analyst token: ${analystToken}`);
   const stop = async () => {
     clearTimeout(timer);
     clearInterval(reminders);
@@ -82,7 +91,7 @@ analyst token: ${analystToken}`);
     await new Promise((r) => server.close(r));
     await services.close();
   };
-  return { app, port, stop, analystToken, config };
+  return { app, port, stop, analystToken, adminToken, config };
 }
 
 /**

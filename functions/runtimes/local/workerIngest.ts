@@ -21,13 +21,23 @@ export const DEFAULT_WORKER: WorkerLimits = { heapMb: Number(process.env.CHISO_I
  * parsing never holds the server's event loop (/health answers during any ingest) and a file that
  * exhausts its heap or its time fails alone: the worker is replaced, whatever it wrote of that
  * submission is removed, and the submission is recorded as rejected with why.
+ *
+ * The worker is warm: started with the server (its TypeScript compiled and its services composed
+ * once, ~1 s on this machine) and kept for every file after, so a clerk's form pays only its own
+ * parse and write. One worker, not a pool: the ingest queue runs one file at a time (its memory
+ * bound), and the machine's other cores already encode a large file's Parquet (encodeWorker).
+ * A worker that dies is replaced at once, in the background, for the next file.
  */
 export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps, limits: WorkerLimits = DEFAULT_WORKER) {
   let worker: { thread: Worker; ready: Promise<void> } | null = null;
   let nextId = 1;
+  let closed = false;
+  /** Threads started so far: one for the server's life unless one died (tests count it). */
+  let started = 0;
   const pending = new Map<number, { resolve: (r: IngestResult) => void; reject: (e: Error) => void }>();
 
   const start = () => {
+    started++;
     const source = new URL('./ingestWorker.mjs', import.meta.url);
     const thread = new Worker(source, {
       workerData: deployment,
@@ -45,15 +55,27 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
         else job.reject(new Error(m.error ?? 'ingest failed'));
       });
     });
+    // Nobody may be waiting on a warm worker's start: its failure is seen by the next file.
+    let wasReady = false;
+    ready.then(() => { wasReady = true; }, () => undefined);
     const failAll = (why: Error) => {
       for (const [, job] of pending) job.reject(why);
       pending.clear();
-      if (worker?.thread === thread) worker = null;
+      if (worker?.thread !== thread) return;
+      worker = null;
+      // One that had started and then died is replaced now; one that never started is tried
+      // again by the next file (no loop of failing starts).
+      if (wasReady) warm();
     };
     thread.on('error', failAll);
     thread.on('exit', (code) => failAll(Object.assign(new Error(`ingest worker exited (${code})`), { code: 'WORKER_EXIT' })));
     return { thread, ready };
   };
+  /** A worker ready for the next file: the one that died (or was stopped) is replaced now, not when a file comes. */
+  const warm = () => {
+    if (!closed) worker ??= start();
+  };
+  warm();
 
   /** Removes what a worker that died may have written of a submission (its record never was). */
   const removePartial = async (submissionId: string) => {
@@ -101,6 +123,7 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
       // The worker ran out of heap or time, died, or failed to write: this file fails alone.
       if (worker === current) worker = null;
       void current.thread.terminate();
+      warm();
       await removePartial(job.submissionId!);
       const code = (error as { code?: string }).code;
       const why = code === 'WORKER_TIMEOUT' ? ingestError('FILE_TOO_COMPLEX', {}, { detail: `> ${Math.round(limits.timeoutMs / 1000)} s` })
@@ -115,9 +138,10 @@ export function createWorkerIngest(deployment: LocalDeployment, deps: IngestDeps
 
   /** Stops the worker (a CLI run ends; an unref'd worker's port may still hold the process). */
   const close = async () => {
+    closed = true;
     const current = worker;
     worker = null;
     if (current) await current.thread.terminate();
   };
-  return Object.assign(ingest, { close });
+  return Object.assign(ingest, { close, threadsStarted: () => started });
 }

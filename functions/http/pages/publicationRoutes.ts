@@ -1,0 +1,86 @@
+import type { Context, Hono } from 'hono';
+import { html } from 'hono/html';
+import { CANONICAL_PERIOD, parsePeriod } from '../../domain/ingest/parsePeriod.ts';
+import { periodLabelVi } from '../../domain/registry/periods.ts';
+import { PublicationError, publishedNote } from '../../services/publications.ts';
+import { annexResponse, publicationsFor } from '../api/publications.ts';
+import { pagePrincipal } from '../auth.ts';
+import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
+import { formatNumber, renderNotice, renderPage } from './renderPages.ts';
+
+/**
+ * /cong-bo: an analyst or administrator publishes a period's DTI results by a decision (a frozen
+ * snapshot), sees every version, and downloads each version's annex (.pdf, .xlsx) or a draft.
+ */
+const T = {
+  title: 'Công bố kết quả chỉ số chuyển đổi số', forbidden: 'Trang này dành cho chuyên viên phân tích hoặc quản trị.',
+  lead: 'Công bố chốt lại bảng xếp hạng và phiếu điểm của mọi đơn vị theo quyết định; số liệu sửa sau đó không làm thay đổi bản đã công bố. Công bố lại sẽ tạo phiên bản mới.',
+  period: 'Kỳ báo cáo', number: 'Số quyết định', date: 'Ngày quyết định (YYYY-MM-DD)', body: 'Cơ quan ban hành', note: 'Ghi chú (ví dụ: đính chính)', publish: 'Công bố',
+  versions: 'Các phiên bản đã công bố', none: 'Kỳ này chưa được công bố.', version: 'Phiên bản', by: 'Người công bố', at: 'Lúc', units: 'Số đơn vị', annex: 'Phụ lục',
+  draft: 'Phụ lục dự thảo (số liệu hiện tại)', done: (v: number) => `Đã công bố phiên bản ${v}.`, badPeriod: 'Kỳ báo cáo không hợp lệ (ví dụ 2026-Q3).',
+};
+
+export function registerPublicationRoutes(app: Hono<Env>, deps: HttpDeps): void {
+  async function publisher(c: Context) {
+    const who = await pagePrincipal(c, deps);
+    if (!who) return c.redirect('/login?next=/q', 303);
+    if (who.role !== 'analyst' && who.role !== 'admin') return c.html(renderNotice('vi', T.title, T.forbidden), 403);
+    c.header('Cache-Control', 'private, no-store');
+    return who;
+  }
+  const periodOf = (raw: string) => (CANONICAL_PERIOD.test(raw) ? raw : parsePeriod(raw, { strict: true }));
+
+  async function render(period: string, values: Record<string, string>, notice: unknown = '') {
+    const versions = await publicationsFor(deps).list(period);
+    const q = `/cong-bo/${period}/phu-luc`;
+    return renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: '?lang=vi' }, html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>${notice}
+<form class="params" method="get" action="/cong-bo"><div class="field"><label for="p">${T.period}</label><input id="p" name="period" value="${period}" required></div><button type="submit">Xem</button></form>
+<h2>${periodLabelVi(period)}</h2>
+<form class="params" method="post" action="/cong-bo?period=${period}">
+<div class="field"><label for="n">${T.number}</label><input id="n" name="decision_number" value="${values.decision_number ?? ''}" required></div>
+<div class="field"><label for="d">${T.date}</label><input id="d" name="decision_date" value="${values.decision_date ?? deps.today()}" required></div>
+<div class="field wide"><label for="b">${T.body}</label><input id="b" name="issuing_body" value="${values.issuing_body ?? versions[0]?.issuing_body ?? ''}" required></div>
+<div class="field wide"><label for="o">${T.note}</label><input id="o" name="note" value="${values.note ?? ''}"></div>
+<button type="submit">${T.publish}</button></form>
+<p class="downloads"><a href="${q}?format=pdf&draft=1">${T.draft} (PDF)</a> <a href="${q}?format=xlsx&draft=1">${T.draft} (Excel)</a></p>
+<h2>${T.versions}</h2>
+${versions.length === 0 ? html`<p>${T.none}</p>` : html`<div class="scroll"><table class="cards"><thead><tr><th>${T.version}</th><th>Quyết định</th><th>${T.by}</th><th>${T.at}</th><th class="num">${T.units}</th><th>${T.annex}</th></tr></thead><tbody>
+${versions.map((v) => html`<tr data-version="${v.version}"><td data-label="${T.version}">${v.version}</td><td data-label="Quyết định">${publishedNote(v).vi}${v.note ? html`<br>${v.note}` : ''}</td><td data-label="${T.by}">${v.published_by_name}</td><td data-label="${T.at}">${deps.localTime(v.published_at)}</td><td class="num" data-label="${T.units}">${formatNumber(v.units, 'vi')}</td>
+<td data-label="${T.annex}"><a href="${q}?format=pdf&version=${v.version}">PDF</a> · <a href="${q}?format=xlsx&version=${v.version}">Excel</a></td></tr>`)}
+</tbody></table></div>`}`);
+  }
+
+  app.get('/cong-bo', async (c) => {
+    const who = await publisher(c);
+    if (who instanceof Response) return who;
+    const period = periodOf((c.req.query('period') ?? '').trim() || `${deps.today().slice(0, 4)}-Q${Math.ceil(Number(deps.today().slice(5, 7)) / 3)}`);
+    if (!period) return c.html(renderNotice('vi', T.title, T.badPeriod), 400);
+    const done = Number(c.req.query('v'));
+    return c.html(await render(period, {}, done ? html`<p class="confirm" role="status">${T.done(done)}</p>` : ''));
+  });
+
+  // The annex behind the page's session (the API's takes a bearer token).
+  app.get('/cong-bo/:period/phu-luc', async (c) => {
+    const who = await publisher(c);
+    if (who instanceof Response) return who;
+    return annexResponse(c, deps);
+  });
+
+  app.post('/cong-bo', async (c) => {
+    const who = await publisher(c);
+    if (who instanceof Response) return who;
+    if (!sameOrigin(c, deps)) return c.html(renderNotice('vi', T.title, T.forbidden), 403);
+    const period = periodOf((c.req.query('period') ?? '').trim());
+    if (!period) return c.html(renderNotice('vi', T.title, T.badPeriod), 400);
+    const form = await c.req.parseBody();
+    const values = Object.fromEntries(['decision_number', 'decision_date', 'issuing_body', 'note'].map((k) => [k, typeof form[k] === 'string' ? (form[k] as string) : '']));
+    try {
+      const p = await publicationsFor(deps).publish(period, { number: values.decision_number!, date: values.decision_date!.trim(), issuingBody: values.issuing_body!, note: values.note || null }, { id: who.id, name: who.name });
+      deps.runner.lakeChanged();
+      return c.redirect(`/cong-bo?period=${period}&v=${p.version}`, 303);
+    } catch (error) {
+      if (!(error instanceof PublicationError)) throw error;
+      return c.html(await render(period, values, html`<div class="notice" role="alert"><p>${error.vi}.</p></div>`), 422);
+    }
+  });
+}

@@ -1,0 +1,115 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3ObjectStore } from '../../functions/adapters/stores/S3ObjectStore.ts';
+import { createClock } from '../../functions/domain/clock.ts';
+import { registerLoginRoutes } from '../../functions/http/auth.ts';
+import type { Env, HttpDeps } from '../../functions/http/context.ts';
+import { registerAdminRoutes } from '../../functions/http/pages/adminRoutes.ts';
+import { createTokenStore, StoreLinkRegistry } from '../../functions/services/accessStore.ts';
+import { createAuditLog } from '../../functions/services/audit.ts';
+import { openRegistry } from '../../functions/services/registry.ts';
+import { createSettings } from '../../functions/services/settings.ts';
+import { startS3rver } from '../helpers/s3rver.ts';
+
+/**
+ * The administrator's pages over the lake bucket as the query function sees it (s3rver on
+ * loopback, the S3 wire protocol): a registry imported through the page, every unit's account
+ * made, two administrators acting at once (each action kept, none lost), a clerk signed in and
+ * its code re-issued.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let s3rver: Awaited<ReturnType<typeof startS3rver>>;
+let s3: S3Client;
+beforeAll(async () => {
+  s3rver = await startS3rver(['chiso-lake']);
+  s3 = s3rver.s3;
+});
+afterAll(async () => { await s3rver.stop(); });
+
+const shipped = (name: string) => readFile(join(root, 'schemas', name), 'utf8');
+
+async function appOver(store: S3ObjectStore) {
+  const clock = createClock(7);
+  const example = { 'units.csv': await shipped('units.csv'), 'indicators.csv': await shipped('indicators.csv') };
+  const registry = await openRegistry(store, () => example, 7);
+  const tokens = createTokenStore(store, { ttlMs: 0 });
+  const settings = createSettings(store, clock.now);
+  const deps = {
+    store, catalog: registry.index, tokens: () => tokens.records(), access: tokens, links: new StoreLinkRegistry(store), settings,
+    now: clock.now, today: clock.today, localTime: clock.localTime,
+    // The engine is Athena's on AWS: these pages only tell it the lake moved.
+    runner: { lakeChanged: () => undefined },
+    admin: { tokens, audit: createAuditLog(store, clock.now), registry, utcOffsetHours: 7 },
+  } as unknown as HttpDeps;
+  const app = new Hono<Env>();
+  registerLoginRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  return { app, tokens, deps };
+}
+
+const form = (fields: Record<string, string | string[]>) => {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of ([] as string[]).concat(v)) body.append(k, x);
+  return body;
+};
+
+describe('the administrator\'s pages over S3 (s3rver)', () => {
+  it('import a registry, make every unit\'s account, keep two administrators\' actions at once, re-issue a code', async () => {
+    const store = new S3ObjectStore(s3, 'chiso-lake');
+    const { app, tokens, deps } = await appOver(store);
+    const [a, b] = [await tokens.issue({ name: 'Anh Minh', role: 'admin', unit: null }), await tokens.issue({ name: 'Chị Hoa', role: 'admin', unit: null })];
+    const post = (who: string, path: string, body: URLSearchParams | FormData) =>
+      app.request(path, { method: 'POST', headers: { Authorization: `Bearer ${who}` }, body });
+
+    // The registry through the page: checked, previewed, confirmed.
+    const files = new FormData();
+    const units = `code,name_vi,name_en,type,aliases\n${Array.from({ length: 12 }, (_, i) => `xa-${i + 1},Xã Thử ${i + 1},Test ${i + 1},commune,`).join('\n')}\n`;
+    files.append('files', new File([units], 'units.csv', { type: 'text/csv' }));
+    files.append('files', new File([await shipped('indicators.csv')], 'indicators.csv', { type: 'text/csv' }));
+    const preview = await post(a, '/quan-tri/danh-muc', files);
+    expect(preview.status).toBe(200);
+    const staged = /name="staged" value="([0-9a-f]{16})"/.exec(await preview.text())![1]!;
+    const confirmed = await post(a, '/quan-tri/danh-muc/xac-nhan', form({ staged }));
+    expect(confirmed.headers.get('location')).toBe('/quan-tri/danh-muc?xong=nhap');
+    expect(deps.catalog.catalog.units).toHaveLength(12);
+
+    // Every unit's account in one step; the sheets made from the codes shown.
+    const made = await (await post(a, '/quan-tri/tai-khoan/tat-ca', form({ days: '365' }))).text();
+    const codes = [...made.matchAll(/<code class="code">(chiso_staff_[\w-]+)<\/code>/g)].map((m) => m[1]!);
+    expect(codes).toHaveLength(12);
+    const sheets = await post(a, '/quan-tri/tai-khoan/phieu.pdf', form({ code: codes }));
+    expect(sheets.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await sheets.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Two administrators at once: one suspends half the clerks while the other renews the rest.
+    const clerks = (await tokens.records()).filter((r) => r.role === 'staff');
+    await Promise.all(clerks.map((r, i) => post(i % 2 ? b : a, `/quan-tri/tai-khoan/${r.id}/${i % 2 ? 'gia-han' : 'tam-khoa'}`, form({}))));
+    const after = await tokens.list();
+    for (const [i, r] of clerks.entries()) expect(Boolean(after.find((x) => x.id === r.id)!.suspended_at), r.name).toBe(i % 2 === 0);
+    const log = await deps.admin!.audit.list();
+    expect(log.filter((e) => e.action === 'account.suspend').map((e) => e.actor_name)).toEqual(Array(6).fill('Anh Minh'));
+    expect(log.filter((e) => e.action === 'account.renew').map((e) => e.actor_name)).toEqual(Array(6).fill('Chị Hoa'));
+
+    // A clerk (not suspended) signs in; its code re-issued: the session and the old code stop.
+    const active = (await Promise.all(codes.map(async (c) => ({ c, check: await tokens.token(c) })))).find((x) => x.check.kind === 'valid')!;
+    const signIn = await app.request('/login', { method: 'POST', body: form({ token: active.c }) });
+    expect(signIn.status).toBe(303);
+    const cookie = /chiso_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+    expect((await tokens.session(cookie)).kind).toBe('valid');
+    const id = active.check.kind === 'valid' ? active.check.record.id : '';
+    const reissued = await post(b, `/quan-tri/tai-khoan/${id}/cap-lai`, form({}));
+    expect(reissued.status).toBe(200);
+    expect((await tokens.session(cookie)).kind).toBe('revoked');
+    expect((await tokens.token(active.c)).kind).toBe('revoked');
+    const fresh = /<code class="code">(chiso_staff_[\w-]+)<\/code>/.exec(await reissued.text())![1]!;
+    expect((await tokens.token(fresh)).kind).toBe('valid');
+
+    // Someone else's browser posting to these pages is refused; a clerk is not an administrator.
+    expect((await app.request('/quan-tri/tai-khoan/tat-ca', { method: 'POST', headers: { Authorization: `Bearer ${a}`, Origin: 'https://evil.example' }, body: form({}) })).status).toBe(403);
+    expect((await app.request('/quan-tri/tai-khoan', { headers: { Authorization: `Bearer ${fresh}` } })).status).toBe(403);
+  }, 120_000);
+});
