@@ -250,9 +250,8 @@ async function adminCommand(argv: string[], io: Io): Promise<number> {
     io.err(`admin create --name "Họ tên / full name"\n${USAGE}`);
     return 2;
   }
-  const days = args.values['expires-in-days'];
-  const expiresInDays = days === undefined ? undefined : Number(days);
-  if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+  const expiresInDays = expiryDays(args.values['expires-in-days']);
+  if (expiresInDays === null) {
     io.err(`--expires-in-days là số ngày, từ 1 đến 3650 / --expires-in-days is whole days, 1 to 3650\n${USAGE}`);
     return 2;
   }
@@ -263,6 +262,13 @@ async function adminCommand(argv: string[], io: Io): Promise<number> {
   io.out(`${token}\n`);
   io.err('Mã quản trị chỉ hiện một lần; đăng nhập tại /login rồi làm mọi việc khác trong trang /quan-tri. / The administrator\'s code is shown once: sign in at /login, then do everything else at /quan-tri.\n');
   return 0;
+}
+
+/** --expires-in-days: undefined when not given (the default year), null when not whole days from 1 to 3650. */
+function expiryDays(value: string | undefined): number | undefined | null {
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  return Number.isInteger(days) && days >= 1 && days <= 3650 ? days : null;
 }
 
 /** Makes a token and stores only its hash: in the data folder, or in the lake bucket on AWS. */
@@ -279,9 +285,8 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     io.err(`--role analyst|staff|head và --name; staff, head cần --unit / staff and head need --unit\n${USAGE}`);
     return 2;
   }
-  const days = args.values['expires-in-days'];
-  const expiresInDays = days === undefined ? undefined : Number(days);
-  if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 3650)) {
+  const expiresInDays = expiryDays(args.values['expires-in-days']);
+  if (expiresInDays === null) {
     io.err(`--expires-in-days là số ngày, từ 1 đến 3650 / --expires-in-days is whole days, 1 to 3650\n${USAGE}`);
     return 2;
   }
