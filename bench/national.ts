@@ -3,7 +3,8 @@
  * and 3,300 communes × 24 months × 15 indicators under bench/out/ (one submission per commune and
  * month: 79,134 at national size), compacts them in a process of their own (time and peak RSS;
  * a lake already compacted reports the figures measured when it was), and prints per saved
- * query p50/p95 and its ratio to DuckDB counting the same rows, the write-to-visible time of one
+ * query p50/p95 and its ratio to DuckDB counting the same rows and to DuckDB materialising them
+ * (see bench/query.ts floorRatios), the write-to-visible time of one
  * more submission (p50/p95 of 20), and an AWS cost model of a province quarter.
  */
 import { spawnSync } from 'node:child_process';
@@ -71,7 +72,7 @@ interface SizeResult {
   units: number;
   openSeconds: number;
   compaction: Compaction;
-  queries: Record<string, { p50: number; p95: number; count: number; rows: number }>;
+  queries: Record<string, { p50: number; p95: number; count: number; materialized: number; rows: number }>;
   write: Awaited<ReturnType<typeof writeToVisible>>;
   compactedBytes: { perPeriod: number; submissions: number };
 }
@@ -98,8 +99,10 @@ async function measure(units: number, dir: string): Promise<SizeResult> {
       const counted = `SELECT count(*) AS n FROM (\n${sql}\n)`;
       await engine.run(sql, params);
       await engine.run(counted, params);
+      await engine.materialize(sql, params);
       const e: number[] = [];
       const c: number[] = [];
+      const m: number[] = [];
       let rows = 0;
       // Alternating, so both see the same warm caches and the same neighbours on the machine.
       for (let i = 0; i < RUNS; i++) {
@@ -109,8 +112,11 @@ async function measure(units: number, dir: string): Promise<SizeResult> {
         s = performance.now();
         await engine.run(counted, params);
         c.push(performance.now() - s);
+        s = performance.now();
+        await engine.materialize(sql, params);
+        m.push(performance.now() - s);
       }
-      results[name] = { p50: pct(e, 0.5), p95: pct(e, 0.95), count: pct(c, 0.5), rows };
+      results[name] = { p50: pct(e, 0.5), p95: pct(e, 0.95), count: pct(c, 0.5), materialized: pct(m, 0.5), rows };
     }
     const write = await writeToVisible(engine, dir, catalog, periods[NATIONAL_MONTHS - 1]!, queries.get('unit_report')!, 20);
     return { units, openSeconds, compaction, queries: results, write, compactedBytes };
@@ -122,12 +128,12 @@ async function measure(units: number, dir: string): Promise<SizeResult> {
 const small = await measure(300, join(out, 'national-300-lake'));
 const national = await measure(NATIONAL_UNITS, nationalLakeDir);
 
-console.log(`\n| saved query | 300 communes p50 / p95 | 3,300 communes p50 / p95 | rows (3,300) | engine ÷ DuckDB count (300 / 3,300) |`);
-console.log('|---|---|---|---|---|');
+console.log(`\n| saved query | 300 communes p50 / p95 | 3,300 communes p50 / p95 | rows (3,300) | engine ÷ DuckDB count (300 / 3,300) | engine ÷ DuckDB materialised (300 / 3,300) |`);
+console.log('|---|---|---|---|---|---|');
 for (const name of Object.keys(national.queries)) {
   const s = small.queries[name]!;
   const n = national.queries[name]!;
-  console.log(`| ${name} | ${f(s.p50)} / ${f(s.p95)} | ${f(n.p50)} / ${f(n.p95)} | ${n.rows.toLocaleString('en')} | ${(s.p50 / s.count).toFixed(2)}x / ${(n.p50 / n.count).toFixed(2)}x |`);
+  console.log(`| ${name} | ${f(s.p50)} / ${f(s.p95)} | ${f(n.p50)} / ${f(n.p95)} | ${n.rows.toLocaleString('en')} | ${(s.p50 / s.count).toFixed(2)}x / ${(n.p50 / n.count).toFixed(2)}x | ${(s.p50 / s.materialized).toFixed(2)}x / ${(n.p50 / n.materialized).toFixed(2)}x |`);
 }
 for (const r of [small, national]) {
   console.log(`\n${r.units.toLocaleString('en')} communes:`);

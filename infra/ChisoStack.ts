@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -270,6 +270,12 @@ export class ChisoStack extends Stack {
     lake.grantReadWrite(query);
     results.grantReadWrite(query);
     linkSecret.grantRead(query);
+    // Single sign-on's client secret, made by the province in Secrets Manager and named in the
+    // settings page (oidc_client_secret_ref): only secrets named chiso/oidc… can be read.
+    query.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: 'chiso/oidc*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
     query.addToRolePolicy(new iam.PolicyStatement({
       actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
       resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroup.name })],
@@ -287,7 +293,12 @@ export class ChisoStack extends Stack {
     new CfnOutput(this, 'UploadBucket', { value: uploads.bucketName, description: 'Drop reports under uploads/' });
     new CfnOutput(this, 'LakeBucket', { value: lake.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: url.url });
-    new CfnOutput(this, 'FirstToken', { value: `npx chiso token create --role analyst --name "<your name>" --bucket ${lake.bucketName}`, description: 'Run this to make the first analyst token' });
+    // The one terminal step of a deployment: the administrator's code (printed once, never an
+    // output itself); every other account, the registry and the settings are made in /quan-tri.
+    new CfnOutput(this, 'FirstAdministrator', {
+      value: `npx chiso admin create --name "<họ tên / your name>" --bucket ${lake.bucketName}`,
+      description: 'Chạy một lần để tạo mã quản trị viên, rồi đăng nhập ApiUrl/login và làm mọi việc ở /quan-tri / Run once for the administrator\'s code, then sign in at ApiUrl/login and do everything else at /quan-tri',
+    });
 
     this.suppressFindings();
   }
@@ -307,6 +318,7 @@ export class ChisoStack extends Stack {
       { id: 'AwsSolutions-IAM5[Resource::<Lake5F1B88EA.Arn>/*]', reason: 'Both functions read and write the lake: partitions, submissions, state.' },
       { id: 'AwsSolutions-IAM5[Resource::<AthenaResults99A60126.Arn>/*]', reason: 'Athena writes and the query function reads results under the results bucket.' },
       { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${nagName(this.region, 'AWS::Region')}:${nagName(this.account, 'AWS::AccountId')}:table/chiso/*]`, reason: 'The query function reads every table of the chiso database, and only that database.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${nagName(this.region, 'AWS::Region')}:${nagName(this.account, 'AWS::AccountId')}:secret:chiso/oidc*]`, reason: 'Single sign-on\'s client secret is made by the province (its name ends with the suffix Secrets Manager adds); only secrets named chiso/oidc… are readable.' },
       { id: 'AwsSolutions-L1', reason: 'Functions pin nodejs22.x, the runtime chiso is tested on; upgrades are deliberate.' },
       { id: 'AwsSolutions-SMG4', reason: 'Rotating the link-signing key would invalidate every link leaders hold; it is rotated by hand when needed.' },
       { id: 'AwsSolutions-SQS3', reason: 'IngestFailures is itself the dead-letter destination; its alarm is the escalation.' },

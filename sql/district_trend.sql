@@ -26,23 +26,34 @@ WITH span AS (
   JOIN periods t ON t.period = :to
   WHERE p.kind = f.kind AND p.start_date >= f.start_date AND p.start_date <= t.start_date
 ),
--- Each period's (unit, indicator) pairs: the units of the registry on its last day, as the
--- scorecard of that period counts them, so the two pages give the same share.
-pairs AS (
-  SELECT s.period, u.code AS unit, i.code AS indicator_code
+-- How many (unit, indicator) pairs each period expects: the units of the registry on its last
+-- day, each with the indicators its type reports, as the scorecard of that period lists them, so
+-- the two pages give the same share.
+expected AS (
+  SELECT s.period, sum(t.indicators) AS pairs
   FROM span s
   JOIN units u ON s.end_date BETWEEN u.valid_from AND u.valid_to
-  CROSS JOIN indicators i
-  WHERE strpos(i.reported_by, u.type) > 0
+  JOIN (
+    SELECT ut.type, count(*) AS indicators
+    FROM (SELECT DISTINCT type FROM units) ut
+    JOIN indicators i ON strpos(i.reported_by, ut.type) > 0
+    GROUP BY ut.type
+  ) t ON t.type = u.type
+  GROUP BY s.period
+),
+-- Of those, the pairs that met their target and the units that reported (targets_met).
+met AS (
+  SELECT m.period, sum(m.targets_met) AS targets_met, count(*) AS units_reported
+  FROM targets_met m
+  JOIN span s ON s.period = m.period
+  GROUP BY m.period
 )
 SELECT
   s.period,
   s.label_vi AS period_label,
-  round(100.0 * sum(CASE WHEN k.met THEN 1 ELSE 0 END) / count(*), 1) AS share_met,
-  count(DISTINCT k.unit) AS units_reported
+  round(100.0 * coalesce(m.targets_met, 0) / e.pairs, 1) AS share_met,
+  coalesce(m.units_reported, 0) AS units_reported
 FROM span s
-JOIN pairs p ON p.period = s.period
-LEFT JOIN kpi_scored k
-  ON k.period = s.period AND k.unit = p.unit AND k.indicator_code = p.indicator_code
-GROUP BY s.period, s.label_vi, s.start_date
+JOIN expected e ON e.period = s.period
+LEFT JOIN met m ON m.period = s.period
 ORDER BY s.start_date

@@ -4,11 +4,11 @@ title:
   en: A unit's current values for a period
 description:
   vi: >-
-    Giá trị đang dùng của từng chỉ số của một đơn vị trong một kỳ (lần báo cáo mới nhất, kể cả khi
-    còn chờ lãnh đạo duyệt): lãnh đạo so với kỳ này khi duyệt kỳ sau.
+    Giá trị đang dùng của từng chỉ số của một đơn vị trong một kỳ (lần báo cáo mới nhất đã được
+    duyệt, khi đơn vị triển khai yêu cầu duyệt): lãnh đạo so với kỳ này khi duyệt kỳ sau.
   en: >-
-    The value in use of each indicator of a unit for a period (the latest report, also while it
-    waits for its head's approval): what a head compares the next period's report with.
+    The value in use of each indicator of a unit for a period (the latest approved report, when
+    the deployment requires approval): what a head compares the next period's report with.
 params:
   - name: unit
     type: unit

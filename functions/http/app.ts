@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import { InvalidParamsError } from '../domain/queries/resolveParams.ts';
 import { IngestQueueFullError } from '../services/ingestQueue.ts';
 import { StorageFullError } from '../services/storageFull.ts';
+import { registerDataSharingApi } from './api/dataSharing.ts';
 import { registerLinkApi } from './api/links.ts';
 import { buildOpenApi } from './api/openApi.ts';
 import { registerPublicationApi } from './api/publications.ts';
 import { registerQueryApi } from './api/queries.ts';
 import { registerSubmissionApi } from './api/submissions.ts';
-import { registerLoginRoutes, requireBearer } from './auth.ts';
+import { refuseMachineOutsideApi, registerLoginRoutes, requireBearer } from './auth.ts';
 import { limitBodies } from './bodyLimits.ts';
 import { problem, type Env, type HttpDeps } from './context.ts';
 import { registerClerkRoutes } from './pages/clerkRoutes.ts';
@@ -101,6 +102,7 @@ export function createApp(deps: HttpDeps): Hono<Env> {
   app.get('/api/openapi.json', (c) => c.json(buildOpenApi(deps.queries)));
 
   app.use('/api/*', requireBearer(deps));
+  app.use('*', refuseMachineOutsideApi(deps));
   registerPageAssets(app);
   registerLeaderRoutes(app, deps);
   registerLoginRoutes(app, deps);
@@ -112,6 +114,7 @@ export function createApp(deps: HttpDeps): Hono<Env> {
   registerQueryApi(app, deps);
   registerLinkApi(app, deps);
   registerPublicationApi(app, deps);
+  registerDataSharingApi(app, deps);
   registerAppraisalRoutes(app, deps);
   registerReconcileRoutes(app, deps);
   registerPublicationRoutes(app, deps);

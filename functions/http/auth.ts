@@ -40,6 +40,37 @@ export function requireBearer(deps: Pick<HttpDeps, 'access'>): MiddlewareHandler
       return problem(c, { status: 401, ...refusal(check) });
     }
     c.set('principal', check.principal);
+    if (check.principal.role === 'machine') {
+      const fenced = machineFence(c.req.method, c.req.path);
+      if (fenced) return problem(c, { status: 403, ...fenced });
+    }
+    return next();
+  };
+}
+
+/** What a machine account may ask of the API: reads of shared data and of its saved queries. */
+const MACHINE_PATHS = /^\/api\/(data|queries)(\/|$)/;
+
+/** Why a machine account's request is refused before any route (null: let the route judge its scope). */
+function machineFence(method: string, path: string): { code: string; vi: string; en: string } | null {
+  if (method !== 'GET' && method !== 'HEAD') return { code: 'READ_ONLY', vi: 'Tài khoản máy chỉ được đọc dữ liệu, không được gửi hay thay đổi gì', en: 'A machine account may only read: it may not send or change anything' };
+  if (!MACHINE_PATHS.test(path)) return { code: 'FORBIDDEN', vi: 'Tài khoản máy chỉ đọc được /api/data và /api/queries trong phạm vi của mình', en: 'A machine account may read only /api/data and /api/queries within its scope' };
+  return null;
+}
+
+/**
+ * Everything but the API (pages, leaders' links, sign-in): refused to a machine account's bearer
+ * code, which opens no page. A machine never has a session: /login refuses it.
+ */
+export function refuseMachineOutsideApi(deps: Pick<HttpDeps, 'access'>): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const token = c.req.path.startsWith('/api/') || c.req.path === '/health' ? undefined : bearerOf(c);
+    if (token) {
+      const check = await deps.access.token(token);
+      if (check.kind === 'valid' && check.principal.role === 'machine') {
+        return problem(c, { status: 403, code: 'FORBIDDEN', vi: 'Tài khoản máy không mở được trang hay liên kết nào; hãy dùng /api/data', en: 'A machine account opens no page or link; use /api/data' });
+      }
+    }
     return next();
   };
 }
@@ -122,6 +153,10 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access
       return c.html(loginPage(langOf(c), asked ?? '', check), 401);
     }
     byPrefix.clear(prefix);
+    if (check.principal.role === 'machine') {
+      const lang = langOf(c);
+      return c.html(renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`<div class="notice"><h1>${lang === 'vi' ? 'Tài khoản máy không đăng nhập trang' : 'A machine account does not sign in'}</h1><p role="alert">${lang === 'vi' ? 'Mã này dành cho hệ thống chia sẻ dữ liệu, đọc qua /api/data.' : 'This code is for a data-sharing system, which reads /api/data.'}</p></div>`), 403);
+    }
     // Analysts go to their queries, a unit's staff to its report pages, the administrator to /quan-tri.
     const { role } = check.principal;
     // A head approves at /duyet while the deployment asks for approval; otherwise sends reports like a clerk.

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { EVIDENCE_LIMITS } from '../domain/evidence.ts';
 import { LIMITS } from '../domain/limits.ts';
 import type { Admission, Sender } from '../services/ingestQueue.ts';
 import { problem, type HttpDeps } from './context.ts';
@@ -13,13 +14,15 @@ export const SMALL_BODY_BYTES = 64 * 1024;
 /** What a multipart form adds around the file (boundaries, part headers, the file's name). */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const UPLOAD_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
+const UPLOAD_ROUTES: { method: string; path: RegExp; maxBytes: number; /** The limit a refusal names, when not the file limit. */ shownBytes?: number }[] = [
   { method: 'PUT', path: /^\/api\/submissions\/?$/, maxBytes: LIMITS.maxFileBytes },
   { method: 'POST', path: /^\/nop\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
   // The administrator's registry files, and the codes of a few hundred accounts posted back for their sheets.
   { method: 'POST', path: /^\/quan-tri\/(danh-muc|tai-khoan\/(phieu\.pdf|email\.csv))\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
   { method: 'POST', path: /^\/api\/publications\/[^/]+\/reconcile\/?$/, maxBytes: LIMITS.maxFileBytes },
   { method: 'POST', path: /^\/doi-chieu\/?$/, maxBytes: LIMITS.maxFileBytes + MULTIPART_OVERHEAD },
+  // A unit's evidence files of one form together (each is checked again against its own cap).
+  { method: 'POST', path: /^\/nop\/kiem-chung\/?$/, maxBytes: EVIDENCE_LIMITS.maxSubmissionBytes + MULTIPART_OVERHEAD, shownBytes: EVIDENCE_LIMITS.maxSubmissionBytes },
 ];
 
 /** The most a body of this route may be. */
@@ -31,8 +34,9 @@ const size = (n: number) => (n >= 1024 * 1024 ? `${Math.floor(n / 1024 / 1024)} 
 
 const tooLarge = (c: Context, maxBytes: number) => {
   const upload = maxBytes > SMALL_BODY_BYTES;
+  const shown = UPLOAD_ROUTES.find((r) => r.method === c.req.method && r.path.test(c.req.path))?.shownBytes ?? LIMITS.maxFileBytes;
   return problem(c, upload
-    ? { status: 413, code: 'FILE_TOO_LARGE', vi: `Tệp quá lớn (tối đa ${size(LIMITS.maxFileBytes)})`, en: `File too large (at most ${size(LIMITS.maxFileBytes)})` }
+    ? { status: 413, code: 'FILE_TOO_LARGE', vi: `Tệp quá lớn (tối đa ${size(shown)})`, en: `File too large (at most ${size(shown)})` }
     : { status: 413, code: 'BODY_TOO_LARGE', vi: `Nội dung gửi lên quá lớn (tối đa ${size(maxBytes)})`, en: `The request body is too large (at most ${size(maxBytes)})` });
 };
 

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../ports/ObjectStore.ts';
 import type { IngestInput, IngestResult } from '../services/ingestFile.ts';
 import type { Admission, Sender } from '../services/ingestQueue.ts';
 import type { QueryRunner } from '../services/savedQueryRunner.ts';
+import type { OidcSecretKeeper } from '../services/oidcSecret.ts';
 import type { SettingsService } from '../services/settings.ts';
 import type { TokenStore } from '../services/accessStore.ts';
 import type { AuditLog } from '../services/audit.ts';
@@ -51,6 +52,8 @@ export interface HttpDeps {
   admin?: AdminDeps;
   /** The OpenID Connect client secret (locally CHISO_OIDC_CLIENT_SECRET); absent: single sign-on off. */
   oidcSecret?: () => string | undefined;
+  /** Where the client secret is kept (Secrets Manager on AWS, the data folder locally): before oidcSecret. */
+  oidcSecretKeeper?: OidcSecretKeeper;
 }
 
 export type Env = { Variables: { principal: Principal } };

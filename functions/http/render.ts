@@ -1,6 +1,6 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { lazy } from './lazy.ts';
-import { toJsonBytes, toRows, type Plain } from './tableRows.ts';
+import { machineCsv, toJsonBytes, toRows, type Plain } from './tableRows.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 import { headerOf, humanValue, MACHINE, type ExportOptions } from './exportCells.ts';
 
@@ -42,6 +42,11 @@ function csvCell(value: Plain, opts: ExportOptions = MACHINE): string {
  * (a semicolon between cells, a decimal comma), which reads "96.97" as a date or text otherwise.
  */
 export function toCsv(table: Table, query?: SavedQuery, opts: ExportOptions = MACHINE): string {
+  return !query && opts === MACHINE ? machineCsv(table).toString('utf8') : rowsCsv(table, query, opts);
+}
+
+/** toCsv from rows as plain objects: every option; the machines' CSV (machineCsv) is the same bytes. */
+export function rowsCsv(table: Table, query?: SavedQuery, opts: ExportOptions = MACHINE): string {
   const names = table.schema.fields.map((f) => f.name);
   const sep = opts.excelVi ? ';' : ',';
   const lines = [names.map((n) => csvCell(query ? headerOf(query, n, opts.headers) : n, opts)).join(sep)];
@@ -57,7 +62,7 @@ export function toArrow(table: Table): Uint8Array {
 export async function renderFormat(format: Format, table: Table, query: SavedQuery, params: Record<string, unknown>): Promise<Uint8Array | string> {
   switch (format) {
     case 'json': return toJsonBytes(table);
-    case 'csv': return toCsv(table);
+    case 'csv': return machineCsv(table);
     case 'xlsx': return new Uint8Array(await (await lazy.xlsx()).toXlsx(table, query, params));
     case 'arrow': return toArrow(table);
   }

@@ -286,3 +286,109 @@ function cellWriter(type: DataType, vector: Vector): CellWriter {
     else out.text(JSON.stringify(plain(v)));
   };
 }
+
+const COMMA = 0x2c;
+const APOSTROPHE = 0x27;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** Whether a UTF-8 cell must be quoted in CSV (a comma, quote or line break: ASCII, never inside a multi-byte sequence). */
+function csvNeedsQuotes(values: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = values[i]!;
+    if (b === COMMA || b === QUOTE || b === LF || b === CR) return true;
+  }
+  return false;
+}
+
+/**
+ * A UTF-8 text cell as render.ts's csvCell writes it for machines: a leading = + - @ tab or CR
+ * (a formula to Excel) kept as text behind an apostrophe, quoted where it must be.
+ */
+function writeCsvText(out: ByteSink, values: Uint8Array, start: number, end: number): void {
+  const first = start < end ? values[start]! : -1;
+  const formula = first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === CR;
+  if (!csvNeedsQuotes(values, start, end)) {
+    if (formula) out.byte(APOSTROPHE);
+    out.bytes(values, start, end);
+    return;
+  }
+  out.room(3 + (end - start) * 2);
+  const buf = out.buf;
+  let at = out.length;
+  buf[at++] = QUOTE;
+  if (formula) buf[at++] = APOSTROPHE;
+  for (let i = start; i < end; i++) {
+    const b = values[i]!;
+    if (b === QUOTE) buf[at++] = QUOTE;
+    buf[at++] = b;
+  }
+  buf[at++] = QUOTE;
+  out.length = at;
+}
+
+/** A cell written as csvCell writes it (machine options): only text is kept from being a formula or quoted. */
+function writeCsvPlain(out: ByteSink, value: Plain): void {
+  if (value === null) return;
+  if (typeof value !== 'string') return out.ascii(String(value));
+  const text = Buffer.from(value, 'utf8');
+  writeCsvText(out, text, 0, text.length);
+}
+
+/** How one column's non-null cells are written to CSV, from its typed buffers where it has them. */
+function csvCellWriter(type: DataType, vector: Vector): CellWriter {
+  const data = vector.data[0] as unknown as Chunk & { values: ArrayLike<number | bigint>; nullCount: number };
+  let write: CellWriter | null = null;
+  if (vector.data.length === 1) {
+    if (type.typeId === Type.Utf8) {
+      const { values, valueOffsets } = data;
+      write = (out, r) => writeCsvText(out, values, valueOffsets[r]!, valueOffsets[r + 1]!);
+    } else if ((type.typeId === Type.Int && (type as Int).bitWidth <= 32) || (type.typeId === Type.Float && (type as Float).precision !== Precision.HALF)) {
+      const values = data.values as ArrayLike<number>;
+      write = (out, r) => out.ascii(String(values[r]));
+    } else if (type.typeId === Type.Timestamp) {
+      const b = data.values as unknown as BigInt64Array;
+      const halves = new Int32Array(b.buffer, b.byteOffset, b.length * 2);
+      const scale = MS_PER_UNIT[(type as Timestamp).unit]!;
+      write = (out, r) => writeCsvPlain(out, isoTime(Math.trunc((halves[2 * r + 1]! * 4_294_967_296 + (halves[2 * r]! >>> 0)) * scale)));
+    }
+  }
+  if (write) {
+    const w = write;
+    return data.nullCount === 0 ? w : (out, r) => { if (data.getValid(r)) w(out, r); };
+  }
+  // Anything else as toRows sees it.
+  const cells = Array.from(vector) as unknown[];
+  const timestamp = type.typeId === Type.Timestamp;
+  return (out, r) => {
+    const v = cells[r];
+    writeCsvPlain(out, timestamp && v !== null && v !== undefined ? new Date(Number(v)).toISOString() : plain(v));
+  };
+}
+
+/**
+ * A result as CSV for machines (the API, the CLI: column names, every digit), written as UTF-8
+ * straight from the Arrow buffers: the bytes render.ts's toCsv writes from rows, without an
+ * object per row or a string per cell. UTF-8 with BOM and CRLF.
+ */
+export function machineCsv(table: Table): Buffer {
+  const out = new ByteSink(START_BYTES);
+  const fields = table.schema.fields;
+  out.bytes(Buffer.from('\ufeff', 'utf8'), 0, 3);
+  fields.forEach((f, c) => {
+    if (c > 0) out.byte(COMMA);
+    writeCsvPlain(out, f.name);
+  });
+  out.byte(CR); out.byte(LF);
+  for (const batch of table.batches) {
+    const writers = fields.map((f, c) => csvCellWriter(f.type, batch.getChildAt(c)!));
+    for (let r = 0; r < batch.numRows; r++) {
+      for (let c = 0; c < writers.length; c++) {
+        if (c > 0) out.byte(COMMA);
+        writers[c]!(out, r);
+      }
+      out.byte(CR); out.byte(LF);
+    }
+  }
+  return out.done();
+}

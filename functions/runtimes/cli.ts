@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { describeLocation, ingestError } from '../domain/ingest/errors.ts';
 import { InvalidParamsError, resolveParams } from '../domain/queries/resolveParams.ts';
+import { checkScope } from '../domain/access/machineScope.ts';
 import { hashToken } from '../domain/access/tokens.ts';
+import { loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { lazy } from '../http/lazy.ts';
 import { FORMATS, toArrow, toCsv, toRows, type Format } from '../http/render.ts';
 import type { IngestResult } from '../services/ingestFile.ts';
@@ -21,6 +23,7 @@ const USAGE = `Cách dùng / usage:
   chiso query --list
   chiso admin create --name "…" [--email …] [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]   (quản trị viên / the administrator)
   chiso token create --role analyst|staff|head --name "…" [--unit <code>] [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]
+  chiso token create --role machine --name "…" --queries a,b --units x,y|all [--expires-in-days N] [--data-dir D | --bucket <lake bucket>]   (hệ thống chia sẻ dữ liệu, chỉ đọc / a data-sharing platform, read-only)
   chiso token list [--json] [--data-dir D | --bucket <lake bucket>]
   chiso token revoke <id> [--data-dir D | --bucket <lake bucket>]
   chiso registry check <thư mục / folder>
@@ -275,12 +278,13 @@ function expiryDays(value: string | undefined): number | undefined | null {
 async function tokenCommand(argv: string[], io: Io): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
+    args = parseArgs({ args: argv, options: { role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, queries: { type: 'string' }, units: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'data-dir': { type: 'string' }, bucket: { type: 'string' } } });
   } catch (error) {
     io.err(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   const { role, name, unit, bucket } = args.values;
+  if (role === 'machine') return machineTokenCommand(args.values, io);
   if ((role !== 'analyst' && role !== 'staff' && role !== 'head') || !name || (role !== 'analyst') !== Boolean(unit)) {
     io.err(`--role analyst|staff|head và --name; staff, head cần --unit / staff and head need --unit\n${USAGE}`);
     return 2;
@@ -297,6 +301,34 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
   }
   const token = await services.tokens.issue({ name, role, unit: unit ?? null }, { expiresInDays });
   await services.audit.record('account.create', cliActor(), { detail: `${role}${unit ? ` ${unit}` : ''}: ${name}` });
+  io.out(`${token}\n`);
+  io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
+  return 0;
+}
+
+/**
+ * A data-sharing platform's read-only account: its scope (saved queries that may be shared, units
+ * of the registry, or every unit said as "all") checked whole before anything is written.
+ */
+async function machineTokenCommand(values: { name?: string; unit?: string; queries?: string; units?: string; 'expires-in-days'?: string; 'data-dir'?: string; bucket?: string }, io: Io): Promise<number> {
+  if (!values.name || values.unit || values.queries === undefined || values.units === undefined) {
+    io.err(`--role machine cần --name, --queries và --units (không dùng --unit) / --role machine needs --name, --queries and --units (not --unit)\n${USAGE}`);
+    return 2;
+  }
+  const expiresInDays = expiryDays(values['expires-in-days']);
+  if (expiresInDays === null) {
+    io.err(`--expires-in-days là số ngày, từ 1 đến 3650 / --expires-in-days is whole days, 1 to 3650\n${USAGE}`);
+    return 2;
+  }
+  const services = await composeIngest(storeDeployment(values.bucket, values['data-dir']));
+  const checked = checkScope({ queries: values.queries, units: values.units }, loadSavedQueries(SQL_DIR), new Set(services.catalog.catalog.units.map((u) => u.code)));
+  if ('problems' in checked) {
+    for (const p of checked.problems) io.err(`${p.vi} / ${p.en}\n`);
+    return 2;
+  }
+  const token = await services.tokens.issue({ name: values.name, role: 'machine', unit: null, scope: checked.scope }, { expiresInDays });
+  const { queries, units } = checked.scope;
+  await services.audit.record('account.create', cliActor(), { detail: `machine: ${values.name} (queries ${queries.join(',')}; units ${units === 'all' ? 'all' : units.join(',')})` });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
@@ -336,7 +368,9 @@ async function tokenAdminCommand(action: 'list' | 'revoke', argv: string[], io: 
   const t = services.clock.localTime;
   io.out('id\tvai trò/role\tđơn vị/unit\ttên/name\ttạo/created\thết hạn/expires\tdùng lần cuối/last used\ttrạng thái/status\n');
   for (const r of tokens) {
-    io.out(`${[r.id, r.role, r.unit ?? '-', r.name, t(r.created_at), r.expires_at ? t(r.expires_at) : 'không hạn/never', t(r.last_used_at) || '-', tokenStatus(r, now)].join('\t')}\n`);
+    // A machine account's unit column says its scope.
+    const unitOrScope = r.unit ?? (r.scope ? `${r.scope.queries.join(',')} @ ${r.scope.units === 'all' ? 'all' : r.scope.units.join(',')}` : '-');
+    io.out(`${[r.id, r.role, unitOrScope, r.name, t(r.created_at), r.expires_at ? t(r.expires_at) : 'không hạn/never', t(r.last_used_at) || '-', tokenStatus(r, now)].join('\t')}\n`);
   }
   return 0;
 }

@@ -24,6 +24,7 @@ import { compactLake } from '../adapters/duckdb/compactLake.ts';
 import { GlueSymlinkLake } from '../adapters/glue/GlueSymlinkLake.ts';
 import { FsObjectStore } from '../adapters/stores/FsObjectStore.ts';
 import { S3ObjectStore } from '../adapters/stores/S3ObjectStore.ts';
+import { SecretsManagerReader } from '../adapters/secrets/SecretsManagerReader.ts';
 import { createClock, type Clock } from '../domain/clock.ts';
 import { indexCatalog, type CatalogIndex } from '../domain/ingest/ingestContext.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
@@ -35,6 +36,7 @@ import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore 
 import { ensureDimensions } from '../services/dimensions.ts';
 import { createSettings, type SettingsService } from '../services/settings.ts';
 import { createAuditLog, type AuditLog } from '../services/audit.ts';
+import { secretsManagerSecret, stateFolderSecret } from '../services/oidcSecret.ts';
 import { ingestFile, newSubmissionId, type IngestDeps, type IngestInput, type IngestResult } from '../services/ingestFile.ts';
 import { createS3IngestHandler } from '../services/ingestS3Event.ts';
 import { createIngestQueue, type Admission, type Sender } from '../services/ingestQueue.ts';
@@ -242,9 +244,18 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     publicOrigin: () => services.settings.peek('public_url') ?? (options.publicOrigin ?? (() => deployment.publicUrl))(),
     registryVersion: () => services.registry.version.version,
     settings: services.settings,
-    admin: { tokens: services.tokens, audit: services.audit, registry: services.registry, utcOffsetHours: services.deployment.utcOffsetHours },
+    // An administrator's action is a lake write: the next read (the log, the admin_audit query) sees it.
+    admin: {
+      tokens: services.tokens,
+      audit: { ...services.audit, record: async (...args) => { await services.audit.record(...args); runner.lakeChanged(); } },
+      registry: services.registry,
+      utcOffsetHours: services.deployment.utcOffsetHours,
+    },
     // Kept out of the lake (settings are readable by SQL): the environment's (on AWS: to come from Secrets Manager).
     oidcSecret: () => process.env.CHISO_OIDC_CLIENT_SECRET || undefined,
+    oidcSecretKeeper: deployment.kind === 'aws'
+      ? secretsManagerSecret(services.settings, new SecretsManagerReader(client('secrets', () => new SecretsManagerClient({}))), process.env.CHISO_OIDC_CLIENT_SECRET)
+      : stateFolderSecret(services.store, process.env.CHISO_OIDC_CLIENT_SECRET),
   });
   const facts = reminderFacts(runner);
   // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.

@@ -30,6 +30,8 @@ export interface IngestInput {
    * bucket). Default: only a sender not bound to units.
    */
   mayAppraise?: boolean;
+  /** The sender may give appraised points and nothing else (an appraiser's account): any other row refuses the file. */
+  appraisalOnly?: boolean;
   /** Chosen by the caller when it must know the id before the ingest ends (an isolated worker). */
   submissionId?: string;
 }
@@ -193,7 +195,8 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
     // appraisal the province sent, are not this sender's to see; they are read again and refused.
     const foreign = input.allowedUnits ? previous.partitions.filter((p) => !input.allowedUnits!.includes(p.unit)) : [];
     const assessed = previous.layout === 'assessment' && !mayAppraise;
-    if (foreign.length === 0 && !assessed) return { ...previous, file: fileName, duplicate_of: previous.submission_id };
+    const notAppraisal = input.appraisalOnly && previous.layout !== 'assessment';
+    if (foreign.length === 0 && !assessed && !notAppraisal) return { ...previous, file: fileName, duplicate_of: previous.submission_id };
   }
 
   const submissionId = input.submissionId ?? newSubmissionId(submittedAt);
@@ -206,6 +209,10 @@ export async function ingestFile(input: IngestInput, deps: IngestDeps): Promise<
   if (!mayAppraise && errors.length === 0) {
     const appraisal = extraction.records.find((r) => r.assessment === 'appraised');
     if (appraisal) errors = [ingestError('APPRAISAL_BY_PROVINCE_ONLY', { sheet: appraisal.source_sheet, row: appraisal.source_row, column: appraisal.source_column ?? null })];
+  }
+  if (input.appraisalOnly && errors.length === 0) {
+    const other = extraction.records.find((r) => r.assessment !== 'appraised');
+    if (other) errors = [ingestError('APPRAISER_SENDS_APPRAISAL_ONLY', { sheet: other.source_sheet, row: other.source_row, column: other.source_column ?? null })];
   }
 
   const sourceKey = input.source?.key ?? lakeKeys.original(submissionId, fileName);

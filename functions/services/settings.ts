@@ -30,11 +30,27 @@ export interface Changer { id: string; name: string }
 
 /**
  * The settings an administrator keeps besides approval, each a change with who and when:
- * the public address links are made with, the reminders' sender and whether they go out, and
- * the deployment's offset from UTC (read at start: a running process keeps its clock).
+ * the public address links are made with, the reminders' sender and whether they go out, the
+ * deployment's offset from UTC (read at start: a running process keeps its clock), the issuing
+ * body printed at the head of documents (Cơ quan ban hành), and sign-in through the province's
+ * identity provider (issuer, client id, where its secret is kept, the claims naming a user's unit
+ * and role and the roles the provider may grant).
  */
-export const SETTING_KEYS = ['public_url', 'reminder_from', 'reminders', 'utc_offset_hours', 'oidc_issuer', 'oidc_client_id'] as const;
+export const SETTING_KEYS = [
+  'public_url', 'reminder_from', 'reminders', 'utc_offset_hours', 'issuing_body',
+  'oidc_issuer', 'oidc_client_id', 'oidc_client_secret_ref', 'oidc_unit_claim', 'oidc_role_claim', 'oidc_roles',
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** The roles an identity provider's claim may grant: never admin (nor a machine account). */
+export const OIDC_ROLES = ['staff', 'head', 'analyst', 'appraiser'] as const;
+export type OidcRole = (typeof OIDC_ROLES)[number];
+
+/** The allow-list as stored ("staff, head"), or null when it names anything else. */
+export function oidcRoles(value: string): OidcRole[] | null {
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  return roles.length && roles.every((r) => (OIDC_ROLES as readonly string[]).includes(r)) ? [...new Set(roles)] as OidcRole[] : null;
+}
 
 /** A value that may be stored for `key`, or why not (vi / en). */
 export function settingProblem(key: SettingKey, value: string): { vi: string; en: string } | null {
@@ -54,6 +70,19 @@ export function settingProblem(key: SettingKey, value: string): { vi: string; en
       ? null : { vi: 'Địa chỉ nhà cung cấp định danh (issuer) phải là https://…', en: 'The identity provider\'s issuer must be https://…' };
   }
   if (key === 'oidc_client_id') return /^[\x21-\x7e]{1,200}$/.test(value) ? null : { vi: 'Mã ứng dụng (client id) không hợp lệ', en: 'Invalid client id' };
+  if (key === 'issuing_body') {
+    return value.length <= 200 && !/[\p{Cc}<>]/u.test(value) ? null : { vi: 'Tên cơ quan ban hành: tối đa 200 ký tự, một dòng', en: 'The issuing body: at most 200 characters, one line' };
+  }
+  if (key === 'oidc_client_secret_ref') {
+    // The secret's ARN or name in Secrets Manager, never the secret (settings are readable by SQL);
+    // named chiso/oidc…, the only secrets the query function may read (infra/ChisoStack.ts).
+    return /^(arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:)?chiso\/oidc[\w/+=.@-]{0,200}$/.test(value)
+      ? null : { vi: 'Ghi ARN hoặc tên của khoá bí mật trong Secrets Manager, tên bắt đầu bằng chiso/oidc (không ghi chính khoá bí mật)', en: 'Give the ARN or name of the secret in Secrets Manager, named chiso/oidc… (not the secret itself)' };
+  }
+  if (key === 'oidc_unit_claim' || key === 'oidc_role_claim') {
+    return /^[A-Za-z_][\w.:-]{0,99}$/.test(value) ? null : { vi: 'Tên trường (claim) chỉ gồm chữ, số, _ . : -', en: 'A claim name is letters, digits, _ . : -' };
+  }
+  if (key === 'oidc_roles') return oidcRoles(value) ? null : { vi: `Vai trò nhận từ nhà cung cấp định danh: một hoặc nhiều trong ${OIDC_ROLES.join(', ')}, cách nhau bởi dấu phẩy (không bao giờ admin)`, en: `Roles the identity provider may grant: one or more of ${OIDC_ROLES.join(', ')}, comma-separated (never admin)` };
   if (key === 'reminders') return value === 'on' || value === 'off' ? null : { vi: 'Nhắc nhở: bật hoặc tắt', en: 'Reminders: on or off' };
   return /^[+-]?\d{1,2}$/.test(value) && Math.abs(Number(value)) <= 14 ? null : { vi: 'Múi giờ là số giờ lệch so với UTC, từ -14 đến +14 (Việt Nam: 7)', en: 'The time zone is whole hours from UTC, -14 to +14 (Vietnam: 7)' };
 }

@@ -13,7 +13,7 @@ import { createTokenStore, StoreLinkRegistry } from '../../functions/services/ac
 import { createAuditLog } from '../../functions/services/audit.ts';
 import { openRegistry } from '../../functions/services/registry.ts';
 import { createSettings } from '../../functions/services/settings.ts';
-import { startS3rver } from '../helpers/s3rver.ts';
+import { startStrictS3rver as startS3rver } from '../helpers/strictS3rver.ts';
 
 /**
  * The administrator's pages over the lake bucket as the query function sees it (s3rver on
@@ -107,6 +107,36 @@ describe('the administrator\'s pages over S3 (s3rver)', () => {
     expect((await tokens.token(active.c)).kind).toBe('revoked');
     const fresh = /<code class="code">(chiso_staff_[\w-]+)<\/code>/.exec(await reissued.text())![1]!;
     expect((await tokens.token(fresh)).kind).toBe('valid');
+
+    // Both administrators re-issue another clerk at the same moment: one new code, the other told so.
+    const other = clerks.find((r) => r.id !== id)!;
+    const both = await Promise.all([post(a, `/quan-tri/tai-khoan/${other.id}/cap-lai`, form({})), post(b, `/quan-tri/tai-khoan/${other.id}/cap-lai`, form({}))]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 303]);
+    expect(both.find((r) => r.status === 303)!.headers.get('location')).toBe('/quan-tri/tai-khoan?xong=da-doi');
+    expect((await tokens.list()).filter((t) => t.replaces === other.id)).toHaveLength(1);
+
+    // Xã Thử 12 ceases in a new registry version: its clerk's account is flagged on the accounts page.
+    const ceasing = new FormData();
+    ceasing.append('files', new File([units], 'units.csv', { type: 'text/csv' }));
+    ceasing.append('files', new File([await shipped('indicators.csv')], 'indicators.csv', { type: 'text/csv' }));
+    ceasing.append('files', new File(['date,kind,from,to,share,to_name_vi,to_type,source,verified\n2025-01-01,retire,xa-12,,,,,"Nghị quyết thử",yes\n'], 'registry-events.csv', { type: 'text/csv' }));
+    const ceasedPreview = await post(a, '/quan-tri/danh-muc', ceasing);
+    expect(ceasedPreview.status).toBe(200);
+    const ceasedStaged = /name="staged" value="([0-9a-f]{16})"/.exec(await ceasedPreview.text())![1]!;
+    expect((await post(a, '/quan-tri/danh-muc/xac-nhan', form({ staged: ceasedStaged }))).headers.get('location')).toBe('/quan-tri/danh-muc?xong=nhap');
+    const accountsPage = await (await app.request('/quan-tri/tai-khoan', { headers: { Authorization: `Bearer ${a}` } })).text();
+    const flagged = [...accountsPage.matchAll(/<section class="admin-group ceased"><h3>([^<]+) <span class="flag">/g)].map((m) => m[1]);
+    expect(flagged).toEqual(['Xã Thử 12']);
+
+    // The issuing body printed at the head of documents: a setting with its history, one line only.
+    const body = 'ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ';
+    expect((await post(a, '/quan-tri/cai-dat/issuing_body', form({ value: `${body}\n<script>` }))).status).toBe(400);
+    expect((await post(a, '/quan-tri/cai-dat/issuing_body', form({ value: body, note: 'theo Quyết định 12/QĐ-UBND' }))).headers.get('location')).toBe('/quan-tri/cai-dat?xong=cai-dat');
+    expect(await deps.settings.value('issuing_body')).toBe(body);
+    expect((await deps.settings.history()).filter((h) => h.key === 'issuing_body').map((h) => [h.value, h.changed_by_name, h.note])).toEqual([[body, 'Anh Minh', 'theo Quyết định 12/QĐ-UBND']]);
+    const settingsPage = await (await app.request('/quan-tri/cai-dat', { headers: { Authorization: `Bearer ${b}` } })).text();
+    expect(settingsPage).toContain('Cơ quan ban hành');
+    expect(settingsPage).toContain(body);
 
     // Someone else's browser posting to these pages is refused; a clerk is not an administrator.
     expect((await app.request('/quan-tri/tai-khoan/tat-ca', { method: 'POST', headers: { Authorization: `Bearer ${a}`, Origin: 'https://evil.example' }, body: form({}) })).status).toBe(403);

@@ -21,5 +21,8 @@ describe('the AWS path end to end (bundled functions, s3rver, Athena SQL on the 
     // The caps that keep a server alive hold in both bundled functions, with the local faces' code.
     expect(report.hostile.ingest).toEqual({ status: 'rejected', codes: ['FILE_TOO_COMPLEX'] });
     expect(report.hostile.upload).toEqual({ httpStatus: 422, codes: ['FILE_TOO_COMPLEX'] });
+    // A province through the pages of the bundled function (each step throws when it fails):
+    // registry, accounts, a clerk, re-issue, evidence, appraisal, publication and annex, a machine account, the audit log.
+    expect(report.lines.filter((l) => l.startsWith('province on AWS:'))).toHaveLength(9);
   }, 240_000);
 });

@@ -135,7 +135,14 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'FirstToken', 'LakeBucket', 'UploadBucket']);
-    expect(JSON.stringify(outputs.FirstToken)).toContain('npx chiso token create --role analyst');
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'FirstAdministrator', 'LakeBucket', 'UploadBucket']);
+    // The one terminal step, naming the lake bucket the CLI writes the administrator's hash to.
+    expect(outputs.FirstAdministrator!.Value).toEqual({ 'Fn::Join': ['', ['npx chiso admin create --name "<họ tên / your name>" --bucket ', { Ref: expect.stringMatching(/^Lake/) }]] });
+    expect(JSON.stringify(outputs)).not.toMatch(/chiso_(admin|analyst|staff|head)_/); // never a code itself
+    // Single sign-on's client secret: readable by the query function only when named chiso/oidc….
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const oidc = statements.filter((st) => st.Action === 'secretsmanager:GetSecretValue');
+    expect(oidc).toHaveLength(1);
+    expect(JSON.stringify(oidc[0]!.Resource)).toContain(':secret:chiso/oidc*');
   });
 });

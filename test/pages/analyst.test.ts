@@ -33,6 +33,8 @@ describe('/q: the saved queries as linked cards', () => {
     expect(text).toContain('Quý III/2026');
     expect(cards).toContain('/q/links');
     expect(cards).toContain('/q/outbox');
+    // The DTI work beside the queries: appraising (analysts hold that right), publishing, reconciling.
+    for (const path of ['/tham-dinh', '/cong-bo', '/doi-chieu']) expect(cards, path).toContain(path);
     // No signatures, no jargon from the saved queries' technical descriptions.
     expect(text).not.toMatch(/missing_submissions\(|<code>|z bền vững/);
     for (const name of ['dti_ranking', 'unit_report', 'submission_log', 'unit_registry', 'approval_log']) expect(cards.some((l) => l.startsWith(`/q/${name}`)), name).toBe(true);
@@ -203,7 +205,8 @@ print(json.dumps({
   'yesno': sorted({r[value].value for r in rows if r[kind].value == 'Có/Không' and r[value].value is not None}),
   'logFreeze': log.freeze_panes, 'date': [log['A2'].is_date, log['A2'].number_format], 'count': log['F2'].number_format,
 }))`;
-      const { stdout } = await promisify(execFile)('/usr/bin/python3', ['-c', script, scorecard, log]);
+      const run = promisify(execFile);
+      const { stdout } = await run('/usr/bin/python3', ['-c', script, scorecard, log]);
       const read = JSON.parse(stdout) as Record<string, unknown>;
       expect(read.freeze).toBe('A2');
       expect(read.header).toEqual(['Mã đơn vị', 'Đơn vị', 'Loại đơn vị']);
@@ -213,6 +216,16 @@ print(json.dumps({
       expect(read.logFreeze).toBe('A2');
       expect(read.date).toEqual([true, 'dd/mm/yyyy hh:mm']);
       expect(read.count).toBe('#,##0');
+      // Opened and saved again by LibreOffice Calc (Debian's, headless): the formats survive it, in its spelling (0.0\%).
+      await run('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--norestore', '--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', join(dir, 'lo'), scorecard, log], { timeout: 120_000 });
+      const again = JSON.parse((await run('/usr/bin/python3', ['-c', script, join(dir, 'lo', 'scorecard.xlsx'), join(dir, 'lo', 'log.xlsx')])).stdout) as Record<string, unknown>;
+      // (Not the frozen header: a headless conversion has no view to keep it in.)
+      expect(again.header).toEqual(read.header);
+      expect((again.percent as [number, string])[0]).toBe((read.percent as [number, string])[0]);
+      expect((again.percent as [number, string])[1].replace(/\\%/, '"%"')).toBe('0.0"%"');
+      expect(again.yesno).toEqual(['Có', 'Không']);
+      expect(again.date).toEqual([true, expect.stringMatching(/^dd\/mm\/yyyy\\? hh:mm$/i)]);
+      expect(again.count).toBe('#,##0');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

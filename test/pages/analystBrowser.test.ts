@@ -78,6 +78,25 @@ describe('an analyst finds her way from /q', () => {
     });
   }
 
+  for (const [label, width, height] of SIZES) {
+    it(`at ${label} px: every card opens a page that renders without a parameter typed, each usable`, async () => {
+      const page = await signedIn(width, height, '/q');
+      const cards = await page.locator('li.qcard a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+      // Every saved query an analyst may run, the DTI pages and her links and reminders.
+      expect(cards.length).toBeGreaterThanOrEqual(30);
+      for (const path of ['/tham-dinh', '/cong-bo', '/doi-chieu', '/q/links', '/q/outbox', '/q/pending_values']) expect(cards.map((c) => c.split('?')[0]), path).toContain(path);
+      for (const href of cards) {
+        const response = await page.goto(`${t.base}${href}`);
+        expect(response?.status(), href).toBe(200);
+        expect(await page.locator('h1').count(), href).toBeGreaterThan(0);
+        // A page of megabytes (the scorecard) was audited above; the rest here.
+        if (href.startsWith('/q/district_scorecard')) continue;
+        await expectUsable(page, width);
+      }
+      await page.close();
+    }, 600_000);
+  }
+
   for (const [label, width, height] of SIZES) it(`at ${label} px: shares a page, a reload makes no second link, and a revoke asks first`, async () => {
     const page = await signedIn(width, height, '/q/unit_ranking');
     const note = `Phó chủ tịch ${label}`;

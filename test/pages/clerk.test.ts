@@ -104,7 +104,7 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     expect(first).toContain('Quý III/2026: nộp muộn 55 ngày (hạn nộp 10/10/2026)');
     expect(first).toContain('2 giá trị của Xã Tam Hồng');
     // A short name is read as its indicator; counts are grouped as Vietnamese write them.
-    expect(first).toMatch(/<tr data-indicator="OFFICIAL_EMAIL"><td class="code">Quý III\/2026<\/td><td[^>]*>Thư công vụ<\/td><td class="num">11\.500<\/td><td class="num">12\.000<\/td><td class="num">95,8<\/td>/);
+    expect(first).toMatch(/<tr data-indicator="OFFICIAL_EMAIL"><td class="name" data-label="Chỉ tiêu"[^>]*>Thư công vụ<\/td><td data-label="Kỳ">Quý III\/2026<\/td><td class="num" data-label="Tử số">11\.500<\/td><td class="num" data-label="Mẫu số">12\.000<\/td><td class="num" data-label="Giá trị">95,8<\/td>/);
     // Waiting for the head (approval is on in this deployment).
     expect(first).toContain('data-decision="pending">Chờ lãnh đạo duyệt');
     // "English" keeps the answer.
@@ -223,5 +223,16 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     const answer = await (await get(sent.headers.get('location')!)).text();
     expect(answer).toContain('<h1>Đã nhận: tam-hong-quy-IV-2026.xlsx</h1>');
     expect(answer).toContain(`${filled} giá trị của Xã Tam Hồng`);
+  });
+});
+
+describe('a deadline in working days on the clerk\'s pages', () => {
+  it('skips the registry\'s holidays as well as weekends', async () => {
+    const { deadlineOf, timelinessText } = await import('../../functions/http/pages/clerkPages.ts');
+    const rules = [{ kind: 'rule' as const, frequency: 'quarter' as const, deadlineDays: null, cutoffDay: null, workingDays: 2 }];
+    // Quý IV/2026 ends on Thursday 31/12; 1/1/2027 is a holiday, then a weekend: the second working day is Tuesday 5/1.
+    expect(deadlineOf(rules, '2026-Q4')).toBe('2027-01-04');
+    expect(deadlineOf(rules, '2026-Q4', [{ date: '2027-01-01' }])).toBe('2027-01-05');
+    expect(timelinessText(['2026-Q4'], '2027-01-05 09:00', rules, 'vi', [{ date: '2027-01-01' }])).toBe('Quý IV/2026: đúng hạn (hạn nộp 05/01/2027)');
   });
 });

@@ -38,6 +38,7 @@ async function start() {
   const submissions = async () => ((await (await services.app.request('/api/submissions', { headers: { Authorization: `Bearer ${analyst}` } })).json()) as unknown[]).length;
   return {
     base: server.base, clerk, submissions,
+    issue: (name: string, unit: string) => services.tokens.issue({ name, role: 'staff', unit }),
     close: async () => { await server.close(); await services.close(); await rm(dir, { recursive: true, force: true }); },
   };
 }
@@ -90,6 +91,13 @@ describe('a clerk, on a phone and on a desktop', () => {
         expect(await page.locator('h1').innerText()).toBe('Đã nhận: tam-hong-quy-III-2026.csv');
         expect(await page.locator('dd.timeliness').innerText()).toBe('Quý III/2026: nộp muộn 55 ngày (hạn nộp 10/10/2026)');
         expect(await page.locator('tr[data-indicator="OFFICIAL_EMAIL"] td').allInnerTexts()).toEqual(expect.arrayContaining(['Thư công vụ', '11.500', '12.000', '95,8']));
+        // Every indicator's name reads on at most two lines, a phone's too (no column squeezed to a word a line).
+        const nameLines = await page.locator('table.values td.name').evaluateAll((cells) => cells.map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }));
+        expect(Math.max(...nameLines)).toBeLessThanOrEqual(2);
         await expectUsable(page, width);
         await screenshot(page, `clerk-answer-${label}`, { keep: width === 360 });
         expect(await t.submissions()).toBe(before + 2);
@@ -127,4 +135,34 @@ describe('a clerk, on a phone and on a desktop', () => {
       }
     }, 180_000);
   }
+});
+
+describe('a clerk explaining her warnings in the browser', () => {
+  it('at 360 px: types two explanations, sends once; both are kept, nothing typed is lost', async () => {
+    const t = await start();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      // Tề Lỗ's Quý III/2026 report has warnings (official e-mail fell sharply).
+      const telo = await t.issue('Văn thư Tề Lỗ', 'xa-te-lo-2025');
+      await page.goto(`${t.base}/login`);
+      await page.fill('input[name=token]', telo);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${t.base}/nop`);
+      const boxes = page.locator('form[action="/nop/giai-trinh"] textarea');
+      expect(await boxes.count()).toBeGreaterThanOrEqual(2);
+      await expectUsable(page, 360);
+      await boxes.nth(0).fill('Chuyển sang hệ thống thư mới của tỉnh');
+      await boxes.nth(1).fill('Số hồ sơ giảm vì sáp nhập xã');
+      await page.locator('form[action="/nop/giai-trinh"] button[type="submit"]').click();
+      await page.waitForURL(/\/nop\?kq=2$/);
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('Đã lưu 2 giải trình.');
+      expect(text).toContain('Đã giải trình: Chuyển sang hệ thống thư mới của tỉnh');
+      expect(text).toContain('Đã giải trình: Số hồ sơ giảm vì sáp nhập xã');
+      await expectUsable(page, 360);
+    } finally {
+      await page.close();
+      await t.close();
+    }
+  }, 180_000);
 });

@@ -38,10 +38,13 @@ async function start() {
   }
   const server = await listen(services.app);
   return {
-    base: server.base, head, services,
+    base: server.base, head, clerk, services,
     close: async () => { await server.close(); await services.close(); await rm(dir, { recursive: true, force: true }); },
   };
 }
+
+/** The "Kỳ trước" cell of a waiting report's DOC_ONLINE row. */
+const previousOf = (card: ReturnType<Page['locator']>) => card.locator('tr[data-indicator="DOC_ONLINE"] td[data-label="Kỳ trước"], tr[data-indicator="DOC_ONLINE"] td[data-label="Previous period"]').innerText().then((t) => t.trim());
 
 async function expectUsable(page: Page, width: number) {
   expect(await seriousViolations(page), page.url()).toEqual([]);
@@ -66,6 +69,9 @@ describe('a head approving, on a phone and on a desktop', () => {
         // Quý III beside Quý II's value is what the head checks; nothing is approved blind.
         const third = page.locator('article.review', { hasText: 'Quý III/2026' });
         expect(await third.locator('tr[data-indicator="DOC_ONLINE"] td').allInnerTexts()).toEqual(expect.arrayContaining(['63']));
+        // Quý II waits too: its value stands beside, marked as waiting, not a blank "–".
+        expect(await previousOf(third)).toMatch(/^62\s*chờ duyệt$/);
+        expect(await previousOf(page.locator('article.review', { hasText: 'Quý I/2026' }))).toBe('–');
         // Large, separated targets; nothing wider than the screen; nothing axe calls serious.
         for (const box of await Promise.all((await page.locator('button.big').all()).map((b) => b.boundingBox()))) expect(box!.height).toBeGreaterThanOrEqual(44);
         await expectUsable(page, width);
@@ -102,4 +108,40 @@ describe('a head approving, on a phone and on a desktop', () => {
       }
     }, 180_000);
   }
+});
+
+describe('a head deciding one report at a time', () => {
+  it('sees the previous period approved or waiting, and after each "Duyệt" the list says "Đã duyệt" at once, ten times over', async () => {
+    const t = await start();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(`${t.base}/login`);
+      await page.fill('input[name=token]', t.head);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${t.base}/duyet`);
+      const card = (file: string) => page.locator('article.review', { has: page.locator(`a:text-is("${file}")`) });
+      expect(await previousOf(card('te-lo-quy-II.csv'))).toMatch(/^61\s*chờ duyệt$/);
+      await card('te-lo-quy-I.csv').locator('button.approve').click();
+      await page.waitForURL(/kq=approved/);
+      // Quý I approved: Quý II's previous value is now the approved one, unmarked.
+      expect(await previousOf(card('te-lo-quy-II.csv'))).toBe('61');
+      for (let i = 0; i < 10; i++) {
+        const file = `te-lo-quy-III-sua-${i}.csv`;
+        const body = csvBytes(`Đơn vị: Xã Tề Lỗ\nKỳ báo cáo: Quý III/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,${70 + i},100\n`);
+        const sent = await t.services.app.request(`/api/submissions?filename=${file}`, { method: 'PUT', headers: { Authorization: `Bearer ${t.clerk}` }, body });
+        expect(sent.status).toBe(201);
+        await page.goto(`${t.base}/duyet`);
+        await card(file).locator('button.approve').click();
+        await page.waitForURL(/kq=approved/);
+        // The page the decision leads to already has it: no card left, the row says "Đã duyệt".
+        expect(await card(file).count(), file).toBe(0);
+        const row = page.locator('table.approvals tr', { has: page.locator(`a:text-is("${file}")`) });
+        expect(await row.locator('[data-decision]').getAttribute('data-decision'), file).toBe('approved');
+        expect(await row.locator('[data-decision]').innerText(), file).toMatch(/^Đã duyệt/);
+      }
+    } finally {
+      await page.close();
+      await t.close();
+    }
+  }, 240_000);
 });

@@ -11,6 +11,7 @@ import { toRows } from '../../functions/http/render.ts';
 import { appendRow } from '../../functions/services/appendRow.ts';
 import { ingestFile } from '../../functions/services/ingestFile.ts';
 import { catalogIndex } from '../helpers/lake.ts';
+import { lakeViews } from '../../functions/adapters/files/sqlFiles.ts';
 import { csvBytes } from '../helpers/workbook.ts';
 
 let dir: string;
@@ -26,8 +27,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const DERIVED = ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received'];
+const DERIVED = ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received', 'targets_met'];
 const derivedOf = async (e: DuckDbEngine) => Object.fromEntries(await Promise.all(DERIVED.map(async (t) => [t, toRows(await e.run(`SELECT * FROM ${t} ORDER BY ALL`, {}))] as const)));
+
+/**
+ * targets_met as the engine keeps it (a table, updated per unit-period) and as its view in
+ * sql/views computes it, in the same database: equal.
+ */
+async function expectTargetsMetAsItsView(e: DuckDbEngine) {
+  const kept = toRows(await e.run('SELECT * FROM targets_met ORDER BY ALL', {}));
+  const fromView = toRows(await e.run(`SELECT * FROM (\n${lakeViews().targets_met}\n) ORDER BY ALL`, {}));
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept).toEqual(fromView);
+}
 
 /** The derived tables as an engine that reads the whole lake now computes them. */
 async function fromScratch() {
@@ -68,6 +80,8 @@ describe('incremental refresh', () => {
     const after = await derivedOf(engine);
     expect(after).toEqual(await fromScratch());
     expect(after.kpi_current).not.toEqual(before.kpi_current);
+    expect(after.targets_met).not.toEqual(before.targets_met);
+    await expectTargetsMetAsItsView(engine);
   });
 
   it('a head returning a report derives that submission\'s unit-periods again', async () => {
@@ -83,6 +97,7 @@ describe('incremental refresh', () => {
     const after = await derivedOf(engine);
     expect(after).toEqual(await fromScratch());
     expect(after.kpi_current).not.toEqual(withIt.kpi_current); // the returned value is no longer current
+    await expectTargetsMetAsItsView(engine);
   });
 
   it('compaction changes where rows are read from, not the rows: no unit-period is derived again', async () => {
@@ -120,6 +135,7 @@ describe('incremental refresh', () => {
     await listingFollows();
     expect(await valueOf('xa-dai-tu', '2024-Q2')).toBe(3);
     expect(await derivedOf(engine)).toEqual(await fromScratch());
+    await expectTargetsMetAsItsView(engine);
   });
 
   it('a setting or the registry changing derives everything again', async () => {

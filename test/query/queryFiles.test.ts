@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, vectorFromArray, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { compilePlaceholders, parseSavedQuery } from '../../functions/domain/queries/savedQueries.ts';
+import { audienceAdmits, compilePlaceholders, openToLeaders, parseSavedQuery } from '../../functions/domain/queries/savedQueries.ts';
 import { neutralizeFormula, toCsv } from '../../functions/http/render.ts';
 import { InvalidParamsError, resolveParams } from '../../functions/domain/queries/resolveParams.ts';
 import { catalogIndex } from '../helpers/lake.ts';
-import { loadSavedQueries } from '../../functions/adapters/files/sqlFiles.ts';
+import { loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 
 const HEADER = `/*
 title: { vi: Thử, en: Test }
@@ -45,6 +45,31 @@ describe('saved query files', () => {
     await writeFile(join(dir, 'bad.sql'), 'SELECT 1');
     expect(() => loadSavedQueries(dir)).toThrow(/sql\/bad\.sql/);
     await rm(dir, { recursive: true });
+  });
+});
+
+describe('a query kept to some roles (audience)', () => {
+  const text = (audience: string) => `/*\ntitle: T\naudience: ${audience}\ncolumns: [{ name: x }]\n*/\nSELECT 1 AS x`;
+
+  it('reads role names, singular or plural; none is an open query; a wrong one stops start-up naming the file', () => {
+    expect(parseSavedQuery(text('analysts'), 'sql/a.sql').audience).toEqual(['analyst']);
+    expect(parseSavedQuery(text('[admins, analyst, admin]'), 'sql/a.sql').audience).toEqual(['admin', 'analyst']);
+    expect(parseSavedQuery(`${HEADER}\nSELECT :period AS unit`, 'sql/a.sql').audience).toBeNull();
+    expect(() => parseSavedQuery(text('leaders'), 'sql/a.sql')).toThrow(/sql\/a\.sql: audience: "leaders" is no role/);
+    expect(() => parseSavedQuery(text('[]'), 'sql/a.sql')).toThrow(/at least one role/);
+  });
+
+  it('ships pending values and provenance for analysts, the administrators\' log for administrators; every other query open, no open page showing a kept one', () => {
+    const shipped = loadSavedQueries(SQL_DIR);
+    const kept = Object.fromEntries([...shipped.values()].filter((q) => q.audience).map((q) => [q.name, q.audience]));
+    expect(kept).toEqual({ admin_audit: ['admin'], pending_values: ['analyst'], value_provenance: ['analyst'] });
+    expect(audienceAdmits(shipped.get('admin_audit')!, 'analyst')).toBe(false);
+    expect(audienceAdmits(shipped.get('pending_values')!, 'head')).toBe(false);
+    expect(audienceAdmits(shipped.get('district_scorecard')!, 'analyst')).toBe(true);
+    for (const q of shipped.values()) expect(openToLeaders(q, shipped), q.name).toBe(!q.audience);
+    // An open page with a kept section is no leader's either.
+    const page = parseSavedQuery(`/*\ntitle: T\ncolumns: [{ name: x }]\npage: { sections: [{ query: pending_values }] }\n*/\nSELECT 1 AS x`, 'sql/p.sql');
+    expect(openToLeaders(page, new Map([...shipped, ['p', page]]))).toBe(false);
   });
 });
 

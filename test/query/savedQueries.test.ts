@@ -84,6 +84,7 @@ describe('saved queries on the demo lake (expected values computed from the demo
       unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3', group: '' }, dti_scorecards: { period: '2026-Q3' }, dti_appraisal_queue: { period: '2026-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
       dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_periods: { unit: 'xa-tam-hong-2025', as_of: '2026-12-04' },
       approval_queue: { unit: 'xa-lien-chau' }, submission_decisions: { submission: '' }, unit_values: { unit: 'xa-lien-chau', period: '2024-Q4' }, periods_with_data: {}, unit_submissions: { unit: 'xa-lien-chau', senders: '' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
+      pending_values: { period: '2024-Q4', unit: '' }, value_provenance: { unit: 'xa-lien-chau', period: '2024-Q4', indicator: 'DOC_ONLINE' }, admin_audit: { from: '2023-01-01', to: '2026-12-31' },
     };
     for (const name of queries.keys()) {
       const table = await engine.run(queries.get(name)!.sql, params[name]!);
@@ -178,5 +179,27 @@ describe('saved queries on the demo lake (expected values computed from the demo
     ]);
     const q1 = await run('submission_log', { from: '2023-04-01', to: '2023-04-08' });
     expect(q1.map((r) => r.source_file)).toEqual(['tong-hop-xa-thi-tran-quy-I-2023.xlsx']);
+  });
+
+  it('value_provenance: every value stated, newest first, the correction before the file it corrects', async () => {
+    const rows = await run('value_provenance', { unit: 'xa-lien-chau', period: '2024-Q4', indicator: 'DOC_ONLINE' });
+    expect(rows.map((r) => r.source_file)).toEqual(['xa-lien-chau-quy-IV-2024-bo-sung.xlsx', 'tong-hop-xa-thi-tran-quy-IV-2024.xlsx']);
+    close(rows[0]!.value, sourceOf('xa-lien-chau', '2024-Q4', 'DOC_ONLINE')!.value);
+    expect(rows[0]!.submitted_at as string > (rows[1]!.submitted_at as string)).toBe(true);
+  });
+
+  it('the queries kept to some roles run the same with the views inlined as CTEs, as Athena is sent them', async () => {
+    const { inlineViews } = await import('../../functions/domain/queries/inlineViews.ts');
+    const { lakeViews } = await import('../../functions/adapters/files/sqlFiles.ts');
+    const params: Record<string, Record<string, string>> = {
+      pending_values: { period: '2024-Q4', unit: '' }, value_provenance: { unit: 'xa-lien-chau', period: '2024-Q4', indicator: 'DOC_ONLINE' }, admin_audit: { from: '2023-01-01', to: '2026-12-31' },
+    };
+    const restricted = [...queries.values()].filter((q) => q.audience);
+    expect(restricted.map((q) => q.name).sort()).toEqual(Object.keys(params).sort());
+    for (const q of restricted) {
+      const inlined = inlineViews(q.sql, lakeViews());
+      if (q.name === 'pending_values') expect(inlined).toMatch(/^WITH settings AS/);
+      expect(toRows(await engine.run(inlined, params[q.name]!)), q.name).toEqual(toRows(await engine.run(q.sql, params[q.name]!)));
+    }
   });
 });

@@ -65,13 +65,14 @@ export async function defineLakeTables(connection: DuckDBConnection, dataDir: st
   await materializeDerived(connection);
 }
 
-/** The derived tables the engine keeps, in the order they are computed (kpi_points reads kpi_current). */
-export const DERIVED = ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received'] as const;
+/** The derived tables the engine keeps, in the order they are computed (kpi_points and targets_met read kpi_current). */
+export const DERIVED = ['kpi_current', 'kpi_assessed', 'kpi_points', 'first_received', 'targets_met'] as const;
 
 /**
- * kpi_current, kpi_assessed and kpi_points into tables over whatever kpi_values the connection
- * has (the same SQL as the views): rankings and trends join them for every unit and period, and
- * kpi_assessed would otherwise scan every raw file.
+ * kpi_current, kpi_assessed, kpi_points, first_received and targets_met into tables over whatever
+ * kpi_values the connection has (the same SQL as the views): rankings and trends join them for
+ * every unit and period, kpi_assessed would otherwise scan every raw file, and district_trend
+ * would score every value of its span again (411 ms at national size).
  */
 export async function materializeDerived(connection: DuckDBConnection): Promise<void> {
   for (const view of DERIVED) {
@@ -186,6 +187,17 @@ export async function applyLakeChanges(connection: DuckDBConnection, dataDir: st
         SELECT c.* FROM kpi_current_table c
         SEMI JOIN (SELECT DISTINCT l.unit, k.period FROM unit_lineage l JOIN refresh_point_keys k ON k.unit = l.as_of_unit) s
           ON s.unit = c.unit AND s.period = c.period`);
+      // Targets met per unit-period: from the touched unit-periods' current values (kpi_scored
+      // joins only the registry besides, which does not change without a rebuild). Those values
+      // are taken into a table first: with the semi-join inside, DuckDB scored every current value
+      // of the lake before keeping the touched ones (190 ms at national size, 11 ms so).
+      await connection.run(`CREATE OR REPLACE TEMP TABLE refresh_touched_current AS
+        SELECT c.* FROM kpi_current_table c SEMI JOIN refresh_keys k ON k.unit = c.unit AND k.period = c.period`);
+      await connection.run(`DELETE FROM targets_met_table t USING refresh_keys k WHERE k.unit = t.unit AND k.period = t.period`);
+      await connection.run(`INSERT INTO targets_met_table
+        WITH kpi_current AS (SELECT * FROM refresh_touched_current),
+        kpi_scored AS (\n${views.kpi_scored}\n)
+        SELECT * FROM (\n${views.targets_met}\n)`);
       await connection.run(`DELETE FROM kpi_points_table t USING refresh_point_keys k WHERE k.unit = t.unit AND k.period = t.period`);
       await connection.run(`INSERT INTO kpi_points_table
         WITH kpi_current AS (SELECT * FROM refresh_current),

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lakeKeys, TABLE_LOCATIONS } from '../../domain/lakeKeys.ts';
-import { DIMENSION_TABLES } from '../../../schemas/records.ts';
+import { DIMENSION_TABLES, ROW_TABLES } from '../../../schemas/records.ts';
 import { MANIFEST_KEY, readManifest, scanRawLake, submissionOfFile, type CompactionManifest } from './compactLake.ts';
 
 /** A unit and period of kpi_values (one partition). */
@@ -72,6 +72,9 @@ async function fileStamp(path: string): Promise<string> {
  * new heads' decisions and setting changes, the compaction manifest and the registry's files.
  * A new submission is never found by listing every partition.
  */
+/** Row tables whose view reads their folder at each query (not kept in the engine, not followed file by file). */
+const LIVE_ROW_TABLES = (Object.keys(ROW_TABLES) as (keyof typeof ROW_TABLES)[]).filter((t) => !['approvals', 'setting_changes', 'explanations'].includes(t));
+
 export class LakeIndex {
   private readonly submissions = new Set<string>();
   private readonly bySubmission = new Map<string, UnitPeriod[]>();
@@ -82,6 +85,11 @@ export class LakeIndex {
   private readonly approvals = new Set<string>();
   private readonly settingChanges = new Set<string>();
   private readonly explanations = new Set<string>();
+  /**
+   * Row tables read live by their view (a glob), which had no file at the build: their view is
+   * an empty relation until rebuilt, so their first file asks for one (once per table).
+   */
+  private readonly emptyRowTables = new Set<string>();
   private manifest: CompactionManifest = { generation: 0, kpi_values: {}, submissions: null };
   private manifestStamp = 'none';
   private dimensions = '';
@@ -120,6 +128,13 @@ export class LakeIndex {
     for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.approvals))) index.approvals.add(f);
     for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.setting_changes))) index.settingChanges.add(f);
     for (const f of await parquetIn(join(dataDir, TABLE_LOCATIONS.explanations))) index.explanations.add(f);
+    for (const table of LIVE_ROW_TABLES) {
+      const dir = join(dataDir, TABLE_LOCATIONS[table]);
+      if ((await parquetIn(dir)).length === 0) {
+        index.emptyRowTables.add(dir);
+        await index.listIfChanged(dir);
+      }
+    }
     const raw = await scanRawLake(dataDir);
     for (const id of raw.submissions) index.submissions.add(id);
     for (const [period, entry] of raw.periods) {
@@ -170,6 +185,9 @@ export class LakeIndex {
     if (dimensions !== this.dimensions) changes.rebuild = 'the registry changed';
     const settingsDir = join(this.dataDir, TABLE_LOCATIONS.setting_changes);
     if ((await this.listIfChanged(settingsDir))?.some((f) => !this.settingChanges.has(f))) changes.rebuild ??= 'a setting changed';
+    for (const dir of this.emptyRowTables) {
+      if ((await this.listIfChanged(dir))?.length) changes.rebuild ??= `${dir.slice(this.dataDir.length + 1)} has its first record`;
+    }
     if (changes.rebuild) return changes;
 
     const manifestStamp = await fileStamp(join(this.dataDir, MANIFEST_KEY));

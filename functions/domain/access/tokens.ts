@@ -9,12 +9,22 @@ import { createHash, randomBytes } from 'node:crypto';
 export type Role = 'analyst' | 'staff' | 'head' | 'admin' | 'appraiser' | 'machine';
 export const ROLES: readonly Role[] = ['analyst', 'staff', 'head', 'admin', 'appraiser', 'machine'];
 
-/** Who a bearer token speaks for. Staff and heads are bound to one unit. */
+/**
+ * What a machine account may read: saved queries by name, and units by code ('all': every unit,
+ * said explicitly). A machine account without one reads nothing.
+ */
+export interface MachineScope {
+  queries: string[];
+  units: string[] | 'all';
+}
+
+/** Who a bearer token speaks for. Staff and heads are bound to one unit; a machine to its scope. */
 export interface Principal {
   id: string;
   name: string;
   role: Role;
   unit: string | null;
+  scope?: MachineScope | null;
 }
 
 export interface TokenRecord extends Principal {
@@ -66,7 +76,9 @@ export function checkToken(record: TokenRecord | null, revokedAt: string | null,
   if (revokedAt || record.deleted_at) return { kind: 'revoked', record };
   if (record.suspended_at) return { kind: 'suspended', record };
   if (record.expires_at && Date.parse(record.expires_at) <= now.getTime()) return { kind: 'expired', record };
-  return { kind: 'valid', principal: { id: record.id, name: record.name, role: record.role, unit: record.unit }, record };
+  const principal: Principal = { id: record.id, name: record.name, role: record.role, unit: record.unit };
+  if (record.role === 'machine') principal.scope = record.scope ?? null;
+  return { kind: 'valid', principal, record };
 }
 
 /** A browser's sign-in: the cookie holds a random id, the store its hash, so a leaked store opens nothing. */

@@ -138,13 +138,26 @@ export function detectTable(rows: SheetRow[], indicators: NameMatcher<Indicator>
   return null;
 }
 
-/** "(1) (2) (3)=(1)/(2)" or "A B 1 2": the column-numbering row printed under many headers. */
+/**
+ * "(1) (2) (3)=(1)/(2)" or "A B 1 2": the column-numbering row printed under many headers. Its
+ * marks run in sequence (1, 2, 3 … or A, B, C …, a run of letters then one of numbers): a first
+ * data row of short cells ("1, DOC, 600, 550, x") is not one, and must never be skipped.
+ */
 export function isNumberingRow(row: SheetRow): boolean {
   let filled = 0;
+  let previous: { kind: 'number' | 'letter'; value: number } | null = null;
   for (const cell of row.cells) {
     if (cell === null || cell === undefined || cell === '') continue;
-    const text = cellText(cell);
-    if (!/^\(?[0-9a-zA-Z]{1,3}\)?(\s*[=x*/+-].*)?$/.test(text)) return false;
+    const m = /^\(?([0-9]{1,3}|[a-zA-Z])\)?(\s*[=x*/+-].*)?$/.exec(cellText(cell));
+    if (!m) return false;
+    const mark = m[1]!;
+    const current = /^[0-9]+$/.test(mark)
+      ? { kind: 'number' as const, value: Number(mark) }
+      : { kind: 'letter' as const, value: mark.toUpperCase().charCodeAt(0) };
+    // Each mark follows the one before it; a new run may start only where the kind changes.
+    if (previous && previous.kind === current.kind && current.value !== previous.value + 1) return false;
+    if (previous && previous.kind !== current.kind && previous.kind === 'number') return false;
+    previous = current;
     filled++;
   }
   return filled >= 2;

@@ -190,6 +190,10 @@ export const ERROR_MESSAGES = {
     vi: () => 'Điểm thẩm định do tỉnh chấm: tài khoản của đơn vị chỉ gửi được điểm tự chấm. Hãy xóa cột "Điểm thẩm định" hoặc nhờ cán bộ của tỉnh gửi.',
     en: () => 'Appraised points are given by the province: a unit\'s account may send its self-assessment only. Remove the appraisal column or ask the province to send it.',
   },
+  APPRAISER_SENDS_APPRAISAL_ONLY: {
+    vi: () => 'Tài khoản thẩm định chỉ gửi được bảng điểm thẩm định (cột "Điểm thẩm định"); số liệu và điểm tự chấm do đơn vị gửi.',
+    en: () => 'An appraiser\'s account may send appraised points only (the appraisal column); values and self-assessed points are sent by the unit.',
+  },
   POINTS_INVALID: {
     vi: (a) => `Điểm "${a.value}" không phải là số không âm.`,
     en: (a) => `Points "${a.value}" are not a number of zero or more.`,

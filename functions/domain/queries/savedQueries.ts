@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { ROLES, type Role } from '../access/tokens.ts';
 
 export type ParamType = 'period' | 'unit' | 'indicator' | 'date' | 'integer' | 'text';
 export type ChartType = 'heatmap' | 'line' | 'bar' | 'table';
@@ -37,6 +38,33 @@ export interface SavedQuery {
   sql: string;
   /** Placeholder names in order of appearance (for positional engines). */
   placeholders: string[];
+  /**
+   * The roles that may run it by name (API, /q, a link), from the header's `audience`; null: the
+   * query is open, as every query was before the flag (the roles that read saved queries, and
+   * leaders through a signed link). A query with an audience is never shared with a leader:
+   * pending values, provenance, the administrators' log.
+   */
+  audience: readonly Role[] | null;
+}
+
+/** Whether a principal of this role may run the query by name (its role's own gate comes first). */
+export const audienceAdmits = (query: SavedQuery, role: Role): boolean => query.audience === null || query.audience.includes(role);
+
+const ROLE_WORDS: Record<Role, Bilingual> = {
+  analyst: { vi: 'chuyên viên phân tích', en: 'analysts' }, admin: { vi: 'quản trị viên', en: 'administrators' },
+  staff: { vi: 'cán bộ nhập báo cáo', en: 'clerks' }, head: { vi: 'lãnh đạo đơn vị', en: 'unit heads' },
+  appraiser: { vi: 'cán bộ thẩm định', en: 'appraisers' }, machine: { vi: 'tài khoản máy', en: 'machine accounts' },
+};
+
+/** Why a principal of another role is refused a query with an audience, in both languages. */
+export function audienceRefusal(query: SavedQuery): Bilingual {
+  const who = (query.audience ?? []).map((r) => ROLE_WORDS[r]);
+  return { vi: `Truy vấn này chỉ dành cho ${who.map((w) => w.vi).join(' và ')}`, en: `This query is for ${who.map((w) => w.en).join(' and ')} only` };
+}
+
+/** Whether a leader (no account, a signed link) may be shown it: open queries only, and every section of their page open too. */
+export function openToLeaders(query: SavedQuery, queries: ReadonlyMap<string, SavedQuery>): boolean {
+  return query.audience === null && query.page.sections.every((s) => queries.get(s.query)?.audience === null);
 }
 
 const PARAM_TYPES: ParamType[] = ['period', 'unit', 'indicator', 'date', 'integer', 'text'];
@@ -133,6 +161,7 @@ export function parseSavedQuery(text: string, file: string): SavedQuery {
     return { name: col.name as string, vi: String(col.vi ?? col.name), en: String(col.en ?? col.name), ...(col.analysts_only === true ? { analystsOnly: true } : {}) };
   });
   if (columns.length === 0) fail('columns must list the result columns');
+  const audience = parseAudience(meta.audience, fail);
   const chart = (meta.chart ?? { type: 'table' }) as SavedQuery['chart'];
   if (!CHART_TYPES.includes(chart.type)) fail(`chart.type must be one of ${CHART_TYPES.join(', ')}`);
   const { names } = compilePlaceholders(sql, (n) => `:${n}`);
@@ -162,5 +191,19 @@ export function parseSavedQuery(text: string, file: string): SavedQuery {
     chart,
     sql,
     placeholders: names,
+    audience,
   };
+}
+
+/** `audience: analysts` or `audience: [admins, analysts]`: role names, singular or plural. */
+function parseAudience(value: unknown, fail: (what: string) => never): readonly Role[] | null {
+  if (value === undefined || value === null) return null;
+  const names = Array.isArray(value) ? value : [value];
+  if (names.length === 0) fail('audience must name at least one role (leave it out for an open query)');
+  const roles = names.map((n) => {
+    const role = String(n).replace(/s$/, '') as Role;
+    if (!ROLES.includes(role)) fail(`audience: "${n}" is no role (${ROLES.join(', ')})`);
+    return role;
+  });
+  return [...new Set(roles)];
 }

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { resolveParams } from '../../domain/queries/resolveParams.ts';
-import { createLeaderLink, linkStatus, MAX_LINK_SECONDS, revokeLeaderLink } from '../../services/leaderLinks.ts';
+import { createLeaderLink, leaderRefusal, linkStatus, MAX_LINK_SECONDS, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { problem, publicOrigin, type Env, type HttpDeps } from '../context.ts';
 
 /** /api/links: an analyst makes, lists and revokes leaders' signed links. */
@@ -22,6 +22,8 @@ export function registerLinkApi(app: Hono<Env>, deps: HttpDeps): void {
     if (body.params !== undefined && (!body.params || typeof body.params !== 'object' || Array.isArray(body.params))) return invalid();
     const query = typeof body.query === 'string' ? deps.queries.get(body.query) : undefined;
     if (!query) return problem(c, { status: 404, code: 'QUERY_NOT_FOUND', vi: 'Không có truy vấn này', en: 'No such saved query' });
+    const refused = leaderRefusal(query, deps.queries);
+    if (refused) return problem(c, { status: 403, code: 'NOT_SHAREABLE', ...refused });
     const expiresIn = Number(body.expires_in ?? 30 * 24 * 3600);
     if (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > MAX_LINK_SECONDS) {
       return problem(c, { status: 400, code: 'INVALID_EXPIRY', vi: 'expires_in là số giây, từ 60 đến 1 năm', en: 'expires_in is seconds, from 60 to one year' });

@@ -5,7 +5,9 @@ import { createGzip, gzip as gzipCallback, gzipSync } from 'node:zlib';
 import type { OpenedResult } from '../../services/savedQueryRunner.ts';
 import { batchJson } from '../tableRows.ts';
 import { resolveParams } from '../../domain/queries/resolveParams.ts';
+import { audienceAdmits, audienceRefusal } from '../../domain/queries/savedQueries.ts';
 import { analystsOnly } from '../auth.ts';
+import { machineQueryAnswer, machineQueryList } from './dataSharing.ts';
 import { problem, type Env, type HttpDeps } from '../context.ts';
 import { CONTENT_TYPES, FORMATS, renderFormat, type Format } from '../render.ts';
 
@@ -75,18 +77,22 @@ function pickFormat(param: string | undefined, accept: string | undefined): Form
 /** GET /api/queries and /api/queries/:name: saved queries as data, for analysts. */
 export function registerQueryApi(app: Hono<Env>, deps: HttpDeps): void {
   app.get('/api/queries', (c) => {
+    // A data-sharing platform's machine account: its scope only (dataSharing.ts).
+    if (c.get('principal').role === 'machine') return machineQueryList(c, deps);
     const denied = analystsOnly(c);
     if (denied) return denied;
-    return c.json([...deps.queries.values()].map((q) => ({
+    return c.json([...deps.queries.values()].filter((q) => audienceAdmits(q, c.get('principal').role)).map((q) => ({
       name: q.name, title: q.title, description: q.description, params: q.params, columns: q.columns, chart: q.chart,
-      url: `/api/queries/${q.name}`,
+      url: `/api/queries/${q.name}`, ...(q.audience ? { audience: q.audience } : {}),
     })));
   });
 
   app.get('/api/queries/:name', async (c) => {
-    const denied = analystsOnly(c);
-    if (denied) return denied;
+    if (c.get('principal').role === 'machine') return machineQueryAnswer(c, deps);
     const query = deps.queries.get(c.req.param('name'));
+    // A query with an audience admits its roles alone (admins read admin_audit; staff, heads, machines never pending_values).
+    const denied = query?.audience ? (audienceAdmits(query, c.get('principal').role) ? null : problem(c, { status: 403, code: 'FORBIDDEN', ...audienceRefusal(query) })) : analystsOnly(c);
+    if (denied) return denied;
     if (!query) return problem(c, { status: 404, code: 'QUERY_NOT_FOUND', vi: 'Không có truy vấn này', en: 'No such saved query' });
     const format = pickFormat(c.req.query('format'), c.req.header('accept'));
     if (!format) return problem(c, { status: 400, code: 'INVALID_FORMAT', vi: `Định dạng phải là ${FORMATS.join(', ')}`, en: `format must be one of ${FORMATS.join(', ')}` });

@@ -59,9 +59,10 @@ export function registerSubmissionApi(app: Hono<Env>, deps: HttpDeps): void {
         fileName,
         submittedBy: principal.id,
         // Every account bound to a unit (a clerk, a head) submits for that unit only; only the
-        // province (an analyst) may send an appraisal.
-        allowedUnits: principal.role === 'analyst' ? undefined : principal.unit ? [principal.unit] : [],
-        mayAppraise: principal.role === 'analyst',
+        // province (an analyst, an appraiser) may send an appraisal, and an appraiser nothing else.
+        allowedUnits: principal.role === 'analyst' || principal.role === 'appraiser' ? undefined : principal.unit ? [principal.unit] : [],
+        mayAppraise: principal.role === 'analyst' || principal.role === 'appraiser',
+        appraisalOnly: principal.role === 'appraiser',
       });
     } catch (error) {
       if (!(error instanceof IngestQueueFullError)) throw error;

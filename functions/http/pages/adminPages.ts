@@ -81,9 +81,11 @@ export function accountsPage(lang: Lang, groups: { title: string; ceased: boolea
 <section class="admin-card">
 <h2>${t('Tạo một tài khoản', 'Create one account')}</h2>
 <form class="admin-form" method="post" action="/quan-tri/tai-khoan">
-<label>${t('Vai trò', 'Role')} <select name="role">${['staff', 'head', 'analyst', 'admin'].map((r) => html`<option value="${r}">${roleName(r, lang)}</option>`)}</select></label>
+<label>${t('Vai trò', 'Role')} <select name="role">${['staff', 'head', 'analyst', 'appraiser', 'admin', 'machine'].map((r) => html`<option value="${r}">${roleName(r, lang)}</option>`)}</select></label>
 <label>${t('Đơn vị (cán bộ, lãnh đạo)', 'Unit (clerk, head)')} <select name="unit"><option value="">${t('— không (chuyên viên, quản trị) —', '— none (analyst, administrator) —')}</option>${units.map((u) => html`<option value="${u.code}">${lang === 'vi' ? u.nameVi : u.nameEn || u.nameVi}</option>`)}</select></label>
 <label>${t('Họ tên người giữ', 'Holder\'s name')} <input name="name" required maxlength="120" autocomplete="off"></label>
+<label>${t('Tài khoản máy: truy vấn được chia sẻ (cách nhau dấu phẩy)', 'Machine account: queries shared (comma-separated)')} <input name="queries" maxlength="1000" autocomplete="off" placeholder="dti_ranking,dti_scorecards"></label>
+<label>${t('Tài khoản máy: mã đơn vị (cách nhau dấu phẩy, hoặc all)', 'Machine account: unit codes (comma-separated, or all)')} <input name="units" maxlength="4000" autocomplete="off" placeholder="all"></label>
 <label>E-mail <input type="email" name="email" maxlength="200" autocomplete="off"></label>
 <label>${t('Hiệu lực (ngày)', 'Valid for (days)')} <input type="number" name="days" min="1" max="3650" value="365" inputmode="numeric"></label>
 <button type="submit">${t('Tạo tài khoản', 'Create the account')}</button>
@@ -122,16 +124,34 @@ const SETTING_LABELS: Record<SettingKey, { vi: string; en: string; hintVi: strin
   public_url: { vi: 'Địa chỉ công khai', en: 'Public address', hintVi: 'Dùng cho liên kết gửi lãnh đạo và phiếu tài khoản, ví dụ https://chiso.phutho.gov.vn. Để trống: địa chỉ của máy chủ.', hintEn: 'Used in leaders\' links and account sheets, e.g. https://chiso.phutho.gov.vn. Empty: the server\'s own address.' },
   reminder_from: { vi: 'Địa chỉ gửi nhắc nhở', en: 'Reminders\' sender', hintVi: 'E-mail đã xác minh để gửi nhắc nhở (trên AWS). Để trống: chỉ ghi vào hộp thư đi.', hintEn: 'A verified address reminders are sent from (on AWS). Empty: the outbox only.' },
   reminders: { vi: 'Gửi nhắc nhở', en: 'Send reminders', hintVi: 'Nhắc các đơn vị trước và sau hạn nộp (hằng ngày): bật hoặc tắt.', hintEn: 'Remind units before and after each deadline (daily): on or off.' },
-  oidc_issuer: { vi: 'Đăng nhập một lần: nhà cung cấp định danh (issuer)', en: 'Single sign-on: identity provider (issuer)', hintVi: 'OpenID Connect của tỉnh (Keycloak, WSO2…), ví dụ https://sso.phutho.gov.vn/realms/tinh. Tài khoản được nối theo e-mail đã ghi ở trang Tài khoản; mã đăng nhập vẫn dùng được. Khoá bí mật đặt ở biến môi trường CHISO_OIDC_CLIENT_SECRET. Để trống: tắt.', hintEn: 'The province\'s OpenID Connect provider (Keycloak, WSO2…), e.g. https://sso.phutho.gov.vn/realms/tinh. Accounts are linked by the e-mail on the Accounts page; codes keep working. The secret is the CHISO_OIDC_CLIENT_SECRET environment variable. Empty: off.' },
+  issuing_body: { vi: 'Cơ quan ban hành', en: 'Issuing body', hintVi: 'In ở đầu các văn bản, phiếu và báo cáo PDF, ví dụ ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ. Để trống: không in.', hintEn: 'Printed at the head of documents, sheets and PDF reports, e.g. ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ (the province\'s People\'s Committee). Empty: none.' },
+  oidc_issuer: { vi: 'Đăng nhập một lần: nhà cung cấp định danh (issuer)', en: 'Single sign-on: identity provider (issuer)', hintVi: 'OpenID Connect của tỉnh (Keycloak, WSO2…), ví dụ https://sso.phutho.gov.vn/realms/tinh. Tài khoản được nối theo e-mail đã ghi ở trang Tài khoản, hoặc theo vai trò và đơn vị nhà cung cấp ghi (bên dưới); mã đăng nhập vẫn dùng được. Để trống: tắt.', hintEn: 'The province\'s OpenID Connect provider (Keycloak, WSO2…), e.g. https://sso.phutho.gov.vn/realms/tinh. Accounts are linked by the e-mail on the Accounts page, or by the role and unit the provider states (below); codes keep working. Empty: off.' },
   oidc_client_id: { vi: 'Đăng nhập một lần: mã ứng dụng (client id)', en: 'Single sign-on: client id', hintVi: 'Mã ứng dụng chiso đã đăng ký với nhà cung cấp định danh.', hintEn: 'The client id chiso is registered with at the provider.' },
+  oidc_client_secret_ref: { vi: 'Đăng nhập một lần: khoá bí mật trong Secrets Manager', en: 'Single sign-on: the secret in Secrets Manager', hintVi: 'ARN hoặc tên của khoá bí mật (client secret) đã lưu trong AWS Secrets Manager, ví dụ chiso/oidc-client-secret. Không ghi chính khoá bí mật ở đây.', hintEn: 'The ARN or name of the client secret kept in AWS Secrets Manager, e.g. chiso/oidc-client-secret. Never the secret itself.' },
+  oidc_role_claim: { vi: 'Đăng nhập một lần: trường ghi vai trò', en: 'Single sign-on: the role claim', hintVi: 'Tên trường (claim) nhà cung cấp ghi vai trò của người dùng, ví dụ chiso_role. Để trống: chỉ nối theo e-mail.', hintEn: 'The claim in which the provider states a user\'s role, e.g. chiso_role. Empty: linked by e-mail only.' },
+  oidc_unit_claim: { vi: 'Đăng nhập một lần: trường ghi đơn vị', en: 'Single sign-on: the unit claim', hintVi: 'Tên trường ghi mã đơn vị (theo danh mục) của cán bộ và lãnh đạo đơn vị, ví dụ chiso_unit.', hintEn: 'The claim stating the unit code (as in the registry) of clerks and unit heads, e.g. chiso_unit.' },
+  oidc_roles: { vi: 'Đăng nhập một lần: vai trò nhà cung cấp được cấp', en: 'Single sign-on: roles the provider may grant', hintVi: 'Một hoặc nhiều trong staff, head, analyst, appraiser, cách nhau bởi dấu phẩy. Vai trò quản trị không bao giờ đến từ nhà cung cấp. Để trống: không nhận vai trò nào.', hintEn: 'One or more of staff, head, analyst, appraiser, comma-separated. The administrator\'s role never comes from the provider. Empty: none.' },
   utc_offset_hours: { vi: 'Múi giờ (giờ lệch so với UTC)', en: 'Time zone (hours from UTC)', hintVi: 'Việt Nam: 7. Có hiệu lực từ lần khởi động máy chủ sau.', hintEn: 'Vietnam: 7. Applies from the server\'s next start.' },
 };
 
 /** A stored value as words: on/off and yes/no read as the page's "Bật"/"Tắt". */
 const valueWords = (value: string, lang: Lang) => ({ on: say(lang)('Bật', 'On'), yes: say(lang)('Bật', 'On'), off: say(lang)('Tắt', 'Off'), no: say(lang)('Tắt', 'Off') } as Record<string, string>)[value] ?? value;
 
-export function settingsPage(lang: Lang, state: { approval: boolean; appliesFrom: string | null; values: Record<SettingKey, string | null>; defaults: Record<SettingKey, string> }, history: SettingChange[], localTime: (at: string | null | undefined) => string, status?: Html): Html {
+/**
+ * Where the OpenID Connect client secret is kept: on AWS in Secrets Manager (the settings name
+ * it); locally in the data folder, typed here once (never shown again, nor in any history).
+ */
+export type SecretKeeping = { kind: 'secrets-manager' } | { kind: 'state-folder'; set: boolean };
+
+export function settingsPage(lang: Lang, state: { approval: boolean; appliesFrom: string | null; values: Record<SettingKey, string | null>; defaults: Record<SettingKey, string>; secret: SecretKeeping }, history: SettingChange[], localTime: (at: string | null | undefined) => string, status?: Html): Html {
   const t = say(lang);
+  const keys = (Object.keys(SETTING_LABELS) as SettingKey[]).filter((k) => k !== 'oidc_client_secret_ref' || state.secret.kind === 'secrets-manager');
+  const localSecret = state.secret.kind === 'state-folder' ? html`<section class="admin-card"><h2>${t('Đăng nhập một lần: khoá bí mật (client secret)', 'Single sign-on: client secret')}</h2>
+<p class="hint">${t('Giữ trong thư mục dữ liệu của máy này, không ghi vào cài đặt hay nhật ký; không hiện lại sau khi lưu. Để trống và lưu: xoá.', 'Kept in this machine\'s data folder, never in the settings or the logs; not shown again once saved. Save it empty to remove it.')}</p>
+<p>${t('Hiện tại', 'Now')}: <strong>${state.secret.set ? t('Đã có', 'Set') : t('Chưa có', 'Not set')}</strong></p>
+<form class="admin-form" method="post" action="/quan-tri/cai-dat/oidc-secret">
+<label>${t('Khoá bí mật', 'Client secret')} <input type="password" name="secret" maxlength="500" autocomplete="off"></label>
+<button type="submit">${t('Lưu', 'Save')}</button></form></section>` : '';
   return adminPage(lang, '/quan-tri/cai-dat', t('Cài đặt', 'Settings'), html`
 <section class="admin-card">
 <h2>${t('Duyệt báo cáo', 'Approval of reports')}</h2>
@@ -148,7 +168,7 @@ export function settingsPage(lang: Lang, state: { approval: boolean; appliesFrom
 <label>${t('Ghi chú', 'Note')} <input name="note" maxlength="300"></label>
 <button type="submit">${t('Lưu', 'Save')}</button>
 </form></section>
-${(Object.keys(SETTING_LABELS) as SettingKey[]).map((key) => {
+${keys.map((key) => {
     const l = SETTING_LABELS[key];
     const value = state.values[key];
     return html`<section class="admin-card"><h2>${l[lang]}</h2><p class="hint">${lang === 'vi' ? l.hintVi : l.hintEn}</p>
@@ -158,7 +178,7 @@ ${key === 'reminders'
     ? html`<label>${l[lang]} <select name="value"><option value="on"${value !== 'off' ? ' selected' : ''}>${t('Bật', 'On')}</option><option value="off"${value === 'off' ? ' selected' : ''}>${t('Tắt', 'Off')}</option></select></label>`
     : html`<label>${l[lang]} <input name="value" value="${value ?? ''}" maxlength="200" inputmode="${key === 'utc_offset_hours' ? 'numeric' : key === 'public_url' || key === 'oidc_issuer' ? 'url' : key === 'reminder_from' ? 'email' : 'text'}"></label>`}
 <label>${t('Ghi chú', 'Note')} <input name="note" maxlength="300"></label>
-<button type="submit">${t('Lưu', 'Save')}</button></form></section>`;
+<button type="submit">${t('Lưu', 'Save')}</button></form></section>${key === 'oidc_client_id' ? localSecret : ''}`;
   })}
 <h2>${t('Lịch sử thay đổi', 'History of changes')}</h2>
 <div class="scroll cards"><table class="cards history"><thead><tr><th>${t('Lúc', 'When')}</th><th>${t('Cài đặt', 'Setting')}</th><th>${t('Giá trị', 'Value')}</th><th>${t('Người đổi', 'Who')}</th><th>${t('Ghi chú', 'Note')}</th></tr></thead><tbody>

@@ -1,24 +1,25 @@
 import type { Context, Hono } from 'hono';
+import { checkScope } from '../../domain/access/machineScope.ts';
 import { hashToken, type Principal, type Role, type TokenRecord } from '../../domain/access/tokens.ts';
 import { checkRegistry, REGISTRY_FILE_NAMES, type RegistryFiles } from '../../domain/registry/catalog.ts';
 import type { RegistryProblem } from '../../domain/registry/problems.ts';
 import type { Unit } from '../../domain/types.ts';
-import type { TokenStatus } from '../../services/accessStore.ts';
+import { AccountBusyError, mapLimited, type TokenStatus } from '../../services/accessStore.ts';
 import {
   dropStaged, importRegistry, registryChanges, registryVersions, rollbackRegistry, stagedRegistry, stageRegistry,
 } from '../../services/registry.ts';
-import { SETTING_KEYS, settingProblem, type SettingKey } from '../../services/settings.ts';
+import { oidcRoles, SETTING_KEYS, settingProblem, type SettingKey } from '../../services/settings.ts';
 import { pagePrincipal } from '../auth.ts';
 import { clientAddress, publicOrigin, sameOrigin, type AdminDeps, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import {
   accountsPage, accountState, adminHome, auditPage, codesPage, doneNote, linksPage, registryPage, registryPreviewPage,
-  registryProblemsPage, say, settingsPage, type AccountRow, type IssuedCode,
+  registryProblemsPage, say, settingsPage, type AccountRow, type IssuedCode, type SecretKeeping,
 } from './adminPages.ts';
 import { formatDate, langOf, renderNotice, type Lang } from './renderPages.ts';
 
 const DAY_MS = 86_400_000;
-const ROLES_MADE_HERE: readonly Role[] = ['staff', 'head', 'analyst', 'admin'];
+const ROLES_MADE_HERE: readonly Role[] = ['staff', 'head', 'analyst', 'appraiser', 'admin', 'machine'];
 
 /** After an action, the page it returns to says what was done (a redirect: a reload repeats nothing). */
 const DONE: Record<string, { vi: string; en: string }> = {
@@ -33,6 +34,7 @@ const DONE: Record<string, { vi: string; en: string }> = {
   'quay-lai': { vi: 'Đã quay lại phiên bản danh mục đã chọn.', en: 'The chosen registry version is back in force.' },
   'thu-hoi': { vi: 'Đã thu hồi liên kết: nó không mở được nữa.', en: 'The link is revoked: it opens nothing now.' },
   'khong-co': { vi: 'Không có tài khoản hay phiên bản này.', en: 'No such account or version.' },
+  'da-doi': { vi: 'Tài khoản này vừa được người khác cấp lại mã hoặc xoá: không cấp thêm mã nào. Xem lại danh sách.', en: 'Someone else has just re-issued or deleted this account: no further code was made. See the list again.' },
 };
 
 const isLive = (u: Unit, today: string) => (!u.validFrom || u.validFrom <= today) && (!u.validTo || u.validTo >= today);
@@ -129,7 +131,10 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const name = String(form.name ?? '').trim();
     const email = String(form.email ?? '').trim() || null;
     const days = daysOf(form.days);
+    // A data-sharing platform's account: its scope of queries and units, checked as the CLI does.
+    const scoped = role === 'machine' ? checkScope({ queries: String(form.queries ?? ''), units: String(form.units ?? '') }, deps.queries, new Set(unitsByCode().keys())) : null;
     const problems = [
+      ...(scoped && 'problems' in scoped ? scoped.problems.map((p) => p[lang]) : []),
       !ROLES_MADE_HERE.includes(role) && t('Vai trò không hợp lệ', 'Unknown role'),
       !name && t('Cần họ tên người giữ tài khoản', 'The holder\'s name is required'),
       (role === 'staff' || role === 'head') && !unit && t('Cán bộ và lãnh đạo đơn vị cần chọn đơn vị', 'A clerk or a unit head needs a unit'),
@@ -138,7 +143,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
       days === null && t('Số ngày hiệu lực từ 1 đến 3650', 'Valid for 1 to 3650 days'),
     ].filter((p): p is string => Boolean(p));
     if (problems.length) return c.html(renderNotice(lang, t('Chưa tạo được tài khoản', 'The account was not created'), problems.join('. ') + '.'), 400);
-    const code = await admin.tokens.issue({ name, role, unit: role === 'staff' || role === 'head' ? unit : null, email }, { expiresInDays: days! });
+    const code = await admin.tokens.issue({ name, role, unit: role === 'staff' || role === 'head' ? unit : null, email, ...(scoped && 'scope' in scoped ? { scope: scoped.scope } : {}) }, { expiresInDays: days! });
     const record = (await recordOfCode(code))!;
     await admin.audit.record('account.create', actor(c, who), { target: record.id, detail: `${record.role}${record.unit ? ` ${record.unit}` : ''}: ${name}` });
     return c.html(codesPage(lang, [issued(record, code, lang)]));
@@ -156,18 +161,16 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const units = deps.catalog.catalog.units.filter((u) => isLive(u, today) && reporting.has(u.type)).sort((a, b) => a.nameVi.localeCompare(b.nameVi, 'vi'));
     const existing = (await shownAccounts()).filter((a) => !a.revoked_at);
     const has = (role: Role, unit: string) => existing.some((a) => a.role === role && a.unit === unit);
-    const made: IssuedCode[] = [];
-    const counts = { staff: 0, head: 0 };
-    for (const u of units) {
-      for (const role of withHeads ? (['staff', 'head'] as const) : (['staff'] as const)) {
-        if (has(role, u.code)) continue;
-        const name = `${role === 'staff' ? 'Cán bộ' : 'Lãnh đạo'} ${u.nameVi}`;
-        const code = await admin.tokens.issue({ name, role, unit: u.code, email: u.emails?.[0] ?? null }, { expiresInDays: days });
-        const expires = formatDate(lt(new Date(deps.now().getTime() + days * DAY_MS).toISOString()));
-        made.push({ unitName: lang === 'vi' ? u.nameVi : u.nameEn || u.nameVi, holder: name, role, code, expires });
-        counts[role]++;
-      }
-    }
+    const wanted = units.flatMap((u) => (withHeads ? (['staff', 'head'] as const) : (['staff'] as const)).filter((role) => !has(role, u.code)).map((role) => ({ u, role })));
+    const expires = formatDate(lt(new Date(deps.now().getTime() + days * DAY_MS).toISOString()));
+    // A few at a time (each is a handful of requests to the bucket on AWS). issueFirst claims the
+    // unit first: a second bulk creation at the same moment skips the units this one makes.
+    const made = (await mapLimited(wanted, 8, async ({ u, role }): Promise<IssuedCode | null> => {
+      const name = `${role === 'staff' ? 'Cán bộ' : 'Lãnh đạo'} ${u.nameVi}`;
+      const code = await admin.tokens.issueFirst({ name, role, unit: u.code, email: u.emails?.[0] ?? null }, { expiresInDays: days });
+      return code ? { unitName: lang === 'vi' ? u.nameVi : u.nameEn || u.nameVi, holder: name, role, code, expires } : null;
+    })).filter((m): m is IssuedCode => m !== null);
+    const counts = { staff: made.filter((m) => m.role === 'staff').length, head: made.filter((m) => m.role === 'head').length };
     await admin.audit.record('accounts.bulk', actor(c, who), { detail: `${counts.staff} staff, ${counts.head} head (${units.length} units)` });
     const t = say(lang);
     return c.html(codesPage(lang, made, made.length ? undefined : t('Mọi đơn vị đã có tài khoản.', 'Every unit has its accounts already.')));
@@ -219,31 +222,43 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const by = actor(c, who);
     const about = `${record.role}${record.unit ? ` ${record.unit}` : ''}: ${record.name}`;
     const now = deps.now();
-    if (action === 'cap-lai') {
-      const fresh = await admin.tokens.reissue(id);
-      if (!fresh) return back(c, '/quan-tri/tai-khoan', 'khong-co');
-      await admin.audit.record('account.reissue', by, { target: id, detail: `${about} → ${fresh.record.id}` });
-      return c.html(codesPage(lang, [issued(fresh.record, fresh.token, lang)]));
+    // Two administrators on one account: each change is re-applied to the other's (none lost);
+    // only one that keeps losing is refused, with nothing of it saved.
+    try {
+      if (action === 'cap-lai') {
+        const fresh = await admin.tokens.reissue(id);
+        // Gone, or just re-issued by another administrator: one new code, never two.
+        if (!fresh) return back(c, '/quan-tri/tai-khoan', 'da-doi');
+        await admin.audit.record('account.reissue', by, { target: id, detail: `${about} → ${fresh.record.id}` });
+        return c.html(codesPage(lang, [issued(fresh.record, fresh.token, lang)]));
+      }
+      if (action === 'tam-khoa') await admin.tokens.update(id, { suspended_at: now.toISOString() });
+      if (action === 'mo-khoa') await admin.tokens.update(id, { suspended_at: null });
+      if (action === 'gia-han') await admin.tokens.update(id, { expires_at: new Date(now.getTime() + 365 * DAY_MS).toISOString() });
+      if (action === 'xoa') {
+        await admin.tokens.revoke(id);
+        await admin.tokens.update(id, { deleted_at: now.toISOString() });
+      }
+      const audited = { 'tam-khoa': 'account.suspend', 'mo-khoa': 'account.resume', 'gia-han': 'account.renew', xoa: 'account.delete' }[action]!;
+      await admin.audit.record(audited, by, { target: id, detail: about });
+      return back(c, '/quan-tri/tai-khoan', action);
+    } catch (error) {
+      if (!(error instanceof AccountBusyError)) throw error;
+      return c.html(renderNotice(lang, say(lang)('Chưa lưu được thay đổi', 'The change was not saved'), error[lang]), 409);
     }
-    if (action === 'tam-khoa') await admin.tokens.update(id, { suspended_at: now.toISOString() });
-    if (action === 'mo-khoa') await admin.tokens.update(id, { suspended_at: null });
-    if (action === 'gia-han') await admin.tokens.update(id, { expires_at: new Date(now.getTime() + 365 * DAY_MS).toISOString() });
-    if (action === 'xoa') {
-      await admin.tokens.revoke(id);
-      await admin.tokens.update(id, { deleted_at: now.toISOString() });
-    }
-    const audited = { 'tam-khoa': 'account.suspend', 'mo-khoa': 'account.resume', 'gia-han': 'account.renew', xoa: 'account.delete' }[action]!;
-    await admin.audit.record(audited, by, { target: id, detail: about });
-    return back(c, '/quan-tri/tai-khoan', action);
   });
 
   // ── Settings ────────────────────────────────────────────────────────────────
   async function renderSettings(c: Context, problem?: string) {
     const approval = await deps.settings.approval();
     const values = Object.fromEntries(await Promise.all(SETTING_KEYS.map(async (k) => [k, await deps.settings.value(k)] as const))) as Record<SettingKey, string | null>;
-    const defaults: Record<SettingKey, string> = { public_url: new URL(c.req.url).origin, reminder_from: '', reminders: 'on', utc_offset_hours: String(admin.utcOffsetHours), oidc_issuer: '', oidc_client_id: '' };
+    const defaults: Record<SettingKey, string> = {
+      public_url: new URL(c.req.url).origin, reminder_from: '', reminders: 'on', utc_offset_hours: String(admin.utcOffsetHours), issuing_body: '',
+      oidc_issuer: '', oidc_client_id: '', oidc_client_secret_ref: '', oidc_unit_claim: '', oidc_role_claim: '', oidc_roles: '',
+    };
     const note = problem ? doneNote(problem) : status(c);
-    return settingsPage(langOf(c), { approval: approval.required, appliesFrom: approval.appliesFrom, values, defaults }, await deps.settings.history(), lt, note);
+    const secret: SecretKeeping = deps.oidcSecretKeeper?.kind === 'state-folder' ? { kind: 'state-folder', set: await deps.oidcSecretKeeper.isSet() } : { kind: 'secrets-manager' };
+    return settingsPage(langOf(c), { approval: approval.required, appliesFrom: approval.appliesFrom, values, defaults, secret }, await deps.settings.history(), lt, note);
   }
 
   app.get('/quan-tri/cai-dat', async (c) => {
@@ -265,14 +280,27 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return back(c, '/quan-tri/cai-dat', 'cai-dat');
   });
 
-  app.post('/quan-tri/cai-dat/:key{public_url|reminder_from|reminders|utc_offset_hours|oidc_issuer|oidc_client_id}', async (c) => {
+  // Locally: the OpenID Connect client secret, kept in the data folder; the audit log says it changed, never what to.
+  app.post('/quan-tri/cai-dat/oidc-secret', async (c) => {
+    const who = await posted(c);
+    const keeper = deps.oidcSecretKeeper;
+    if (who instanceof Response) return who;
+    if (keeper?.kind !== 'state-folder') return c.text('', 404);
+    const secret = String((await c.req.parseBody()).secret ?? '').trim();
+    if (secret.length > 500 || /[\s\p{Cc}]/u.test(secret)) return c.html(await renderSettings(c, say(langOf(c))('Khoá bí mật không hợp lệ (một dòng, không khoảng trắng, tối đa 500 ký tự)', 'Not a valid secret (one line, no spaces, at most 500 characters)')), 400);
+    await keeper.keep(secret || null);
+    await admin.audit.record('setting.change', actor(c, who), { target: 'oidc_client_secret', detail: secret ? '(set, not recorded)' : '(removed)' });
+    return back(c, '/quan-tri/cai-dat', 'cai-dat');
+  });
+
+  app.post(`/quan-tri/cai-dat/:key{${SETTING_KEYS.join('|')}}`, async (c) => {
     const who = await posted(c);
     if (who instanceof Response) return who;
     const lang = langOf(c);
     const key = c.req.param('key') as SettingKey;
     const form = await c.req.parseBody();
     const typed = String(form.value ?? '').trim();
-    const value = key === 'public_url' ? typed.replace(/\/+$/, '') : typed;
+    const value = key === 'public_url' ? typed.replace(/\/+$/, '') : key === 'oidc_roles' ? oidcRoles(typed)?.join(',') ?? typed : typed;
     const problem = settingProblem(key, value);
     if (problem) return c.html(await renderSettings(c, problem[lang]), 400);
     if ((await deps.settings.value(key)) === (value || null)) return back(c, '/quan-tri/cai-dat', 'khong-doi');

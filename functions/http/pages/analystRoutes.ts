@@ -6,12 +6,12 @@ import { CANONICAL_PERIOD, periodEnd, shiftPeriod } from '../../domain/ingest/pa
 import { lakeKeys } from '../../domain/lakeKeys.ts';
 import { addDays } from '../../domain/dates.ts';
 import { InvalidParamsError, resolveParams, type ParamProblem, type ParamValue } from '../../domain/queries/resolveParams.ts';
-import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
+import { audienceAdmits, audienceRefusal, type SavedQuery } from '../../domain/queries/savedQueries.ts';
 import type { Unit } from '../../domain/types.ts';
 import { storedResult } from '../../services/ingestFile.ts';
 import { pageAnalyst } from '../auth.ts';
 import { publicOrigin, sameOrigin, type Env, type HttpDeps } from '../context.ts';
-import { createLeaderLink, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
+import { createLeaderLink, leaderRefusal, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { toRows } from '../render.ts';
 import { chartResponse, downloadResponse, sectionsFor } from './pageSections.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, renderSection, titleFor, type Lang } from './renderPages.ts';
@@ -42,6 +42,8 @@ const PLAIN: Record<string, [string, string]> = {
   unit_submissions: ['Các tệp một đơn vị đã gửi: kết quả, số giá trị và quyết định của lãnh đạo đơn vị.', 'The files a unit sent: the outcome, the values and its head\'s decision.'],
   approval_log: ['Lãnh đạo đơn vị đã duyệt hay trả lại báo cáo nào, khi nào, vì sao.', 'Which reports units\' heads approved or returned, when and why.'],
   submission_log: ['Mọi tệp đã nhận trong khoảng ngày: được chấp nhận hay bị từ chối, và vì sao.', 'Every file received between two dates: accepted or rejected, and why.'],
+  pending_values: ['Số liệu đơn vị đã gửi nhưng lãnh đạo đơn vị chưa duyệt hoặc đã trả lại: chỉ chuyên viên xem, không chia sẻ cho lãnh đạo.', 'Values units sent that their head has not approved yet, or returned: for analysts only, never shared with a leader.'],
+  value_provenance: ['Mọi lần báo cáo một số liệu: tệp, dòng, người gửi, kể cả bản chờ duyệt; chỉ chuyên viên xem.', 'Every time a number was reported: the file, the row, who sent it, pending ones too; for analysts only.'],
   unit_registry: ['Danh sách đơn vị báo cáo tại một ngày, kể cả đơn vị đã giải thể, sáp nhập.', 'The reporting units on a given day, including those that ceased or merged.'],
 };
 
@@ -49,14 +51,25 @@ const PLAIN: Record<string, [string, string]> = {
 const GROUPS: { vi: string; en: string; names: string[] }[] = [
   { vi: 'Bảng điểm và xu hướng', en: 'Scorecards and trends', names: ['district_scorecard', 'province_scorecard', 'unit_report', 'unit_ranking', 'district_trend', 'indicator_trend', 'unit_trend'] },
   { vi: 'Chỉ số chuyển đổi số (DTI)', en: 'Digital-transformation index (DTI)', names: ['dti_ranking', 'unit_scorecard', 'dti_trend'] },
-  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'approval_queue', 'submission_decisions', 'unit_periods', 'unit_submissions'] },
-  { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry', 'unit_values', 'periods_with_data'] },
+  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'approval_queue', 'submission_decisions', 'pending_values', 'unit_periods', 'unit_submissions'] },
+  { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry', 'unit_values', 'value_provenance', 'periods_with_data'] },
+];
+
+/**
+ * The province's DTI work beside the queries (pages of their own, in Vietnamese, the language of
+ * the decisions): publishing results and reconciling them (analysts and administrators), and
+ * appraising self-assessments (appraisers, and analysts, who hold that right too: appraisalRoutes).
+ */
+const DTI_PAGES: { path: string; vi: [string, string]; en: [string, string]; for: readonly string[] }[] = [
+  { path: '/tham-dinh', vi: ['Thẩm định điểm tự chấm', 'Xem điểm các đơn vị tự chấm, đặt điểm thẩm định và ghi lý do.'], en: ['Appraise self-assessments', 'The units\' own points: set the appraised points and say why (in Vietnamese).'], for: ['analyst', 'appraiser'] },
+  { path: '/cong-bo', vi: ['Công bố kết quả', 'Công bố điểm chuyển đổi số của kỳ theo quyết định, kèm phụ lục PDF và Excel.'], en: ['Publish results', 'Publish a period\'s points under a decision, with its annex as PDF and Excel (in Vietnamese).'], for: ['analyst', 'admin'] },
+  { path: '/doi-chieu', vi: ['Đối chiếu với kết quả đã công bố', 'Tải lên bảng kết quả chính thức để so với điểm tính từ dữ liệu.'], en: ['Reconcile with published results', 'Upload an official results table to compare with the points computed from the data (in Vietnamese).'], for: ['analyst', 'admin'] },
 ];
 
 /** Words of the analyst's pages. */
 const T = {
-  vi: { show: 'Xem', chooseUnit: 'Chọn đơn vị', ceased: 'Đơn vị đã thôi hoạt động', latest: 'Kỳ mới nhất có số liệu', links: 'Liên kết đã tạo', linksWhat: 'Các liên kết đã chia sẻ cho lãnh đạo: còn hiệu lực, hết hạn, thu hồi.', outbox: 'Nhắc nhở đã gửi', outboxWhat: 'Thư nhắc các đơn vị chưa nộp báo cáo.', other: 'Khác', invalid: 'Tham số không hợp lệ', revoke: 'Thu hồi…', revokeSure: 'Thu hồi hẳn liên kết này', revokeWhat: 'Lãnh đạo mở liên kết sẽ thấy "đã thu hồi". Không thể hoàn tác.', keep: 'Giữ lại', confirmTitle: 'Thu hồi liên kết?', noData: 'chưa có số liệu' },
-  en: { show: 'Show', chooseUnit: 'Choose a unit', ceased: 'Units no longer in operation', latest: 'Latest period with data', links: 'Links made', linksWhat: 'The links shared with leaders: active, expired, revoked.', outbox: 'Reminders sent', outboxWhat: 'Reminders to units that have not reported.', other: 'Other', invalid: 'Invalid parameters', revoke: 'Revoke…', revokeSure: 'Revoke this link for good', revokeWhat: 'A leader who opens it will see "revoked". This cannot be undone.', keep: 'Keep it', confirmTitle: 'Revoke the link?', noData: 'no data yet' },
+  vi: { show: 'Xem', chooseUnit: 'Chọn đơn vị', ceased: 'Đơn vị đã thôi hoạt động', latest: 'Kỳ mới nhất có số liệu', links: 'Liên kết đã tạo', linksWhat: 'Các liên kết đã chia sẻ cho lãnh đạo: còn hiệu lực, hết hạn, thu hồi.', outbox: 'Nhắc nhở đã gửi', outboxWhat: 'Thư nhắc các đơn vị chưa nộp báo cáo.', other: 'Khác', invalid: 'Tham số không hợp lệ', revoke: 'Thu hồi…', revokeSure: 'Thu hồi hẳn liên kết này', revokeWhat: 'Lãnh đạo mở liên kết sẽ thấy "đã thu hồi". Không thể hoàn tác.', keep: 'Giữ lại', confirmTitle: 'Thu hồi liên kết?', noData: 'chưa có số liệu', allUnits: 'Mọi đơn vị' },
+  en: { show: 'Show', chooseUnit: 'Choose a unit', ceased: 'Units no longer in operation', latest: 'Latest period with data', links: 'Links made', linksWhat: 'The links shared with leaders: active, expired, revoked.', outbox: 'Reminders sent', outboxWhat: 'Reminders to units that have not reported.', other: 'Other', invalid: 'Invalid parameters', revoke: 'Revoke…', revokeSure: 'Revoke this link for good', revokeWhat: 'A leader who opens it will see "revoked". This cannot be undone.', keep: 'Keep it', confirmTitle: 'Revoke the link?', noData: 'no data yet', allUnits: 'All units' },
 };
 
 /** Query-string keys of a page that are not the query's parameters. */
@@ -103,11 +116,16 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   /** Values waiting for their unit head's approval (analysts see them marked; leaders do not): unit|indicator → value. */
   async function pendingOf(period: string): Promise<Map<string, { value: number; approval: string }>> {
-    // Not a saved query, on purpose: every saved query can be shared with a leader by a signed link
-    // and is in the API, and a value its head has not approved must never reach a leader
-    // (test/local/approvalCli.test.ts runs every saved query to make sure). Analysts' pages only.
-    const rows = toRows(await deps.runner.runSql('SELECT unit, indicator_code, value, approval FROM kpi_pending WHERE period = :period', { period }));
-    return new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, { value: Number(r.value), approval: String(r.approval) }]));
+    // sql/pending_values.sql is for analysts only (its `audience`): never in a leader's link, nor the API of other roles.
+    const rows = toRows((await deps.runner.run(savedQuery('pending_values'), { period, unit: '' })).table);
+    return new Map(rows.map((r) => [`${r.unit}|${r.indicator_code}`, { value: Number(r.value), approval: String(r.status_code) }]));
+  }
+
+  /** A saved query these pages need: shipped in sql/, so missing is a broken deployment. */
+  function savedQuery(name: string): SavedQuery {
+    const query = deps.queries.get(name);
+    if (!query) throw new Error(`saved query ${name} is missing from sql/`);
+    return query;
   }
 
 
@@ -157,6 +175,9 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return out;
   }
 
+  /** A unit parameter, or a text one named `unit` whose blank means every unit: picked by name, never typed as a code. */
+  const isUnitPicker = (p: SavedQuery['params'][number]) => p.type === 'unit' || (p.type === 'text' && p.name === 'unit');
+
   /** The form every query page opens with: a picker per parameter (periods with data, units by name), prefilled. */
   function paramForm(query: SavedQuery, values: Record<string, string>, periods: string[], lang: Lang, problems: ParamProblem[] = []) {
     if (query.params.length === 0) return '';
@@ -172,12 +193,15 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
       if (p.type === 'period') {
         const list = periods.includes(value) || !value ? periods : [value, ...periods];
         input = html`<select id="${id}" name="${p.name}"${describedBy}>${list.map((x) => html`<option value="${x}"${selected(x === value)}>${periodLabel(x, lang)}</option>`)}</select>`;
-      } else if (p.type === 'unit') {
+      } else if (isUnitPicker(p)) {
         const byName = [...units].sort((a, b) => a.nameVi.localeCompare(b.nameVi, 'vi'));
         const current = byName.filter((u) => !u.validTo || u.validTo >= today);
         const ceased = byName.filter((u) => u.validTo && u.validTo < today);
         const option = (u: Unit) => html`<option value="${u.code}"${selected(u.code === value)}>${unitLabel(u, units, lang)}</option>`;
-        input = html`<select id="${id}" name="${p.name}"${describedBy}>${value ? '' : html`<option value="">${T[lang].chooseUnit}</option>`}${current.map(option)}${ceased.length ? html`<optgroup label="${T[lang].ceased}">${ceased.map(option)}</optgroup>` : ''}</select>`;
+        // A text `unit` may be left blank, meaning what its description says: "(để trống là mọi đơn vị)".
+        const blankMeans = /\((?:để trống là|blank for) ([^)]+)\)/.exec(p.description[lang])?.[1] ?? T[lang].allUnits;
+        const blank = p.type === 'text' ? html`<option value=""${selected(!value)}>${blankMeans.charAt(0).toUpperCase() + blankMeans.slice(1)}</option>` : value ? '' : html`<option value="">${T[lang].chooseUnit}</option>`;
+        input = html`<select id="${id}" name="${p.name}"${describedBy}>${blank}${current.map(option)}${ceased.length ? html`<optgroup label="${T[lang].ceased}">${ceased.map(option)}</optgroup>` : ''}</select>`;
       } else if (p.type === 'indicator') {
         input = html`<select id="${id}" name="${p.name}"${describedBy}>${deps.catalog.catalog.indicators.map((i) => html`<option value="${i.code}"${selected(i.code === value)}>${lang === 'vi' ? i.nameVi : i.nameEn}</option>`)}</select>`;
       } else if (p.allowed) {
@@ -186,14 +210,15 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
         const type = p.type === 'date' ? 'date' : p.type === 'integer' ? 'number' : 'text';
         input = html`<input id="${id}" type="${type}" name="${p.name}" value="${value}"${describedBy}>`;
       }
-      const name = p.type === 'unit' ? (lang === 'vi' ? 'Đơn vị' : 'Unit') : p.type === 'indicator' ? (lang === 'vi' ? 'Chỉ số' : 'Indicator') : p.description[lang];
-      return html`<div class="field${p.type === 'unit' || p.type === 'indicator' ? ' wide' : ''}"><label for="${id}">${name}</label>${input}${problem ? html`<p class="field-error" id="${id}-err" role="alert">${lang === 'vi' ? problem.message_vi : problem.message_en}</p>` : ''}</div>`;
+      const name = isUnitPicker(p) ? (lang === 'vi' ? 'Đơn vị' : 'Unit') : p.type === 'indicator' ? (lang === 'vi' ? 'Chỉ số' : 'Indicator') : p.description[lang];
+      return html`<div class="field${isUnitPicker(p) || p.type === 'indicator' ? ' wide' : ''}"><label for="${id}">${name}</label>${input}${problem ? html`<p class="field-error" id="${id}-err" role="alert">${lang === 'vi' ? problem.message_vi : problem.message_en}</p>` : ''}</div>`;
     };
     return html`<form class="params" method="get" action="/q/${query.name}">${query.params.map(field)}${lang === 'en' ? html`<input type="hidden" name="lang" value="en">` : ''}<button type="submit">${T[lang].show}</button></form>`;
   }
 
   app.get('/q', async (c) => {
-    if (!(await pageAnalyst(c, deps))) return c.redirect(`/login?next=${encodeURIComponent('/q')}`, 303);
+    const who = await pageAnalyst(c, deps);
+    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q')}`, 303);
     const lang = langOf(c);
     const data = await withData();
     const latest = data.periods[0];
@@ -201,7 +226,8 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const others = [...deps.queries.keys()].filter((n) => !grouped.has(n));
     const card = (name: string) => {
       const q = deps.queries.get(name);
-      if (!q) return '';
+      // A query for other roles (admin_audit: administrators) has no card here.
+      if (!q || !audienceAdmits(q, 'analyst')) return '';
       const byPeriod = !!latest && q.params.some((p) => p.name === 'period' && p.type === 'period');
       const search = new URLSearchParams([...(byPeriod ? [['period', latest!]] : []), ...(lang === 'en' ? [['lang', 'en']] : [])]);
       const href = `/q/${name}${search.size ? `?${search}` : ''}`;
@@ -210,12 +236,13 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return html`<li class="qcard" data-query="${name}"><a href="${href}"><span class="qtitle">${title}</span><span class="qdesc">${about}</span>${byPeriod ? html`<span class="qperiod">${periodLabel(latest!, lang)}</span>` : ''}</a></li>`;
     };
     const tool = (page: 'links' | 'outbox') => html`<li class="qcard" data-page="${page}"><a href="/q/${page}${lang === 'en' ? '?lang=en' : ''}"><span class="qtitle">${T[lang][page]}</span><span class="qdesc">${T[lang][page === 'links' ? 'linksWhat' : 'outboxWhat']}</span></a></li>`;
+    const dtiPage = (p: (typeof DTI_PAGES)[number]) => (p.for.includes(who.role) ? html`<li class="qcard" data-page="${p.path.slice(1)}"><a href="${p.path}"${lang === 'en' ? raw(' hreflang="vi"') : ''}><span class="qtitle">${p[lang][0]}</span><span class="qdesc">${p[lang][1]}</span></a></li>` : '');
     const group = (title: string, items: unknown[]) => html`<section class="qgroup"><h2>${title}</h2><ul class="qcards">${items}</ul></section>`;
     return c.html(renderPage({ home: '/q', signOut: true, lang, title: lang === 'vi' ? 'Truy vấn' : 'Queries', otherLangUrl: `/q?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Số liệu chuyển đổi số' : 'Digital-transformation figures'}</h1>
 <p class="meta">${T[lang].latest}: ${latest ? periodLabel(latest, lang) : T[lang].noData}</p>
-${GROUPS.map((g, i) => group(g[lang], [...g.names.map(card), ...(i === GROUPS.length - 1 ? [tool('links'), tool('outbox')] : [])]))}
-${others.length ? group(T[lang].other, others.map(card)) : ''}`));
+${GROUPS.map((g, i) => group(g[lang], [...g.names.map(card), ...(g.names.includes('dti_ranking') ? DTI_PAGES.map(dtiPage) : []), ...(i === GROUPS.length - 1 ? [tool('links'), tool('outbox')] : [])]))}
+${others.some((n) => audienceAdmits(deps.queries.get(n)!, 'analyst')) ? group(T[lang].other, others.map(card)) : ''}`));
   });
 
   type Checked = { query: SavedQuery; params: Record<string, ParamValue>; given: Record<string, string> };
@@ -226,6 +253,7 @@ ${others.length ? group(T[lang].other, others.map(card)) : ''}`));
     if (!who) return { response: c.redirect(`/login?next=${encodeURIComponent(c.req.path + '?' + new URL(c.req.url).searchParams)}`, 303) };
     const query = deps.queries.get(c.req.param('name')!);
     if (!query) return { response: await c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', c.req.param('name')!), 404) };
+    if (!audienceAdmits(query, who.role)) return { response: await c.html(renderNotice(langOf(c), langOf(c) === 'vi' ? 'Không được phép' : 'Forbidden', audienceRefusal(query)[langOf(c)]), 403) };
     const given: Record<string, string> = { ...c.req.query() };
     for (const k of PAGE_KEYS) delete given[k];
     const filled = await withDefaults(query, given);
@@ -312,15 +340,8 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     if (!unit || !indicator || !CANONICAL_PERIOD.test(period)) {
       return c.html(renderNotice(lang, lang === 'vi' ? 'Tham số không hợp lệ' : 'Invalid parameters', 'unit, period, indicator'), 400);
     }
-    // Not a saved query, on purpose: it shows values still waiting for their head's approval, and a
-    // saved query can be shared with a leader (see pendingOf). Analysts' pages only.
-    const table = await deps.runner.runSql(
-      `SELECT DISTINCT v.value, v.numerator, v.denominator, v.note, v.submission_id, v.source_file, v.source_sheet, v.source_row, v.source_column, v.submitted_at, s.submitted_by
-       FROM kpi_values v JOIN submissions s ON s.submission_id = v.submission_id
-       WHERE s.status = 'accepted' AND v.assessment IS NULL AND v.unit = :unit AND v.period = :period AND v.indicator_code = :indicator
-       ORDER BY v.submitted_at DESC, v.submission_id DESC`,
-      { unit: unit.code, period, indicator: indicator.code },
-    );
+    // sql/value_provenance.sql shows values still waiting for approval: analysts only (its `audience`).
+    const { table } = await deps.runner.run(savedQuery('value_provenance'), { unit: unit.code, period, indicator: indicator.code });
     const names = new Map((await deps.tokens()).map((t) => [t.id, t.name]));
     const rows = toRows(table);
     const shown = (r: (typeof rows)[number]) => r.value === null ? (lang === 'vi' ? 'rút (không còn báo cáo)' : 'withdrawn') : `${formatNumber(Number(r.value), lang)}${r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : ''}`;
@@ -369,7 +390,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const values = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, String(v)]));
     return c.html(renderPage(
       { home: '/q', signOut: true, lang, title: titleFor(r.query, r.params, deps.catalog.catalog.units, lang), otherLangUrl: `/q/${r.query.name}?${search}&lang=${lang === 'vi' ? 'en' : 'vi'}`, registryVersion: deps.registryVersion?.() },
-      html`${linksNav(lang)}${paramForm(r.query, values, periods, lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${shareForm(`/q/${r.query.name}/share?${search}${lang === 'en' ? '&lang=en' : ''}`, lang)}`,
+      html`${linksNav(lang)}${paramForm(r.query, values, periods, lang)}${sections.map((s, i) => renderSection(s, lang, i === 0 ? 1 : 2))}${leaderRefusal(r.query, deps.queries) ? html`<p class="meta" data-not-shareable>${leaderRefusal(r.query, deps.queries)![lang]}.</p>` : shareForm(`/q/${r.query.name}/share?${search}${lang === 'en' ? '&lang=en' : ''}`, lang)}`,
     ));
   });
 
@@ -381,6 +402,8 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     if ('response' in r) return r.response;
     const lang = langOf(c);
     if (!sameOrigin(c, deps)) return c.html(renderNotice(lang, 'Không được phép / Forbidden', lang === 'vi' ? 'Biểu mẫu này phải được gửi từ trang của chiso.' : 'This form must be sent from chiso\'s own page.'), 403);
+    const refused = leaderRefusal(r.query, deps.queries);
+    if (refused) return c.html(renderNotice(lang, lang === 'vi' ? 'Không chia sẻ được' : 'Cannot be shared', refused[lang]), 403);
     const form = await c.req.parseBody();
     const days = Number(form.days);
     if (!EXPIRY_DAYS.includes(days)) return c.html(renderNotice(lang, lang === 'vi' ? 'Thời hạn không hợp lệ' : 'Invalid expiry', EXPIRY_DAYS.join(', ')), 400);

@@ -4,15 +4,19 @@ import type { Principal } from '../../domain/access/tokens.ts';
 import { CANONICAL_PERIOD, parsePeriod, shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
 import { parseNumberText } from '../../domain/ingest/parseNumber.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
+import { missingEvidence, type EvidenceRecord } from '../../domain/evidence.ts';
+import { listEvidence } from '../../services/evidence.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../tableRows.ts';
 import { formatNumber, renderNotice, renderPage } from './renderPages.ts';
+import { evidenceList, missingList } from './evidenceRoutes.ts';
 
 /**
  * The province's appraisal of DTI self-assessments, in Vietnamese (the appraisers' language): the
  * units waiting for a period, and one unit's components with the framework's rule and maximum,
- * the value and its points, the unit's own points and explanation; the appraiser sets the
+ * the value and its points, the unit's own points and explanation, and the evidence files it
+ * attached (downloads; a file its explanation names but never attached is flagged); the appraiser sets the
  * appraised points (never above the maximum) and a comment, saves a draft, and completes. A
  * completed appraisal is ingested as the spreadsheet appraisal is (same lake rows, same
  * kpi_assessed), so both paths agree.
@@ -27,7 +31,7 @@ const T = {
   draft: 'Lưu nháp', complete: 'Hoàn thành thẩm định', saved: 'Đã lưu nháp. Điểm chưa được ghi nhận cho đến khi hoàn thành thẩm định.',
   completed: (unit: string) => `Đã hoàn thành thẩm định ${unit}: điểm thẩm định được dùng trong xếp hạng.`, fix: 'Chưa lưu gì: hãy sửa các ô sau.',
   notUnit: 'Đơn vị này không có chỉ số nào được chấm trong kỳ.', badPeriod: 'Kỳ báo cáo không hợp lệ (ví dụ 2026-Q3).', draftOf: (at: string) => `Bản nháp lưu lúc ${at}.`,
-  nothing: 'Chưa nhập điểm thẩm định nào.', empty: '–',
+  nothing: 'Chưa nhập điểm thẩm định nào.', empty: '–', evidence: 'Tài liệu kiểm chứng',
 };
 
 type Row = Record<string, string | number | boolean | null>;
@@ -98,11 +102,13 @@ ${units.map((u) => html`<tr data-unit="${u.unit}"><td data-label="${T.unit}">${u
     return (await run('dti_scorecards', { period })).filter((r) => r.unit === unit);
   }
 
-  function unitPage(unit: string, period: string, components: Row[], values: { points: Record<string, string>; comments: Record<string, string> }, notice: unknown = '') {
+  function unitPage(unit: string, period: string, components: Row[], evidence: EvidenceRecord[], values: { points: Record<string, string>; comments: Record<string, string> }, notice: unknown = '') {
     const name = components[0]?.unit_name ?? unit;
+    const missing = missingEvidence(components.map((r) => ({ component: String(r.indicator_code), note: r.self_note as string | null })), evidence);
+    const componentName = (code: string) => String(components.find((r) => r.indicator_code === code)?.indicator_name ?? code);
     const num = (v: Row[string]) => (v === null || v === undefined || v === '' ? T.empty : formatNumber(Number(v), 'vi'));
     return page(`${T.title}: ${name}`, html`<p class="back"><a href="/tham-dinh?period=${period}">${T.back}</a></p>
-<h1>${name}</h1><p class="meta">${periodLabelVi(period)}</p>${notice}
+<h1>${name}</h1><p class="meta">${periodLabelVi(period)}</p>${notice}${missingList(missing, componentName, 'vi')}
 <form method="post" action="/tham-dinh/${unit}?period=${period}">
 ${components.map((r) => {
     const code = String(r.indicator_code);
@@ -111,6 +117,7 @@ ${components.map((r) => {
 <p>${T.pillar}: ${r.pillar_name} · ${T.rule}: ${ruleVi(String(r.rule))} · ${T.max}: ${num(r.max_points)}</p>
 <p>${T.value}: ${num(r.value)} · ${T.computed}: ${num(r.computed_points)}</p>
 <p>${T.self}: <strong>${num(r.self_points)}</strong>${r.self_note ? html` · ${T.selfNote}: ${r.self_note}` : ''}</p>
+<div class="evidence-files"><p>${T.evidence}:</p>${evidenceList(evidence, code, 'vi', deps.localTime)}</div>
 <div class="decide"><p><label for="p-${code}">${T.appraised(formatNumber(max, 'vi'))}</label><input id="p-${code}" name="points_${code}" inputmode="decimal" value="${values.points[code] ?? ''}" class="points"></p>
 <p><label for="c-${code}">${T.comment}</label><textarea id="c-${code}" name="comment_${code}" rows="2">${values.comments[code] ?? ''}</textarea></p></div></article>`;
   })}
@@ -134,7 +141,7 @@ ${components.map((r) => {
       comments: Object.fromEntries(components.filter((r) => r.appraisal_note).map((r) => [String(r.indicator_code), String(r.appraisal_note)])),
     };
     const notice = c.req.query('nhap') ? html`<p class="confirm" role="status">${T.saved}</p>` : draft ? html`<p class="meta">${T.draftOf(deps.localTime(draft.saved_at))}</p>` : '';
-    return c.html(unitPage(unit, period, components, values, notice));
+    return c.html(unitPage(unit, period, components, await listEvidence(deps.store, unit, period), values, notice));
   });
 
   app.post('/tham-dinh/:unit', async (c) => {
@@ -146,6 +153,7 @@ ${components.map((r) => {
     const unit = c.req.param('unit');
     const components = await componentsOf(unit, period);
     if (components.length === 0) return c.html(renderNotice('vi', T.title, T.notUnit), 404);
+    const evidence = await listEvidence(deps.store, unit, period);
     const form = await c.req.parseBody();
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
     const points: Record<string, string> = {};
@@ -161,18 +169,18 @@ ${components.map((r) => {
       else if (result.value !== null) checked.push({ code, max: Number(r.max_points), value: result.value, comment: comments[code]! });
     }
     const problems = (list: string[]) => html`<div class="notice" role="alert"><p>${T.fix}</p><ul>${list.map((e) => html`<li>${e}</li>`)}</ul></div>`;
-    if (errors.length) return c.html(unitPage(unit, period, components, { points, comments }, problems(errors)), 422);
+    if (errors.length) return c.html(unitPage(unit, period, components, evidence, { points, comments }, problems(errors)), 422);
     if (field('action') !== 'complete') {
       const draft: Draft = { points, comments, saved_by: who.id, saved_at: deps.now().toISOString() };
       await deps.store.put(draftKey(period, unit), JSON.stringify(draft));
       return c.redirect(`/tham-dinh/${unit}?period=${period}&nhap=1`, 303);
     }
-    if (checked.length === 0) return c.html(unitPage(unit, period, components, { points, comments }, problems([T.nothing])), 422);
+    if (checked.length === 0) return c.html(unitPage(unit, period, components, evidence, { points, comments }, problems([T.nothing])), 422);
     // The same file a province's appraiser would send: one row per appraised component.
     const csv = `Đơn vị: ${unit}\nKỳ báo cáo: ${period}\nSTT,Mã chỉ số,Điểm tối đa,Điểm thẩm định,Giải trình\n${checked
       .map((x, i) => [String(i + 1), x.code, String(x.max), String(x.value), csvCell(x.comment)].join(',')).join('\n')}\n`;
     const result = await deps.ingest({ bytes: new TextEncoder().encode(csv), fileName: `tham-dinh-${unit}-${period}.csv`, submittedBy: who.id, mayAppraise: true });
-    if (result.status !== 'accepted') return c.html(unitPage(unit, period, components, { points, comments }, problems(result.errors.map((e) => e.message_vi))), 422);
+    if (result.status !== 'accepted') return c.html(unitPage(unit, period, components, evidence, { points, comments }, problems(result.errors.map((e) => e.message_vi))), 422);
     await deps.store.delete(draftKey(period, unit));
     deps.runner.lakeChanged();
     return c.redirect(`/tham-dinh?period=${period}&xong=${encodeURIComponent(String(components[0]!.unit_name))}`, 303);

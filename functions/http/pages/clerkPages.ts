@@ -95,11 +95,11 @@ export function namer(indicators: readonly Indicator[], units: readonly Unit[], 
   return (text) => text.replace(pattern, (code) => names.get(code) ?? code);
 }
 
-/** The deadline of a period by the deployment's calendar (null: none set). */
-export function deadlineOf(rules: readonly CalendarRule[], period: string): string | null {
+/** The deadline of a period by the deployment's calendar (null: none set); working days skip weekends and the registry's holidays. */
+export function deadlineOf(rules: readonly CalendarRule[], period: string, holidays: readonly { date: string }[] = []): string | null {
   if (!CANONICAL_PERIOD.test(period)) return null;
   const row = periodRows(Number(period.slice(0, 4)), Number(period.slice(0, 4))).find((p) => p.period === period);
-  return row ? (periodDeadlines(rules, [row as unknown as CalendarPeriod])[0]?.deadline ?? null) : null;
+  return row ? (periodDeadlines(rules, [row as unknown as CalendarPeriod], holidays)[0]?.deadline ?? null) : null;
 }
 
 /** Days a file sent at a local day (YYYY-MM-DD) is late for a deadline: 0 when on time. */
@@ -191,10 +191,10 @@ export function errorsList(result: IngestResult, lang: Lang, name: (text: string
 }
 
 /** "Gửi lúc 08/04/2025 09:00 · Quý I/2025: nộp muộn 3 ngày (hạn nộp 10/04/2025)". */
-export function timelinessText(periods: string[], sentLocal: string, rules: readonly CalendarRule[], lang: Lang): string {
+export function timelinessText(periods: string[], sentLocal: string, rules: readonly CalendarRule[], lang: Lang, holidays: readonly { date: string }[] = []): string {
   const w = CLERK_WORDS[lang];
   return periods.map((p) => {
-    const deadline = deadlineOf(rules, p);
+    const deadline = deadlineOf(rules, p, holidays);
     if (!deadline) return periodLabel(p, lang);
     const late = daysLate(sentLocal.slice(0, 10), deadline);
     return `${periodLabel(p, lang)}: ${late > 0 ? w.lateBy(late) : w.onTime} (${w.deadline} ${formatDate(deadline)})`;

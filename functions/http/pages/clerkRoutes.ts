@@ -15,6 +15,9 @@ import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { toRows } from '../render.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
+import { missingEvidence } from '../../domain/evidence.ts';
+import { listEvidence } from '../../services/evidence.ts';
+import { EVIDENCE_WORDS, missingList, registerEvidenceRoutes, selfAssessmentSection } from './evidenceRoutes.ts';
 import { CLERK_WORDS as W, TO_SEND, deadlineOf, errorsList, namer, periodsSection, receiptOf, answerPath, timelinessText, warningsSection } from './clerkPages.ts';
 
 type Row = Record<string, unknown>;
@@ -36,11 +39,14 @@ function recentQuarters(today: string): string[] {
  * The pages of a unit's data staff (`/nop`), with no terminal: what is due (each period's state,
  * deadline and days late, the one to send now first), a form to send a file, the answer at its own
  * address (`/nop/nhan/<receipt>`: reload-safe, the values as read or every error by row), the
- * warnings to explain in one form, the unit's reports, and a template for a period. Staff sign in
+ * warnings to explain in one form, the unit's reports, a template for a period, and the DTI
+ * self-assessment with its evidence files and, once completed, the province's appraisal
+ * (evidenceRoutes.ts). Staff sign in
  * at /login with their token. The SQL these pages run is saved in sql/ (unit_periods,
  * unit_submissions, quality_warnings).
  */
 export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
+  registerEvidenceRoutes(app, deps);
   const unitOf = (who: Principal) => (who.unit ? deps.catalog.catalog.units.find((u) => u.code === who.unit) : undefined);
   async function clerk(c: Context): Promise<{ who: Principal; unit: Unit } | Response> {
     const who = await pagePrincipal(c, deps);
@@ -133,7 +139,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const reported = periods.filter((p) => p.first_received_at).map((p) => String(p.period)).sort().reverse().slice(0, 4);
     const warned = warningsSection(await warningRows(r.unit.code, reported), indicatorsByCode(), lang, '/nop', savedCount(c));
     return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${W[lang].title} — ${lang === 'vi' ? r.unit.nameVi : r.unit.nameEn}</h1>
-${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}${warned}${await history(r.unit, lang)}`));
+${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}${await selfAssessmentSection(deps, r.unit, lang, [...recentQuarters(deps.today()).slice(1, 5), String(Number(deps.today().slice(0, 4)) - 1)])}${warned}${await history(r.unit, lang)}`));
   });
 
   // A clerk's explanations of warnings, all in one form: kept beside the values, shown to analysts with them.
@@ -252,15 +258,23 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
     const approval = accepted && (await deps.settings.approval()).required
       ? (await run('submission_decisions', { submission: result.submission_id })).find((d) => d.unit === r.unit.code) ?? null
       : undefined;
+    // A self-assessment whose explanations name files never attached as evidence: said here, and where to attach them.
+    const selfNotes = values.filter((v) => v.assessment === 'self').map((v) => ({ period: String(v.period), component: String(v.indicator_code), note: v.note as string | null }));
+    const evidenceWarnings = [];
+    for (const period of [...new Set(selfNotes.map((n) => n.period))]) {
+      const missing = missingEvidence(selfNotes.filter((n) => n.period === period), await listEvidence(deps.store, r.unit.code, period));
+      const nameOf = (code: string) => { const i = deps.catalog.catalog.indicators.find((x) => x.code === code); return i ? (lang === 'vi' ? i.nameVi : i.nameEn) : code; };
+      evidenceWarnings.push(html`${missingList(missing, nameOf, lang)}<p class="self-assessment-link"><a href="${withLang(`/nop/kiem-chung?period=${period}`, lang)}">${EVIDENCE_WORDS[lang].title}, ${EVIDENCE_WORDS[lang].evidence.toLowerCase()}: ${periodLabel(period, lang)}</a></p>`);
+    }
     const warned = accepted && periods.length ? warningsSection(await warningRows(r.unit.code, periods), indicatorsByCode(), lang, `/nop/nhan/${receiptOf(result.submission_id)}`, savedCount(c)) : '';
     return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${accepted ? w.accepted : w.rejected}: ${result.file}</h1>
 <dl class="receipt"><div><dt>${w.receipt}</dt><dd><code data-receipt>${receiptOf(result.submission_id)}</code></dd></div>
 <div><dt>${w.sentAt}</dt><dd>${formatDate(sentLocal)}</dd></div>
-${periods.length ? html`<div><dt>${w.period}</dt><dd class="timeliness">${timelinessText(periods, sentLocal, deps.catalog.catalog.calendar ?? [], lang)}</dd></div>` : ''}
+${periods.length ? html`<div><dt>${w.period}</dt><dd class="timeliness">${timelinessText(periods, sentLocal, deps.catalog.catalog.calendar ?? [], lang, deps.catalog.catalog.holidays ?? [])}</dd></div>` : ''}
 ${accepted ? html`<div><dt>${w.value}</dt><dd>${w.unitValues(formatNumber(values.length, lang), unitName)}${mine.length < result.partitions.length ? ` (${w.fileValues(formatNumber(result.rows, lang))})` : ''}</dd></div>` : ''}
 ${approval !== undefined ? html`<div><dt>${w.status}</dt><dd class="approval" data-decision="${approval?.decision ?? 'pending'}">${approval?.decision === 'approved' ? w.approvedByHead : approval?.decision === 'returned' ? `${w.returnedByHead}: ${approval.comment ?? ''}` : w.awaitingHead}</dd></div>` : ''}</dl>
 ${again ? html`<p class="meta">${w.again}</p>` : ''}
-${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
+${evidenceWarnings}${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
 <p><a href="${withLang('/nop', lang)}">${w.back}</a></p>`));
   });
 
@@ -283,11 +297,13 @@ ${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang,
       return formatNumber(Number(v.value), lang);
     };
     const count = (x: unknown) => (x === null || x === undefined ? '' : formatNumber(Number(x), lang));
-    return html`<p>${w.values}</p><div class="scroll" tabindex="0" role="group" aria-label="${w.values}"><table class="values"><thead><tr><th class="code">${w.period}</th><th>${w.indicator}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${format === 'csv' ? w.row : `${w.sheet}, ${w.row.toLowerCase()}`}</th></tr></thead>
+    const where = format === 'csv' ? w.row : `${w.sheet}, ${w.row.toLowerCase()}`;
+    // On a phone each value is a card with the indicator's name on its own line (chiso.css), never a table to scroll sideways.
+    return html`<p>${w.values}</p><div class="scroll cards" tabindex="0" role="group" aria-label="${w.values}"><table class="values cards"><thead><tr><th>${w.indicator}</th><th>${w.period}</th><th class="num">${w.num}</th><th class="num">${w.den}</th><th class="num">${w.value}</th><th>${where}</th></tr></thead>
 <tbody>${rows.map((v) => {
       const indicator = indicators.get(String(v.indicator_code));
       const name = lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn;
-      return html`<tr data-indicator="${v.indicator_code}"><td class="code">${periodLabel(String(v.period), lang)}</td><td title="${indicator?.nameVi ?? ''}">${name}</td><td class="num">${count(v.numerator)}</td><td class="num">${count(v.denominator)}</td><td class="num">${shown(v)}</td><td>${format === 'csv' ? v.source_row : `${v.source_sheet}, ${v.source_row}`}</td></tr>`;
+      return html`<tr data-indicator="${v.indicator_code}"><td class="name" data-label="${w.indicator}" title="${indicator?.nameVi ?? ''}">${name}</td><td data-label="${w.period}">${periodLabel(String(v.period), lang)}</td><td class="num" data-label="${w.num}">${count(v.numerator)}</td><td class="num" data-label="${w.den}">${count(v.denominator)}</td><td class="num" data-label="${w.value}">${shown(v)}</td><td data-label="${where}">${format === 'csv' ? v.source_row : `${v.source_sheet}, ${v.source_row}`}</td></tr>`;
     })}</tbody></table></div>`;
   }
 
@@ -311,7 +327,7 @@ ${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang,
     const period = c.req.query('period') ?? '';
     if (!CANONICAL_PERIOD.test(period)) return c.html(renderNotice(langOf(c), W[langOf(c)].template, 'period: 2025-Q1, 2025-H1, 2025-03, 2025'), 400);
     const indicators = deps.catalog.catalog.indicators.filter((i) => i.reportedBy.includes(r.unit.type));
-    const deadline = deadlineOf(deps.catalog.catalog.calendar ?? [], period);
+    const deadline = deadlineOf(deps.catalog.catalog.calendar ?? [], period, deps.catalog.catalog.holidays ?? []);
     const bytes = await (await lazy.template()).reportTemplate(r.unit, period, indicators, { deadline });
     const name = `mau-bao-cao-${r.unit.code}-${period}.xlsx`;
     c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -20,7 +20,7 @@ const W = {
     needReason: 'Đổi quyết định cần ghi lý do.', waiting: 'Chờ duyệt', done: 'Đã quyết định', nothingWaiting: 'Không có báo cáo nào chờ duyệt.',
     indicator: 'Chỉ tiêu', value: 'Số liệu', previous: 'Kỳ trước', num: 'Tử số', den: 'Mẫu số', openFile: 'Mở tệp',
     approveAll: (n: number) => `Duyệt tất cả ${n} báo cáo đang chờ`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `Đã duyệt ${n} báo cáo.`,
-    withdrawn: 'rút', yes: 'Có', no: 'Không', back: 'Về trang duyệt',
+    withdrawn: 'rút', yes: 'Có', no: 'Không', back: 'Về trang duyệt', pendingMark: 'chờ duyệt',
   },
   en: {
     title: 'Approve reports', off: 'This deployment does not ask for reports to be approved.', notHead: 'This page is for a unit\'s head or the province\'s analysts.',
@@ -31,7 +31,7 @@ const W = {
     needReason: 'Changing a decision needs a reason.', waiting: 'Waiting for approval', done: 'Decided', nothingWaiting: 'No report is waiting for approval.',
     indicator: 'Indicator', value: 'Value', previous: 'Previous period', num: 'Numerator', den: 'Denominator', openFile: 'Open the file',
     approveAll: (n: number) => `Approve all ${n} waiting reports`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `${n} reports approved.`,
-    withdrawn: 'withdrawn', yes: 'Yes', no: 'No', back: 'Back to approvals',
+    withdrawn: 'withdrawn', yes: 'Yes', no: 'No', back: 'Back to approvals', pendingMark: 'waiting',
   },
 };
 
@@ -40,6 +40,8 @@ interface Decider { id: string; name: string; unit: string | null }
 
 interface Row { submission_id: string; source_file: string; periods: string[]; row_count: number; submitted_at: string; units: string[] }
 interface Decided { decision: string; comment: string | null; decided_by_name: string }
+/** The previous period's value shown beside a waiting report's: approved, or itself still waiting. */
+interface Previous { value: unknown; pending: boolean }
 
 /**
  * Approval, unit by unit: a head decides for the rows of their own unit of any file (a district
@@ -101,11 +103,7 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
       if (bytes) rows.push(...(await readParquetRows(bytes)).filter((r) => r.assessment === null || r.assessment === undefined));
     }
     if (rows.length === 0) return '';
-    const previous = new Map<string, number>();
-    for (const period of periods) {
-      const before = await run('unit_values', { unit, period: shiftPeriod(period, -1) });
-      for (const r of before) previous.set(`${period}|${r.indicator_code}`, Number(r.value));
-    }
+    const previous = await previousValues(unit, periods);
     const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
     const shown = (code: string, v: unknown) => {
       if (v === null || v === undefined) return '–';
@@ -117,9 +115,32 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
 <tbody>${rows.sort((a, b) => Number(a.source_row) - Number(b.source_row)).map((v) => {
       const code = String(v.indicator_code);
       const indicator = indicators.get(code);
-      return html`<tr data-indicator="${code}"><td data-label="${w.indicator}">${lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn}</td><td class="num" data-label="${w.value}">${v.value === null ? w.withdrawn : shown(code, v.value)}</td><td class="num" data-label="${w.previous}">${shown(code, previous.get(`${v.period}|${code}`))}</td><td class="num" data-label="${w.num}">${count(v.numerator)}</td><td class="num" data-label="${w.den}">${count(v.denominator)}</td></tr>`;
+      return html`<tr data-indicator="${code}"><td data-label="${w.indicator}">${lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn}</td><td class="num" data-label="${w.value}">${v.value === null ? w.withdrawn : shown(code, v.value)}</td><td class="num" data-label="${w.previous}">${previousCell(previous.get(`${v.period}|${code}`), (x) => shown(code, x), lang)}</td><td class="num" data-label="${w.num}">${count(v.numerator)}</td><td class="num" data-label="${w.den}">${count(v.denominator)}</td></tr>`;
     })}</tbody></table></div>`;
   }
+
+  /**
+   * The previous period's value of each indicator, by `period|indicator`: the approved one, or,
+   * when that period's report still waits for this head (reports are approved oldest first), its
+   * value marked as waiting: a head compares with what the unit said last, not with a blank.
+   * A returned report's values are not shown: the head said they were wrong.
+   */
+  async function previousValues(unit: string, periods: string[]): Promise<Map<string, Previous>> {
+    const previous = new Map<string, Previous>();
+    for (const period of periods) {
+      const before = shiftPeriod(period, -1);
+      for (const r of await run('unit_values', { unit, period: before })) previous.set(`${period}|${r.indicator_code}`, { value: r.value, pending: false });
+      // sql/pending_values.sql is for analysts by name; a head sees their own unit's here.
+      for (const r of await run('pending_values', { unit, period: before })) {
+        if (r.status_code === 'pending') previous.set(`${period}|${r.indicator_code}`, { value: r.value, pending: true });
+      }
+    }
+    return previous;
+  }
+
+  const previousCell = (p: Previous | undefined, shown: (v: unknown) => string, lang: Lang) => (p?.pending
+    ? html`<span data-previous-pending>${shown(p.value)} <span class="pending-mark">${W[lang].pendingMark}</span></span>`
+    : shown(p?.value));
 
   const unitName = (code: string, lang: Lang) => { const u = deps.catalog.catalog.units.find((x) => x.code === code); return (lang === 'vi' ? u?.nameVi : u?.nameEn || u?.nameVi) ?? code; };
 

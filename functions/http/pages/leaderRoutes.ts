@@ -5,6 +5,7 @@ import { verifyLink, type LinkGrant } from '../../domain/access/signedLinks.ts';
 import { shiftPeriod } from '../../domain/ingest/parsePeriod.ts';
 import { resolveParams, type ParamValue } from '../../domain/queries/resolveParams.ts';
 import { digestEntries, DigestError, subscribe, subscriptions, unsubscribe, verifyUnsubscribeToken, type DigestContent } from '../../services/digest.ts';
+import { leaderRefusal } from '../../services/leaderLinks.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import { pageAnalyst } from '../auth.ts';
 import { problem, sameOrigin, type Env, type HttpDeps } from '../context.ts';
@@ -13,14 +14,18 @@ import { toRows, type Plain } from '../tableRows.ts';
 import { SUMMARY_NEEDS, summarize, type Results, type Summary } from './leaderSummary.ts';
 import { chartResponse, downloadResponse, resultFor, sectionsFor } from './pageSections.ts';
 import { loadUnitCard, refusedWords, renderUnitCard, unitsOfAnswer } from './leaderUnit.ts';
+import { FROZEN_QUERIES, publishedFigures, type PublishedFigures } from './publishedResults.ts';
 import { renderLeaderBody, sharedLine } from './renderLeader.ts';
 import { formatDate, langOf, periodLabel, renderNotice, renderPage, sectionNotes, titleFor, type Lang } from './renderPages.ts';
 
 type PageDeps = Pick<HttpDeps, 'queries' | 'runner' | 'catalog' | 'today' | 'localTime'>;
 
-/** A link's sections and their results, and its summary (which reads a few more of the same saved queries: the period before). */
-async function pageResults(deps: PageDeps, query: SavedQuery, params: Record<string, ParamValue>, lang: Lang, base: string) {
-  const sections = await sectionsFor(deps, query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang, 'leader');
+/**
+ * A link's sections and their results, and its summary (which reads a few more of the same saved
+ * queries: the period before). `published`: the period's publication, whose figures a leader reads.
+ */
+async function pageResults(deps: PageDeps, query: SavedQuery, params: Record<string, ParamValue>, lang: Lang, base: string, published: PublishedFigures | null = null) {
+  const sections = await sectionsFor(deps, query, params, (i) => ({ chart: `${base}/s/${i}/chart.svg?lang=${lang}`, csv: `${base}/s/${i}/data.csv`, xlsx: `${base}/s/${i}/data.xlsx` }), lang, 'leader', published);
   const period = typeof params.period === 'string' ? params.period : null;
   const results = new Map(sections.map((s) => [s.query.name, toRows(s.table)]));
   if (period && SUMMARY_NEEDS[query.name]) {
@@ -29,10 +34,14 @@ async function pageResults(deps: PageDeps, query: SavedQuery, params: Record<str
       const q = deps.queries.get(name);
       if (!q) return;
       const p = resolveParams(q, { period: when === 'previous' ? shiftPeriod(period, -1) : period }, deps.catalog, deps.today());
-      results.set(need, toRows(await resultFor(deps, q, p, 'leader')));
+      const table = await resultFor(deps, q, p, 'leader');
+      results.set(need, toRows(published ? published.section(q, p, table).table : table));
     }));
   }
-  return { sections, results, period, summary: period ? summarize(query.name, results as Results, period, lang) : null };
+  // The sections that show the decision's figures: the note heads the page when its own query is one, else those sections.
+  const publishedIn = sections.map((s) => published?.covers(s.query, s.params) ?? false);
+  const publishedNote = publishedIn.some(Boolean) ? published!.note : null;
+  return { sections, results, period, publishedNote, publishedIn, summary: period ? summarize(query.name, results as Results, period, lang) : null };
 }
 
 /**
@@ -79,19 +88,32 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
     }
     const query = deps.queries.get(result.grant.query);
     if (!query) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', lang === 'vi' ? 'Báo cáo này không còn.' : 'This report no longer exists.'), 404);
+    // A query for analysts only (pending values, the administrators' log) is never a leader's, however the link was made.
+    const refused = leaderRefusal(query, deps.queries);
+    if (refused) return c.html(renderNotice(lang, lang === 'vi' ? 'Không được phép' : 'Forbidden', refused[lang]), 403);
     return { grant: result.grant, query };
+  }
+
+  const linkParams = (query: SavedQuery, grant: LinkGrant) => resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
+
+  /** The publication of a link's period, where the link shows a query it froze (the DTI ranking, the score cards); else null. */
+  async function linkPublished(query: SavedQuery, params: Record<string, ParamValue>, lang: Lang): Promise<PublishedFigures | null> {
+    const names = [query.name, ...query.page.sections.map((s) => s.query)];
+    if (!names.some((n) => FROZEN_QUERIES.has(n))) return null;
+    return publishedFigures(deps, typeof params.period === 'string' ? params.period : null, lang);
   }
 
   /** What a link's page shows: its sections, their results, the summary and the units that may be opened. */
   async function linkPage(c: Context, grant: LinkGrant, query: SavedQuery) {
     const lang = langOf(c);
     const base = `/l/${c.req.param('token')}`;
-    const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
-    const { sections, results, period, summary } = await pageResults(deps, query, params, lang, base);
+    const params = linkParams(query, grant);
+    const published = await linkPublished(query, params, lang);
+    const { sections, results, period, summary, publishedNote, publishedIn } = await pageResults(deps, query, params, lang, base, published);
     // A unit's own page only for units this link's answer holds, and only where the page has a period.
     const openable = period ? await unitsOfAnswer(deps, query.name, params) : new Set<string>();
     return {
-      lang, base, params, period, sections, results, summary,
+      lang, base, params, period, sections, results, summary, publishedNote, publishedIn, published,
       title: titleFor(query, params, deps.catalog.catalog.units, lang),
       unitUrl: (unit: string) => (openable.has(unit) ? `${base}/don-vi/${encodeURIComponent(unit)}${lang === 'en' ? '?lang=en' : ''}` : null),
     };
@@ -101,7 +123,8 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
    * Rendered pages, kept per link, language, lake version, registry version and day (the
    * timeliness is as of today), HTML and gzip both, for the last PAGE_CACHE_SIZE asked: a leader
    * who reopens a link costs nothing. The link is checked (signature, expiry, revocation) first,
-   * on every request; a new submission or registry makes a new key.
+   * on every request; a new submission, registry or publication (each writes a new lake version)
+   * makes a new key.
    */
   const pageCache = new Map<string, { html: string; gzip: Uint8Array }>();
   const PAGE_CACHE_SIZE = 32;
@@ -129,6 +152,8 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
           notes: sections.map((s) => sectionNotes(s, results.get(s.query.name) ?? toRows(s.table), lang)),
           unitUrl: page.unitUrl,
           pdfUrl: `${base}/pdf${lang === 'en' ? '?lang=en' : ''}`,
+          publishedNote: page.publishedNote,
+          publishedIn: page.publishedIn,
         }),
       ));
       cached = { html: body, gzip: new Uint8Array(gzipSync(body)) };
@@ -148,13 +173,16 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (checked instanceof Response) return checked;
     const { grant, query } = checked;
     const page = await linkPage(c, grant, query);
-    return pdfResponse(c, query, page.params, grant.by_name, sharedLine(page.lang, grant.by_name, until(grant)), page);
+    // A published ranking's PDF is headed by the body that issued the decision; else by who shared the link.
+    const issuer = page.publishedIn[0] && page.published ? page.published.issuingBody : grant.by_name;
+    return pdfResponse(c, query, page.params, issuer, sharedLine(page.lang, grant.by_name, until(grant)), page);
   });
 
   /** A page's PDF (the same results the page shows, in its language), drawn by the lazy renderer. */
-  async function pdfResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, issuer: string, footer: string, page: { lang: Lang; title: string; period: string | null; summary: Summary | null; results: Map<string, Record<string, Plain>[]> }) {
+  async function pdfResponse(c: Context, query: SavedQuery, params: Record<string, ParamValue>, issuer: string, footer: string, page: { lang: Lang; title: string; period: string | null; summary: Summary | null; results: Map<string, Record<string, Plain>[]>; publishedNote?: string | null; publishedIn?: boolean[] }) {
     const pdf = await (await lazy.leaderPdf()).renderLeaderPdf({
       lang: page.lang, title: page.title, period: page.period, issuer, issued: deps.today(), sharedLine: footer, summary: page.summary, results: page.results,
+      published: page.publishedNote ? { note: page.publishedNote, whole: page.publishedIn?.[0] ?? false } : null,
       indicatorNames: new Map(deps.catalog.catalog.indicators.map((i) => [i.code, page.lang === 'en' ? i.nameEn : i.nameVi])),
     });
     const stem = [query.name, ...Object.values(params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
@@ -187,13 +215,14 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const lang = langOf(c);
     const base = `/l/${c.req.param('token')}`;
     const unit = c.req.param('unit');
-    const params = resolveParams(query, Object.fromEntries(Object.entries(grant.params).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
+    const params = linkParams(query, grant);
     const period = typeof params.period === 'string' ? params.period : null;
     if (!period || !(await unitsOfAnswer(deps, query.name, params)).has(unit)) {
       const words = refusedWords(lang);
       return c.html(renderNotice(lang, words.title, words.message), 403);
     }
-    const card = await loadUnitCard(deps, unit, period, lang);
+    // The unit's DTI points are the decision's once its period is published, whatever the link's query.
+    const card = await loadUnitCard(deps, unit, period, lang, await publishedFigures(deps, period, lang));
     c.header('Cache-Control', 'private, no-store');
     c.header('Referrer-Policy', 'no-referrer');
     const here = `${base}/don-vi/${encodeURIComponent(unit)}`;
@@ -206,13 +235,15 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
   app.get('/l/:token/s/:index/chart.svg', async (c) => {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
-    return chartResponse(c, deps, checked.query, checked.grant.params, Number(c.req.param('index')), 'leader');
+    const { query, grant } = checked;
+    return chartResponse(c, deps, query, grant.params, Number(c.req.param('index')), 'leader', await linkPublished(query, linkParams(query, grant), langOf(c)));
   });
 
   app.get('/l/:token/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
-    return downloadResponse(c, deps, checked.query, checked.grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'leader');
+    const { query, grant } = checked;
+    return downloadResponse(c, deps, query, grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'leader', await linkPublished(query, linkParams(query, grant), langOf(c)));
   });
 
   // ---- A leader's digest (services/digest.ts): an analyst subscribes an e-mail to one of her links. ----

@@ -20,13 +20,26 @@ export interface Tile {
   tone: 'good' | 'bad' | 'plain';
 }
 
-export interface UnitLine { unit: string; name: string; text: string }
+export interface UnitLine {
+  unit: string;
+  name: string;
+  text: string;
+  /** A published figure corrected since: "có số liệu mới hơn", shown beside the text. */
+  later?: string;
+}
 
 export interface Summary {
   tiles: Tile[];
   behind: { title: string; units: UnitLine[] };
   improved: { title: string; units: UnitLine[] } | null;
 }
+
+/**
+ * The column a published answer gains (pages/publishedResults.ts) when a figure in it was
+ * corrected after publication: "có số liệu mới hơn" in the page's language, beside the figure.
+ */
+export const LATER_FIGURE = 'later_figure';
+const later = (r: Row) => (typeof r[LATER_FIGURE] === 'string' ? { later: r[LATER_FIGURE] as string } : {});
 
 const num = (v: Plain | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -159,10 +172,10 @@ function dtiSummary(results: Results, lang: Lang): Summary {
   const late = lateTile(results.get('reporting_timeliness'), lang);
   if (late) tiles.push(late);
   const behind = [...rows].sort((a, b) => (num(a.total_points) ?? -1) - (num(b.total_points) ?? -1)).slice(0, 3)
-    .map((r) => ({ unit: String(r.unit), name: String(r.unit_name), text: num(r.total_points) === null ? w.notReported : formatNumber(num(r.total_points)!, lang) }));
+    .map((r) => ({ unit: String(r.unit), name: String(r.unit_name), text: num(r.total_points) === null ? w.notReported : formatNumber(num(r.total_points)!, lang), ...later(r) }));
   const improved = rows.filter((r) => num(r.total_points) !== null && num(r.previous_points) !== null && num(r.total_points)! > num(r.previous_points)!)
     .sort((a, b) => (num(b.total_points)! - num(b.previous_points)!) - (num(a.total_points)! - num(a.previous_points)!)).slice(0, 3)
-    .map((r) => ({ unit: String(r.unit), name: String(r.unit_name), text: `${arrow(num(r.total_points)! - num(r.previous_points)!, lang)} (${formatNumber(num(r.previous_points)!, lang)} → ${formatNumber(num(r.total_points)!, lang)})` }));
+    .map((r) => ({ unit: String(r.unit), name: String(r.unit_name), text: `${arrow(num(r.total_points)! - num(r.previous_points)!, lang)} (${formatNumber(num(r.previous_points)!, lang)} → ${formatNumber(num(r.total_points)!, lang)})`, ...later(r) }));
   return { tiles, behind: { title: w.behind, units: behind }, improved: { title: w.improved, units: improved } };
 }
 

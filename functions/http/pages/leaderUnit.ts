@@ -7,7 +7,8 @@ import type { HttpDeps } from '../context.ts';
 import { toRows, type Plain } from '../tableRows.ts';
 import { arrow } from './leaderSummary.ts';
 import { resultFor } from './pageSections.ts';
-import { formatDate, formatNumber, legend, periodLabel, valueMarks, WORDS, type Lang } from './renderPages.ts';
+import type { PublishedFigures } from './publishedResults.ts';
+import { attainment, formatDate, formatNumber, legend, periodLabel, valueMarks, WORDS, type Lang } from './renderPages.ts';
 
 /**
  * A unit's own page within a leader's link: each indicator against its target and the period
@@ -42,8 +43,12 @@ async function rowsOf(deps: Deps, name: string, params: Record<string, string>):
   }
 }
 
-export interface UnitIndicator { code: string; name: string; value: number | null; target: number | null; met: boolean | null; measure: string; previous: number | null }
-export interface UnitPillar { name: string; points: number; max: number }
+export interface UnitIndicator {
+  code: string; name: string; value: number | null; target: number | null; met: boolean | null; measure: string; previous: number | null;
+  /** The value is the one a publication scored; it was corrected since ("có số liệu mới hơn"). */
+  laterFigure?: boolean;
+}
+export interface UnitPillar { name: string; points: number; max: number; /** A component's points were corrected after publication. */ laterFigure?: boolean }
 export interface UnitTrendPoint { period: string; met: number; reported: number; units: string[] }
 
 export interface UnitCard {
@@ -51,7 +56,9 @@ export interface UnitCard {
   name: string;
   period: string;
   indicators: UnitIndicator[];
-  dti: { total: number | null; previous: number | null; rank: number | null; pillars: UnitPillar[] } | null;
+  dti: { total: number | null; previous: number | null; rank: number | null; pillars: UnitPillar[]; /** Corrected after publication: the published figure stands, marked. */ laterFigure?: boolean } | null;
+  /** "Đã công bố theo Quyết định số … ngày …" when the DTI points are a publication's, and its mark's words. */
+  published?: { note: string; laterWord: string } | null;
   trend: UnitTrendPoint[];
   /** Units whose values count toward this one in the trend (its predecessors), names. */
   predecessors: string[];
@@ -72,7 +79,11 @@ WHERE e.period = :period
 GROUP BY k.period, k.unit, p.start_date
 ORDER BY p.start_date, k.unit`;
 
-export async function loadUnitCard(deps: Deps, unit: string, period: string, lang: Lang): Promise<UnitCard> {
+/**
+ * A unit's card for a period. `published`: the period's publication; the unit's DTI total, rank
+ * and points by pillar are then the decision's, a figure corrected since marked beside it.
+ */
+export async function loadUnitCard(deps: Deps, unit: string, period: string, lang: Lang, published: PublishedFigures | null = null): Promise<UnitCard> {
   const catalogUnit = deps.catalog.catalog.units.find((u) => u.code === unit);
   const nameOf = (code: string) => {
     const u = deps.catalog.catalog.units.find((x) => x.code === code);
@@ -86,21 +97,24 @@ export async function loadUnitCard(deps: Deps, unit: string, period: string, lan
     deps.runner.runSql(TREND_SQL, { unit, period }).then((t) => toRows(t) as Row[], () => [] as Row[]),
   ]);
   const previous = new Map(before.filter((r) => r.unit === unit).map((r) => [String(r.indicator_code), num(r.value)]));
-  const indicators = now.filter((r) => r.unit === unit).map((r) => ({
+  const reported = now.filter((r) => r.unit === unit).map((r): UnitIndicator => ({
     code: String(r.indicator_code),
     name: String((lang === 'en' ? r.indicator_short_en : r.indicator_name) ?? r.indicator_name),
     value: num(r.value), target: num(r.target), met: typeof r.met === 'boolean' ? r.met : null, measure: String(r.measure),
     previous: previous.get(String(r.indicator_code)) ?? null,
   }));
+  const asPublished = published?.unit(unit) ?? null;
+  const indicators = asPublished ? asScored(deps, reported, published!.view.publication.scorecards.filter((c) => c.unit === unit)) : reported;
   const pillars = new Map<string, UnitPillar>();
-  for (const r of points) {
+  for (const r of asPublished ? published!.view.publication.scorecards.filter((c) => c.unit === unit) : points) {
     const name = String(r.pillar_name);
     const p = pillars.get(name) ?? { name: pillarName(deps, name, lang), points: 0, max: 0 };
     p.points += num(r.points) ?? 0;
     p.max += num(r.max_points) ?? 0;
+    if (asPublished && String(r.indicator_code) in asPublished.changedComponents) p.laterFigure = true;
     pillars.set(name, p);
   }
-  const rank = ranking.find((r) => r.unit === unit);
+  const rank = asPublished ? asPublished.published : ranking.find((r) => r.unit === unit);
   const byPeriod = new Map<string, UnitTrendPoint>();
   for (const r of trendRows) {
     const p = byPeriod.get(String(r.period)) ?? { period: String(r.period), met: 0, reported: 0, units: [] };
@@ -112,12 +126,29 @@ export async function loadUnitCard(deps: Deps, unit: string, period: string, lan
   const predecessors = [...new Set(trendRows.map((r) => String(r.unit)).filter((u) => u !== unit))].map(nameOf);
   return {
     unit, period, name: catalogUnit ? nameOf(unit) : unit, indicators,
-    dti: rank || pillars.size ? { total: num(rank?.total_points), previous: num(rank?.previous_points), rank: num(rank?.rank), pillars: [...pillars.values()] } : null,
+    dti: rank || pillars.size ? { total: num(rank?.total_points), previous: num(rank?.previous_points), rank: num(rank?.rank), pillars: [...pillars.values()], laterFigure: asPublished?.laterFigure ?? false } : null,
+    published: asPublished ? { note: published!.note, laterWord: published!.laterWord } : null,
     trend: [...byPeriod.values()],
     predecessors,
     // The registry's notes write dates as ISO; a leader reads dd/mm/yyyy.
     notes: registryNotes(unit, deps.catalog.catalog, lang).map((n) => n.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_, y, m, d) => formatDate(`${y}-${m}-${d}`))),
   };
+}
+
+/**
+ * A published period's components at the values the decision scored: a value corrected since
+ * keeps its published figure, met or not against the target as the heat table's colours judge
+ * it (renderPages' attainment), and is marked.
+ */
+function asScored(deps: Deps, indicators: UnitIndicator[], scored: Row[]): UnitIndicator[] {
+  const then = new Map(scored.map((c) => [String(c.indicator_code), num(c.value)]));
+  return indicators.map((i) => {
+    if (!then.has(i.code)) return i;
+    const value = then.get(i.code)!;
+    if (value === i.value || (value !== null && i.value !== null && Math.abs(value - i.value) < 0.005)) return i;
+    const direction = deps.catalog.catalog.indicators.find((x) => x.code === i.code)?.direction;
+    return { ...i, value, met: value === null ? null : attainment(value, i.target, direction) === 'ok', laterFigure: true };
+  });
 }
 
 /** A pillar's name in the page's language: the framework's English name where it has one. */
@@ -152,12 +183,12 @@ export const refusedWords = (lang: Lang) => ({ title: T[lang].refusedTitle, mess
 const valueText = (value: number, measure: string, lang: Lang) =>
   measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
 
-function indicatorItem(i: UnitIndicator, lang: Lang): Html {
+function indicatorItem(i: UnitIndicator, lang: Lang, laterWord: string | null): Html {
   const marks = valueMarks({ value: i.value, target: i.target, met: i.met, measure: i.measure }, lang);
   const cls = i.value === null ? 'none' : i.met ? 'ok' : 'low';
   const change = i.value !== null && i.previous !== null && i.measure !== 'boolean' ? ` (${arrow(i.value - i.previous, lang)})` : '';
   const previous = i.previous === null ? T[lang].noPrevious : `${T[lang].previous}: ${valueText(i.previous, i.measure, lang)}${change}`;
-  return html`<li class="${cls}" data-indicator="${i.code}"><span class="who">${i.name}</span><span class="val">${i.value === null ? '–' : valueText(i.value, i.measure, lang)}<span class="sym">${marks.symbol}</span></span><span class="what">${marks.target}${marks.target ? ' · ' : ''}${previous}</span></li>`;
+  return html`<li class="${cls}" data-indicator="${i.code}"><span class="who">${i.name}</span><span class="val">${i.value === null ? '–' : valueText(i.value, i.measure, lang)}<span class="sym">${marks.symbol}</span></span><span class="what">${marks.target}${marks.target ? ' · ' : ''}${previous}</span>${i.laterFigure && laterWord ? html`<span class="later-figure" data-later-figure>${laterWord}</span>` : ''}</li>`;
 }
 
 /** The page body; the frame (title, footer with who shared the link) is renderPage's. */
@@ -168,13 +199,14 @@ export function renderUnitCard(card: UnitCard, lang: Lang, backUrl: string): Htm
   const trendMax = Math.max(1, ...card.trend.map((t) => t.reported));
   return html`<p class="back"><a href="${backUrl}">${w.back}</a></p>
 <h1>${card.name}</h1><p class="meta">${periodLabel(card.period, lang)}</p>
+${card.published ? html`<p class="published-note" role="note" data-published-note>${card.published.note}</p>` : ''}
 ${card.notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}
 <section class="unit-page" data-part="indicators"><h2>${w.indicators}</h2>
 <p class="lead" data-unit-met>${reported.length ? w.metOf(met, card.indicators.length) : w.noneReported}</p>${legend(lang)}
-<ol class="unit-indicators">${card.indicators.map((i) => indicatorItem(i, lang))}</ol></section>
+<ol class="unit-indicators">${card.indicators.map((i) => indicatorItem(i, lang, card.published?.laterWord ?? null))}</ol></section>
 ${card.dti && reported.length ? html`<section class="unit-page" data-part="dti"><h2>${w.dti}</h2>
-${card.dti.total !== null ? html`<p class="lead" data-dti-total>${w.total(formatNumber(card.dti.total, lang))}${card.dti.previous !== null ? ` (${arrow(card.dti.total - card.dti.previous, lang)} / ${w.previous})` : ''}${card.dti.rank !== null ? ` · ${w.rank(card.dti.rank)}` : ''}</p>` : ''}
-<ul class="pillars">${card.dti.pillars.map((p) => html`<li><span class="who">${p.name}</span><span class="bar"><meter min="0" max="${p.max || 1}" value="${p.points}"></meter><span class="what">${w.pillarPoints(formatNumber(p.points, lang), formatNumber(p.max, lang))}</span></span></li>`)}</ul></section>` : ''}
+${card.dti.total !== null ? html`<p class="lead" data-dti-total>${w.total(formatNumber(card.dti.total, lang))}${card.dti.previous !== null ? ` (${arrow(card.dti.total - card.dti.previous, lang)} / ${w.previous})` : ''}${card.dti.rank !== null ? ` · ${w.rank(card.dti.rank)}` : ''}${card.dti.laterFigure && card.published ? html` <span class="later-figure" data-later-figure>${card.published.laterWord}</span>` : ''}</p>` : ''}
+<ul class="pillars">${card.dti.pillars.map((p) => html`<li><span class="who">${p.name}</span><span class="bar"><meter min="0" max="${p.max || 1}" value="${p.points}"></meter><span class="what">${w.pillarPoints(formatNumber(p.points, lang), formatNumber(p.max, lang))}</span></span>${p.laterFigure && card.published ? html`<span class="later-figure" data-later-figure>${card.published.laterWord}</span>` : ''}</li>`)}</ul></section>` : ''}
 <section class="unit-page" data-part="trend"><h2>${w.trend}</h2>
 ${card.predecessors.length ? html`<p class="lead" data-predecessors>${w.predecessors(card.predecessors.join(', '))}</p>` : ''}
 ${card.trend.length ? html`<ul class="pillars unit-trend">${card.trend.map((t) => html`<li data-period="${t.period}"><span class="who">${periodLabel(t.period, lang)}</span><span class="bar"><meter min="0" max="${trendMax}" value="${t.met}"></meter><span class="what">${w.trendLine(t.met, t.reported, formatNumber(Math.round((1000 * t.met) / t.reported) / 10, lang))}</span></span>${card.predecessors.length ? html`<span class="from">${t.units.join(', ')}</span>` : ''}</li>`)}</ul>` : html`<p>${w.noTrend}</p>`}</section>`;

@@ -7,6 +7,7 @@ import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import type { HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { CONTENT_TYPES, pageExportOptions, toCsv } from '../render.ts';
+import type { PublishedFigures } from './publishedResults.ts';
 import { langOf, type Lang, type PageSection } from './renderPages.ts';
 
 /**
@@ -53,13 +54,21 @@ export async function resultFor(deps: Deps, query: SavedQuery, params: Record<st
 
 export type SectionUrls = (index: number) => { chart: string; csv: string; xlsx: string };
 
-/** The sections of a page: the query itself, then those its metadata lists. */
-export async function sectionsFor(deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, urls: SectionUrls, lang: Lang, audience: Audience): Promise<PageSection[]> {
+/** A section's query and answer, from the publication where a leader's page reads a published period. */
+async function answerOf(deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, audience: Audience, published?: PublishedFigures | null) {
+  const table = await resultFor(deps, query, params, audience);
+  return published && audience === 'leader' ? published.section(query, params, table) : { query, table };
+}
+
+/**
+ * The sections of a page: the query itself, then those its metadata lists. `published`: a
+ * leader's page of a published period, whose ranking and score cards are the decision's.
+ */
+export async function sectionsFor(deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, urls: SectionUrls, lang: Lang, audience: Audience, published?: PublishedFigures | null): Promise<PageSection[]> {
   const specs = Array.from({ length: query.page.sections.length + 1 }, (_, i) => specAt(deps, query, params, i)!);
   return Promise.all(specs.map(async (s, i) => ({
-    query: s.query,
+    ...(await answerOf(deps, s.query, s.params, audience, published)),
     params: s.params,
-    table: await resultFor(deps, s.query, s.params, audience),
     chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
     downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },
     localTime: deps.localTime,
@@ -71,15 +80,15 @@ export async function sectionsFor(deps: Deps, query: SavedQuery, params: Record<
   })));
 }
 
-async function sectionAt(deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience) {
+async function sectionAt(deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience, published?: PublishedFigures | null) {
   const spec = specAt(deps, query, params, index);
   if (!spec) return null;
-  return { ...spec, table: await resultFor(deps, spec.query, spec.params, audience) };
+  return { ...(await answerOf(deps, spec.query, spec.params, audience, published)), params: spec.params };
 }
 
 /** A section's chart as SVG, drawn for the width it is shown at (renderPages' chartFigure asks for a phone's or a screen's). */
-export async function chartResponse(c: Context, deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience) {
-  const section = await sectionAt(deps, query, params, index, audience);
+export async function chartResponse(c: Context, deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, audience: Audience, published?: PublishedFigures | null) {
+  const section = await sectionAt(deps, query, params, index, audience, published);
   const width = Math.min(1200, Math.max(300, Number(c.req.query('w')) || 900));
   const svg = section && (await (await lazy.chart()).renderChartSvg(section.query, section.table, langOf(c), width));
   if (!svg) return c.text('', 404);
@@ -93,8 +102,8 @@ export async function chartResponse(c: Context, deps: Deps, query: SavedQuery, p
  * values as the page shows them (`?lang=en` English, `?headers=codes` the API's column names,
  * `?excel=vi` a CSV for Excel set to Vietnamese). The API's own downloads keep machine names.
  */
-export async function downloadResponse(c: Context, deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string, audience: Audience) {
-  const section = await sectionAt(deps, query, params, index, audience);
+export async function downloadResponse(c: Context, deps: Deps, query: SavedQuery, params: Record<string, ParamValue>, index: number, format: string, audience: Audience, published?: PublishedFigures | null) {
+  const section = await sectionAt(deps, query, params, index, audience, published);
   if (!section || (format !== 'csv' && format !== 'xlsx')) return c.text('', 404);
   const stem = [section.query.name, ...Object.values(section.params).map(String)].join('_').replace(/[^\w.-]+/g, '-');
   const opts = pageExportOptions((n) => c.req.query(n), (at) => deps.localTime(at));

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { CANONICAL_PERIOD, parsePeriod } from '../../domain/ingest/parsePeriod.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
-import { PublicationError, publishedNote } from '../../services/publications.ts';
+import { PublicationError, publishedNote, type PublishedView, type SnapshotRow } from '../../services/publications.ts';
 import { annexResponse, publicationsFor } from '../api/publications.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
@@ -18,6 +18,11 @@ const T = {
   period: 'Kỳ báo cáo', number: 'Số quyết định', date: 'Ngày quyết định (YYYY-MM-DD)', body: 'Cơ quan ban hành', note: 'Ghi chú (ví dụ: đính chính)', publish: 'Công bố',
   versions: 'Các phiên bản đã công bố', none: 'Kỳ này chưa được công bố.', version: 'Phiên bản', by: 'Người công bố', at: 'Lúc', units: 'Số đơn vị', annex: 'Phụ lục',
   draft: 'Phụ lục dự thảo (số liệu hiện tại)', done: (v: number) => `Đã công bố phiên bản ${v}.`, badPeriod: 'Kỳ báo cáo không hợp lệ (ví dụ 2026-Q3).',
+  compare: (v: number) => `Số liệu công bố (phiên bản ${v}) và số liệu hiện tại`,
+  compareLead: 'Lãnh đạo xem số liệu đã công bố; số liệu sửa sau công bố được ghi "có số liệu mới hơn" bên cạnh. Dưới đây là cả hai số, theo từng đơn vị.',
+  changedCount: (n: number) => (n === 0 ? 'Không đơn vị nào có số liệu thay đổi sau công bố.' : `${n} đơn vị có số liệu thay đổi sau công bố (tô màu, ghi "Đã thay đổi").`),
+  unit: 'Đơn vị', group: 'Nhóm xếp hạng', rank: 'Hạng công bố', published: 'Tổng điểm công bố', current: 'Tổng điểm hiện tại', currentRank: 'Hạng hiện tại',
+  what: 'Thay đổi', changed: 'Đã thay đổi', same: 'Không đổi', notScored: 'không còn được chấm', since: (names: string) => `Đơn vị có điểm hiện nay nhưng không có trong bản công bố: ${names}.`,
 };
 
 export function registerPublicationRoutes(app: Hono<Env>, deps: HttpDeps): void {
@@ -47,7 +52,31 @@ export function registerPublicationRoutes(app: Hono<Env>, deps: HttpDeps): void 
 ${versions.length === 0 ? html`<p>${T.none}</p>` : html`<div class="scroll"><table class="cards"><thead><tr><th>${T.version}</th><th>Quyết định</th><th>${T.by}</th><th>${T.at}</th><th class="num">${T.units}</th><th>${T.annex}</th></tr></thead><tbody>
 ${versions.map((v) => html`<tr data-version="${v.version}"><td data-label="${T.version}">${v.version}</td><td data-label="Quyết định">${publishedNote(v).vi}${v.note ? html`<br>${v.note}` : ''}</td><td data-label="${T.by}">${v.published_by_name}</td><td data-label="${T.at}">${deps.localTime(v.published_at)}</td><td class="num" data-label="${T.units}">${formatNumber(v.units, 'vi')}</td>
 <td data-label="${T.annex}"><a href="${q}?format=pdf&version=${v.version}">PDF</a> · <a href="${q}?format=xlsx&version=${v.version}">Excel</a></td></tr>`)}
-</tbody></table></div>`}`);
+</tbody></table></div>`}
+${versions.length ? comparison(await publicationsFor(deps).publishedFor(period)) : ''}`);
+  }
+
+  /** The latest version beside today's figures, unit by unit: what a leader reads, and what has been corrected since. */
+  function comparison(view: PublishedView | null) {
+    if (!view) return '';
+    const points = (r: SnapshotRow | null | undefined) => (typeof r?.total_points === 'number' ? formatNumber(r.total_points, 'vi') : '–');
+    const rank = (r: SnapshotRow | null | undefined) => (typeof r?.rank === 'number' ? String(r.rank) : '–');
+    const names = new Map(view.publication.scorecards.map((c) => [String(c.indicator_code), String(c.indicator_name ?? c.indicator_code)]));
+    const rows = [...view.units.entries()];
+    const changed = rows.filter(([, u]) => u.laterFigure).length;
+    const componentText = (components: Record<string, [number | null, number | null]>) => Object.entries(components)
+      .map(([code, [before, now]]) => `${names.get(code) ?? code}: ${before === null ? '–' : formatNumber(before, 'vi')} → ${now === null ? '–' : formatNumber(now, 'vi')}`).join('; ');
+    const unitNames = new Map(deps.catalog.catalog.units.map((u) => [u.code, u.nameVi]));
+    return html`<h2>${T.compare(view.publication.version)}</h2><p class="lead">${T.compareLead}</p><p role="status" data-changed-count="${changed}">${T.changedCount(changed)}</p>
+<div class="scroll"><table class="cards" data-compare><thead><tr><th>${T.unit}</th><th>${T.group}</th><th class="num">${T.rank}</th><th class="num">${T.published}</th><th class="num">${T.current}</th><th class="num">${T.currentRank}</th><th>${T.what}</th></tr></thead><tbody>
+${rows.map(([unit, u]) => {
+      // Unchanged: today's figure is the published one.
+      const now = u.laterFigure ? u.current : u.published;
+      return html`<tr data-unit="${unit}" data-changed="${u.laterFigure ? 'yes' : 'no'}"${u.laterFigure ? html` class="changed"` : ''}><td data-label="${T.unit}">${u.published.unit_name}</td><td data-label="${T.group}">${u.published.ranking_group_name ?? '–'}</td>
+<td class="num" data-label="${T.rank}">${rank(u.published)}</td><td class="num" data-label="${T.published}" data-published>${points(u.published)}</td><td class="num" data-label="${T.current}" data-current>${u.laterFigure && !u.current ? T.notScored : points(now)}</td><td class="num" data-label="${T.currentRank}">${rank(now)}</td>
+<td data-label="${T.what}">${u.laterFigure ? html`<strong>${T.changed}</strong>${Object.keys(u.changedComponents).length ? html`<br>${componentText(u.changedComponents)}` : ''}` : T.same}</td></tr>`;
+    })}
+</tbody></table></div>${view.unitsSince.length ? html`<p class="registry-note" role="note">${T.since(view.unitsSince.map((c) => unitNames.get(c) ?? c).join(', '))}</p>` : ''}`;
   }
 
   app.get('/cong-bo', async (c) => {

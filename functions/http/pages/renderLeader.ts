@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { toRows, type Plain } from '../tableRows.ts';
-import { arrow, type Summary } from './leaderSummary.ts';
+import { arrow, LATER_FIGURE, type Summary, type UnitLine } from './leaderSummary.ts';
 import { chartFigure, dataTable, formatNumber, heatTable, paramsLine, periodLabel, WORDS, type Lang, type PageSection } from './renderPages.ts';
 
 /**
@@ -63,7 +63,7 @@ function unitName(unitUrl: UnitUrl, unit: Plain, name: Plain): Html | string {
 
 function summaryBlock(summary: Summary, lang: Lang, unitUrl: UnitUrl): Html {
   const name = (u: { unit: string; name: string }) => unitName(unitUrl, u.unit, u.name);
-  const list = (block: { title: string; units: { unit: string; name: string; text: string }[] }, key: string) => block.units.length === 0 ? '' : html`<div class="summary-list" data-summary="${key}"><h2>${block.title}</h2><ol>${block.units.map((u) => html`<li><span class="who">${name(u)}</span> <span class="what">${u.text}</span></li>`)}</ol></div>`;
+  const list = (block: { title: string; units: UnitLine[] }, key: string) => block.units.length === 0 ? '' : html`<div class="summary-list" data-summary="${key}"><h2>${block.title}</h2><ol>${block.units.map((u) => html`<li><span class="who">${name(u)}</span> <span class="what">${u.text}</span>${u.later ? html` <span class="later-figure" data-later-figure>${u.later}</span>` : ''}</li>`)}</ol></div>`;
   return html`<section class="summary" aria-label="${T[lang].summary}"><div class="tiles">${summary.tiles.map((t) => html`<div class="tile ${t.tone}" data-tile="${t.key}"><p class="tile-label">${t.label}</p><p class="tile-value">${t.value}</p><p class="tile-detail">${t.detail}</p></div>`)}</div>
 ${list(summary.behind, 'behind')}${summary.improved ? list(summary.improved, 'improved') : ''}</section>`;
 }
@@ -94,6 +94,9 @@ function scorecardBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: U
 <p class="downloads"><a href="${section.downloads.csv}" download>${T[lang].download} CSV</a><a href="${section.downloads.xlsx}" download>${T[lang].download} Excel</a></p>`;
 }
 
+/** Beside a published figure corrected since: "có số liệu mới hơn" (the later figure itself is for analysts). */
+const laterMark = (r: Row) => (typeof r[LATER_FIGURE] === 'string' ? html`<span class="later-figure" data-later-figure>${r[LATER_FIGURE]}</span>` : '');
+
 /** A ranking as a list with its value on each bar (a <meter>: no script, no inline style); a unit that did not report says so. */
 function rankingBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: UnitUrl): Html {
   const dti = section.query.name === 'dti_ranking';
@@ -109,7 +112,7 @@ function rankingBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: Uni
     }
     return `${formatNumber(value(r) ?? 0, lang)}% · ${num(r.indicators_met) ?? 0}/${num(r.indicators_applicable) ?? 0} ✓`;
   };
-  const item = (r: Row) => html`<li data-unit-name="${r.unit_name}"><span class="rank">${num(r.rank) ?? '–'}</span><span class="who">${unitName(unitUrl, r.unit, r.unit_name)}</span><span class="bar"><meter min="0" max="${max}" value="${silent(r) ? 0 : value(r) ?? 0}"></meter><span class="what">${text(r)}</span></span></li>`;
+  const item = (r: Row) => html`<li data-unit-name="${r.unit_name}"><span class="rank">${num(r.rank) ?? '–'}</span><span class="who">${unitName(unitUrl, r.unit, r.unit_name)}</span><span class="bar"><meter min="0" max="${max}" value="${silent(r) ? 0 : value(r) ?? 0}"></meter><span class="what">${text(r)}</span></span>${laterMark(r)}</li>`;
   return html`<ol class="ranking" data-ranking="${section.query.name}">${rows.slice(0, FIRST).map(item)}</ol>${more(section, rows, lang, rows.length, true)}`;
 }
 
@@ -145,14 +148,16 @@ function listBody(section: PageSection, rows: Row[], lang: Lang, unitUrl: UnitUr
   return html`<ul class="brief">${first.map((r) => html`<li><span class="who">${unitName(unitUrl, r.unit, r.unit_name)}</span> <span class="what">${line(r)}</span></li>`)}</ul>${more(section, rows, lang, rows.length, false)}`;
 }
 
-function leaderSection(section: PageSection, lang: Lang, title: string, notes: string[], unitUrl: UnitUrl): Html {
+const publishedNote = (note: string) => html`<p class="published-note" role="note" data-published-note>${note}</p>`;
+
+function leaderSection(section: PageSection, lang: Lang, title: string, notes: string[], unitUrl: UnitUrl, published: string | null | undefined): Html {
   const rows = toRows(section.table) as Row[];
   const type = section.query.chart.type;
   const body = type === 'heatmap' ? scorecardBody(section, rows, lang, unitUrl)
     : type === 'bar' && (section.query.name === 'unit_ranking' || section.query.name === 'dti_ranking') ? rankingBody(section, rows, lang, unitUrl)
     : type === 'line' ? trendBody(section, rows, lang)
     : listBody(section, rows, lang, unitUrl);
-  return html`<section data-section="${section.query.name}"><h3>${title}</h3><p class="meta">${paramsLine(section, lang)}</p>${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}</section>`;
+  return html`<section data-section="${section.query.name}"><h3>${title}</h3><p class="meta">${paramsLine(section, lang)}</p>${published ? publishedNote(published) : ''}${notes.map((n) => html`<p class="registry-note" role="note">${n}</p>`)}${body}</section>`;
 }
 
 export interface LeaderPage {
@@ -169,6 +174,10 @@ export interface LeaderPage {
   unitUrl?: UnitUrl;
   /** The link as a PDF (A4 landscape), to forward or print. */
   pdfUrl?: string;
+  /** "Đã công bố theo Quyết định số … ngày …": the page shows a published period's figures… */
+  publishedNote?: string | null;
+  /** …in these sections (by index): the note heads the page when the first is, else each of them. */
+  publishedIn?: boolean[];
 }
 
 /** The body of a leader's page (the frame, with its footer, is renderPage's). */
@@ -180,9 +189,10 @@ export function renderLeaderBody(page: LeaderPage): Html {
   const unitUrl: UnitUrl = page.unitUrl ?? (() => null);
   const both = sections.some((s) => s.query.name === 'unit_ranking') && sections.some((s) => s.query.name === 'dti_ranking');
   return html`<h1>${page.title}</h1><p class="meta">${paramsLine(own, lang)}</p>
+${page.publishedNote && page.publishedIn?.[0] ? publishedNote(page.publishedNote) : ''}
 ${page.summary ? summaryBlock(page.summary, lang, unitUrl) : ''}${page.pdfUrl ? html`<p class="downloads pdf"><a href="${page.pdfUrl}">${T[lang].pdf}</a></p>` : ''}
 ${groups.length > 1 ? html`<nav class="jump" aria-label="${T[lang].jump}">${groups.map(({ g }) => html`<a href="#${g.id}">${g[lang]}</a>`)}</nav>` : ''}
-${groups.map(({ g, items }) => html`<div class="group" id="${g.id}"><h2>${g[lang]}</h2>${g.id === 'xep-hang' && both ? html`<p class="lead">${T[lang].twoRankings}</p>` : ''}${items.map(({ s, i }) => leaderSection(s, lang, page.titles[i]!, page.notes[i]!, unitUrl))}</div>`)}`;
+${groups.map(({ g, items }) => html`<div class="group" id="${g.id}"><h2>${g[lang]}</h2>${g.id === 'xep-hang' && both ? html`<p class="lead">${T[lang].twoRankings}</p>` : ''}${items.map(({ s, i }) => leaderSection(s, lang, page.titles[i]!, page.notes[i]!, unitUrl, !page.publishedIn?.[0] && page.publishedIn?.[i] ? page.publishedNote : null))}</div>`)}`;
 }
 
 /** The footer: who shared the link and until when, in the page's language. */

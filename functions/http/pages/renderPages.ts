@@ -121,7 +121,7 @@ const CODE_COLUMNS: Record<string, string> = { unit: 'unit_name', period: 'perio
 
 /** The plain table of a result: every chart has its numbers beside it. */
 /** Words for a status code on an English page (the saved queries write the Vietnamese one). */
-const STATUS_EN: Record<string, string> = { on_time: 'On time', late: 'Late', missing: 'Not sent (overdue)', not_due: 'Not due yet' };
+const STATUS_EN: Record<string, string> = { on_time: 'On time', late: 'Late', missing: 'Not sent (overdue)', not_due: 'Not due yet', pending: 'Waiting for approval', returned: 'Returned' };
 
 /** A cell as the page's language writes it: period labels and statuses in English on English pages. */
 export function cellOf(r: Row, n: string, lang: Lang, localTime: (at: string) => string): string {
@@ -198,11 +198,13 @@ export function chartFigure(url: string, alt: string): Html {
 
 /** "Kỳ báo cáo: Quý IV/2024 · Tính đến ngày: 15/06/2025": a section's parameters as people write them. */
 export function paramsLine(section: Pick<PageSection, 'query' | 'params' | 'unitName'>, lang: Lang): string {
-  return Object.entries(section.params).map(([k, v]) => {
+  // A text `unit` (blank: every unit) is a unit too: by name, and left out when blank.
+  return Object.entries(section.params).filter(([k, v]) => !(k === 'unit' && v === '')).map(([k, v]) => {
     const type = section.query.params.find((p) => p.name === k);
-    const text = type?.type === 'period' ? periodLabel(String(v), lang) : type?.type === 'date' ? formatDate(String(v)) : type?.type === 'unit' && section.unitName ? section.unitName(String(v)) : String(v);
+    const unit = (type?.type === 'unit' || (type?.type === 'text' && k === 'unit')) && section.unitName;
+    const text = type?.type === 'period' ? periodLabel(String(v), lang) : type?.type === 'date' ? formatDate(String(v)) : unit ? section.unitName!(String(v)) : String(v);
     const name = type?.description[lang] ?? k;
-    return `${type?.type === 'unit' && section.unitName ? (lang === 'vi' ? 'Đơn vị' : 'Unit') : name}: ${text}`;
+    return `${unit ? (lang === 'vi' ? 'Đơn vị' : 'Unit') : name}: ${text}`;
   }).join(' · ');
 }
 

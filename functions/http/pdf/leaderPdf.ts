@@ -1,5 +1,5 @@
 import type { Plain } from '../tableRows.ts';
-import type { Summary } from '../pages/leaderSummary.ts';
+import { LATER_FIGURE, type Summary } from '../pages/leaderSummary.ts';
 import { formatDate, formatNumber, periodLabel, valueMarks, type Lang } from '../pages/renderPages.ts';
 import { createPdf, drawMottoHeader, drawTable, pdfBytes, vietnameseDocumentDate, type Pdf, type PdfColumn } from './pdfDocument.ts';
 
@@ -18,7 +18,7 @@ export interface LeaderPdfInput {
   /** The page's title, as the registry of the period names the level. */
   title: string;
   period: string | null;
-  /** The body the numbers are reported to and shared by: the issuer in the motto header. */
+  /** The motto header's issuer: the body that issued the decision of a published period, else who shared the page. */
   issuer: string;
   /** YYYY-MM-DD, local. */
   issued: string;
@@ -29,6 +29,11 @@ export interface LeaderPdfInput {
   results: ReadonlyMap<string, Row[]>;
   /** Each indicator's full name in the page's language, by code. */
   indicatorNames: ReadonlyMap<string, string>;
+  /**
+   * "Đã công bố theo Quyết định số … ngày …": the DTI ranking is a published period's (null:
+   * today's figures); `whole`: the page's own query is, and the note heads the document.
+   */
+  published?: { note: string; whole: boolean } | null;
   created?: Date;
 }
 
@@ -72,12 +77,12 @@ function summaryPart(doc: Pdf, summary: Summary, lang: Lang): void {
     if (!block || block.units.length === 0) continue;
     doc.font('bold').fontSize(10).text(block.title, doc.page.margins.left);
     doc.font('regular').fontSize(10);
-    block.units.forEach((u, i) => doc.text(`${i + 1}. ${u.name}: ${pdfWords(u.text, lang)}`, { indent: 10 }));
+    block.units.forEach((u, i) => doc.text(`${i + 1}. ${u.name}: ${pdfWords(u.text, lang)}${u.later ? ` (${u.later})` : ''}`, { indent: 10 }));
     doc.moveDown(0.4);
   }
 }
 
-function rankingPart(doc: Pdf, results: ReadonlyMap<string, Row[]>, lang: Lang): void {
+function rankingPart(doc: Pdf, results: ReadonlyMap<string, Row[]>, lang: Lang, publishedNote: string | null): void {
   const w = W[lang];
   const share = results.get('unit_ranking');
   const dti = results.get('dti_ranking');
@@ -85,6 +90,7 @@ function rankingPart(doc: Pdf, results: ReadonlyMap<string, Row[]>, lang: Lang):
   heading(doc, w.ranking);
   if (dti?.length) {
     doc.font('bold').fontSize(10).text(w.dtiRanking).font('regular');
+    if (publishedNote) doc.fontSize(9).text(publishedNote).fontSize(10);
     // Units are ranked within their group (departments, communes): the group beside each rank says so.
     const groups = new Set(dti.map((r) => r.ranking_group_name ?? null));
     const grouped = groups.size > 1;
@@ -96,7 +102,9 @@ function rankingPart(doc: Pdf, results: ReadonlyMap<string, Row[]>, lang: Lang):
       const points = num(r.total_points);
       const before = num(r.previous_points);
       const delta = points !== null && before !== null ? Math.round((points - before) * 10) / 10 : null;
-      return [...(grouped ? [String(r.ranking_group_name ?? '')] : []), num(r.rank) === null ? '–' : String(r.rank), String(r.unit_name), points === null ? w.notReported : formatNumber(points, lang),
+      // A published figure corrected since says so under it ("có số liệu mới hơn").
+      const shown = points === null ? w.notReported : formatNumber(points, lang);
+      return [...(grouped ? [String(r.ranking_group_name ?? '')] : []), num(r.rank) === null ? '–' : String(r.rank), String(r.unit_name), typeof r[LATER_FIGURE] === 'string' ? `${shown}\n${r[LATER_FIGURE]}` : shown,
         before === null ? '–' : formatNumber(before, lang), delta === null ? '–' : delta === 0 ? '0' : `${delta > 0 ? '+' : '−'}${formatNumber(Math.abs(delta), lang)}`];
     }), { fontSize: 8.5 });
   }
@@ -164,9 +172,10 @@ export async function renderLeaderPdf(input: LeaderPdfInput): Promise<Uint8Array
   doc.font('regular').fontSize(10);
   const meta = [input.period ? `${w.period}: ${periodLabel(input.period, lang)}` : '', `${w.issued}: ${formatDate(input.issued)}`].filter(Boolean).join(' · ');
   doc.text(meta, { align: 'center' });
+  if (input.published?.whole) doc.font('bold').fontSize(11).text(input.published.note, { align: 'center' }).font('regular').fontSize(10);
   doc.fontSize(9).fillColor('#444').text(input.sharedLine, { align: 'center' }).fillColor('#000').fontSize(10).moveDown(0.6);
   if (input.summary) summaryPart(doc, input.summary, lang);
-  rankingPart(doc, input.results, lang);
+  rankingPart(doc, input.results, lang, input.published && !input.published.whole ? input.published.note : null);
   const scorecard = input.results.get('district_scorecard');
   if (scorecard?.length) scorecardPart(doc, scorecard, input);
   const timeliness = input.results.get('reporting_timeliness');
