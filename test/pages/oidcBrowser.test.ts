@@ -35,6 +35,20 @@ const GRANTS: Record<string, Record<string, string>> = {
   // Phòng Nội vụ ceased with the district level on 1/7/2025 (registry-events.csv).
   'lac-don-vi@phutho.gov.vn': { chiso_role: 'staff', chiso_unit: 'phong-noi-vu' },
 };
+/** A fresh page through the provider's sign-in (any password) to wherever chiso lands it; consents once for the client when asked. */
+async function signInAs(email: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.click('p.sso a');
+  await page.waitForURL((u) => u.href.startsWith(issuer));
+  await page.fill('input[name=login]', email);
+  await page.fill('input[name=password]', 'any');
+  await page.click('button[type=submit]');
+  await page.waitForLoadState();
+  if (page.url().startsWith(issuer)) await page.click('button[type=submit]');
+  return page;
+}
+
 const setting = async (page: Page, key: string, value: string) => {
   await page.fill(`form[action="/quan-tri/cai-dat/${key}"] input[name=value]`, value);
   await page.click(`form[action="/quan-tri/cai-dat/${key}"] button`);
@@ -105,19 +119,6 @@ describe('sign-in with the province\'s identity provider', () => {
     await admin.waitForSelector('table.codes');
     await admin.close();
 
-    const signInAs = async (email: string) => {
-      const page = await browser.newPage();
-      await page.goto(`${server.base}/login`);
-      await page.click('p.sso a');
-      await page.waitForURL((u) => u.href.startsWith(issuer));
-      await page.fill('input[name=login]', email);
-      await page.fill('input[name=password]', 'any');
-      await page.click('button[type=submit]');
-      // The provider asks to consent once for the client.
-      await page.waitForLoadState();
-      if (page.url().startsWith(issuer)) await page.click('button[type=submit]');
-      return page;
-    };
     const clerk = await signInAs('lan@phutho.gov.vn');
     await clerk.waitForURL(`${server.base}/nop`);
     expect(await clerk.locator('h1').first().innerText()).not.toContain('Đăng nhập');
@@ -203,18 +204,6 @@ describe('sign-in with the province\'s identity provider', () => {
     expect(await admin.content()).toContain('không bao giờ admin');
     await setting(admin, 'oidc_roles', 'staff, head, analyst');
 
-    const signInAs = async (email: string) => {
-      const page = await browser.newPage();
-      await page.goto(`${server.base}/login`);
-      await page.click('p.sso a');
-      await page.waitForURL((u) => u.href.startsWith(issuer));
-      await page.fill('input[name=login]', email);
-      await page.fill('input[name=password]', 'any');
-      await page.click('button[type=submit]');
-      await page.waitForLoadState();
-      if (page.url().startsWith(issuer)) await page.click('button[type=submit]');
-      return page;
-    };
     const analyst = await signInAs('chuyenvien@phutho.gov.vn');
     await analyst.waitForURL(`${server.base}/q`);
     await analyst.close();

@@ -175,15 +175,24 @@ ${evidenceList(records, code, lang, deps.localTime, !appraised)}
 ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" action="${withLang(`/nop/kiem-chung/go?period=${period}`, lang)}" hidden><input type="hidden" name="id" value="${r.id}"></form>`)}</section>`);
   }
 
-  app.get('/nop/kiem-chung', async (c) => {
+  /** The clerk, the period asked and its components, or the page that refuses (a form posted from elsewhere too). */
+  async function clerkPeriod(c: Context, posted: boolean) {
     const r = await clerk(c);
     if (r instanceof Response) return r;
     const lang = langOf(c);
     const w = EVIDENCE_WORDS[lang];
+    if (posted && !sameOrigin(c, deps)) return c.text('', 403);
     const period = periodOf(c);
     if (!period) return c.html(renderNotice(lang, w.title, w.badPeriod), 400);
     const components = await componentsOf(r.unit.code, period);
     if (components.length === 0) return c.html(renderNotice(lang, w.title, w.noFramework), 404);
+    return { r, lang, w, period, components };
+  }
+
+  app.get('/nop/kiem-chung', async (c) => {
+    const asked = await clerkPeriod(c, false);
+    if (asked instanceof Response) return asked;
+    const { r, lang, w, period, components } = asked;
     const records = await listEvidence(deps.store, r.unit.code, period);
     const saved = Number(c.req.query('kc'));
     const again = c.req.query('lai');
@@ -194,15 +203,9 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
 
   // The body is capped by bodyLimits.ts before it is read (the files of one form together).
   app.post('/nop/kiem-chung', async (c) => {
-    const r = await clerk(c);
-    if (r instanceof Response) return r;
-    const lang = langOf(c);
-    const w = EVIDENCE_WORDS[lang];
-    if (!sameOrigin(c, deps)) return c.text('', 403);
-    const period = periodOf(c);
-    if (!period) return c.html(renderNotice(lang, w.title, w.badPeriod), 400);
-    const components = await componentsOf(r.unit.code, period);
-    if (components.length === 0) return c.html(renderNotice(lang, w.title, w.noFramework), 404);
+    const asked = await clerkPeriod(c, true);
+    if (asked instanceof Response) return asked;
+    const { r, lang, w, period, components } = asked;
     const form = await c.req.parseBody({ all: true });
     const uploads: EvidenceUpload[] = [];
     for (const [name, value] of Object.entries(form)) {
@@ -223,14 +226,9 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
 
   // A file attached by mistake is taken back, until the province has appraised the period (then it is what was appraised).
   app.post('/nop/kiem-chung/go', async (c) => {
-    const r = await clerk(c);
-    if (r instanceof Response) return r;
-    const lang = langOf(c);
-    const w = EVIDENCE_WORDS[lang];
-    if (!sameOrigin(c, deps)) return c.text('', 403);
-    const period = periodOf(c);
-    if (!period) return c.html(renderNotice(lang, w.title, w.badPeriod), 400);
-    const components = await componentsOf(r.unit.code, period);
+    const asked = await clerkPeriod(c, true);
+    if (asked instanceof Response) return asked;
+    const { r, lang, w, period, components } = asked;
     if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.removeClosed), 409);
     const id = String((await c.req.parseBody()).id ?? '');
     const removed = await removeEvidence(deps.store, r.unit.code, period, id);
