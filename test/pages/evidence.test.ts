@@ -215,5 +215,14 @@ describe('an appraiser\'s account through the API', () => {
     const closed = await post('/nop/kiem-chung/go?period=2026-Q3', f, t.otherClerk);
     expect(closed.status).toBe(409);
     expect(text(await closed.text())).toContain('Tỉnh đã thẩm định kỳ này');
+    // Nor added to: the appraised evidence stays as it was, and the page offers no file box.
+    const more = new FormData();
+    more.append('evidence_DOC', new File([new Uint8Array(pdfBytes)], 'bo-sung.pdf', { type: 'application/pdf' }));
+    const late = await post('/nop/kiem-chung?period=2026-Q3', more, t.otherClerk);
+    expect(late.status).toBe(409);
+    expect(text(await late.text())).toContain('không gửi thêm được nữa');
+    const page = await (await t.services.app.request('/nop/kiem-chung?period=2026-Q3', { headers: auth(t.otherClerk) })).text();
+    expect(page).not.toContain('type="file" name="evidence_');
+    expect(page).toContain('không gửi thêm được nữa');
   });
 });

@@ -41,6 +41,7 @@ export const EVIDENCE_WORDS = {
     back: 'Về trang nộp báo cáo',
     remove: 'Gỡ tệp', removeLabel: (name: string) => `Gỡ tệp ${name}`, removed: (name: string) => `Đã gỡ tệp ${name}.`,
     removeClosed: 'Tỉnh đã thẩm định kỳ này: không gỡ được tài liệu kiểm chứng nữa.',
+    attachClosed: 'Tỉnh đã thẩm định kỳ này: tài liệu kiểm chứng được giữ như khi thẩm định, không gửi thêm được nữa.',
   },
   en: {
     title: 'DTI self-assessment', evidence: 'Evidence files', attach: 'Send the evidence files', none: 'No files yet.',
@@ -60,6 +61,7 @@ export const EVIDENCE_WORDS = {
     back: 'Back to the reports page',
     remove: 'Remove', removeLabel: (name: string) => `Remove ${name}`, removed: (name: string) => `${name} removed.`,
     removeClosed: 'The province has appraised this period: its evidence can no longer be removed.',
+    attachClosed: 'The province has appraised this period: its evidence stays as it was appraised; nothing more can be attached.',
   },
 };
 
@@ -163,15 +165,15 @@ export function registerEvidenceRoutes(app: Hono<Env>, deps: HttpDeps): void {
 ${missingList(missing, nameOf, lang)}
 <section class="share"><h2>${w.selfTitle}</h2><form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data"><label>${w.sendSelf}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.sendSelfButton}</button></form></section>
 <section class="evidence-form"><h2>${w.evidence}</h2><p class="meta">${w.hint}</p>
-<form method="post" action="${withLang(`/nop/kiem-chung?period=${period}`, lang)}" enctype="multipart/form-data">
+${appraised ? html`<p class="meta">${w.attachClosed}</p>` : html`<form method="post" action="${withLang(`/nop/kiem-chung?period=${period}`, lang)}" enctype="multipart/form-data">`}
 ${components.map((r) => {
     const code = String(r.indicator_code);
     return html`<article class="review" data-component="${code}"><h3>${nameOf(code)}</h3>
 <p>${w.max}: ${num(r.max_points)} · ${w.self}: <strong>${num(r.self_points)}</strong>${r.self_note ? html` · ${w.note}: ${r.self_note}` : ''}</p>
 ${evidenceList(records, code, lang, deps.localTime, !appraised)}
-<label for="ev-${code}">${w.choose(nameOf(code))}</label><input id="ev-${code}" type="file" name="evidence_${code}" multiple accept="${ACCEPTED_EXTENSIONS.join(',')}"></article>`;
+${appraised ? '' : html`<label for="ev-${code}">${w.choose(nameOf(code))}</label><input id="ev-${code}" type="file" name="evidence_${code}" multiple accept="${ACCEPTED_EXTENSIONS.join(',')}">`}</article>`;
   })}
-<button class="big" type="submit">${w.attach}</button></form>
+${appraised ? '' : html`<button class="big" type="submit">${w.attach}</button></form>`}
 ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" action="${withLang(`/nop/kiem-chung/go?period=${period}`, lang)}" hidden><input type="hidden" name="id" value="${r.id}"></form>`)}</section>`);
   }
 
@@ -206,6 +208,8 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const asked = await clerkPeriod(c, true);
     if (asked instanceof Response) return asked;
     const { r, lang, w, period, components } = asked;
+    // What the province appraised stays as it was: nothing is added afterwards.
+    if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
     const form = await c.req.parseBody({ all: true });
     const uploads: EvidenceUpload[] = [];
     for (const [name, value] of Object.entries(form)) {
