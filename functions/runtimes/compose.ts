@@ -16,6 +16,8 @@ import { openRegistry, type LiveRegistry } from '../services/registry.ts';
 import { reminderFacts, sendDueReminders } from '../services/reminders.ts';
 import { sendDigests } from '../services/digest.ts';
 import { digestContent } from '../http/pages/leaderRoutes.ts';
+import { publishedFigures } from '../http/pages/publishedResults.ts';
+import type { HttpDeps } from '../http/context.ts';
 import type { Reminder } from '../domain/cycle/reminders.ts';
 /** What the mailer sends: a reminder, or a leader's digest. */
 type Mail = Pick<Reminder, 'to' | 'subject' | 'body'>;
@@ -226,7 +228,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
   const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults, onNewVersion: () => services.registry.refresh() });
   const linkSecret = await linkSecretFor(deployment, services.store);
   const links = new StoreLinkRegistry(services.store);
-  const app = createApp({
+  const httpDeps: HttpDeps = {
     runner,
     store: services.store,
     catalog: services.catalog,
@@ -256,7 +258,8 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     oidcSecretKeeper: deployment.kind === 'aws'
       ? secretsManagerSecret(services.settings, new SecretsManagerReader(client('secrets', () => new SecretsManagerClient({}))), process.env.CHISO_OIDC_CLIENT_SECRET)
       : stateFolderSecret(services.store, process.env.CHISO_OIDC_CLIENT_SECRET),
-  });
+  };
+  const app = createApp(httpDeps);
   const facts = reminderFacts(runner);
   // SES is loaded when a reminder is first delivered: the query function's cold start does not pay for it.
   let mailer: { from: string; ready: Promise<{ deliver: (r: Mail) => Promise<void> }> } | null = null;
@@ -279,7 +282,7 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
     deliver: mail ?? (async () => undefined),
   });
     // Leaders' digests run with the reminders, through the same mail path (services/digest.ts).
-    const digests = await sendDigests({ store: services.store, links, linkSecret, now: services.clock.now, today: services.clock.today, content: digestContent({ queries, runner, catalog: services.catalog, today: services.clock.today, localTime: services.clock.localTime }), deliver: mail ?? (async () => undefined) });
+    const digests = await sendDigests({ store: services.store, links, linkSecret, now: services.clock.now, today: services.clock.today, content: digestContent({ queries, runner, catalog: services.catalog, today: services.clock.today, localTime: services.clock.localTime, published: (period) => publishedFigures(httpDeps, period, 'vi') }), deliver: mail ?? (async () => undefined) });
     return { ...reminders, digests };
   };
   return { ...services, queries, engine, runner, app, remind, close: async () => { await services.close(); await engine.close(); } };

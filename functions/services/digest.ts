@@ -43,7 +43,7 @@ export interface DigestEntry {
 }
 
 /** What a digest says of a link's query for one period: null while that period's data is not in. */
-export type DigestContent = (query: string, params: Record<string, ParamValue>) => Promise<{ title: string; lines: string[] } | null>;
+export type DigestContent = (query: string, params: Record<string, ParamValue>) => Promise<{ title: string; lines: string[]; /** "Đã công bố theo Quyết định số …": a published period's figures are the decision's. */ note?: string } | null>;
 
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 
@@ -109,11 +109,11 @@ function candidatePeriods(own: string, today: string): string[] {
   return periods;
 }
 
-function message(to: string, title: string, lines: string[], url: string, unsubscribeUrl: string): DigestMessage {
+function message(to: string, title: string, lines: string[], url: string, unsubscribeUrl: string, note?: string): DigestMessage {
   return {
     to: [to],
     subject: `Bản tin chuyển đổi số: ${title}`,
-    body: `${title}\n\n${lines.slice(0, 3).map((l) => `• ${l}`).join('\n')}\n\nXem báo cáo: ${url}\n\nNgừng nhận bản tin này: ${unsubscribeUrl}\n\nTin nhắn tự động của hệ thống chiso.`,
+    body: `${title}\n${note ? `${note}\n` : ''}\n${lines.slice(0, 3).map((l) => `• ${l}`).join('\n')}\n\nXem báo cáo: ${url}\n\nNgừng nhận bản tin này: ${unsubscribeUrl}\n\nTin nhắn tự động của hệ thống chiso.`,
   };
 }
 
@@ -139,7 +139,7 @@ export async function sendDigests(deps: {
     if (!linksBy.has(s.by)) linksBy.set(s.by, await deps.links.listBy(s.by));
     const link = linksBy.get(s.by)!.find((l) => l.id === s.link_id);
     if (!link || link.revoked_at || link.exp * 1000 <= deps.now().getTime() || typeof link.params.period !== 'string') continue;
-    let found: { period: string; title: string; lines: string[] } | null = null;
+    let found: { period: string; title: string; lines: string[]; note?: string } | null = null;
     for (const period of candidatePeriods(link.params.period, deps.today())) {
       const content = await deps.content(link.query, { ...link.params, period });
       if (content) { found = { period, ...content }; break; }
@@ -154,7 +154,7 @@ export async function sendDigests(deps: {
       { query: link.query, params: { ...link.params, period: found.period }, expiresInSeconds: Math.max(3600, link.exp - Math.floor(Date.parse(link.created_at) / 1000)), note: `Bản tin cho ${s.email}` },
     )).url);
     const unsubscribeUrl = `${new URL(link.url).origin}/ban-tin/huy/${unsubscribeToken(deps.linkSecret, s.id)}`;
-    const entry: DigestEntry = { subscription: s.id, period: found.period, link_url: url, message: message(s.email, found.title, found.lines, url, unsubscribeUrl), claimed_at: deps.now().toISOString(), delivered_at: null, error: null };
+    const entry: DigestEntry = { subscription: s.id, period: found.period, link_url: url, message: message(s.email, found.title, found.lines, url, unsubscribeUrl, found.note), claimed_at: deps.now().toISOString(), delivered_at: null, error: null };
     try {
       // The claim: written only if absent (two runs at once send once); a failed delivery is claimed again.
       await deps.store.put(key, JSON.stringify(entry, null, 2), { ifAbsent: !kept });

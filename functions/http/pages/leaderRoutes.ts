@@ -49,7 +49,7 @@ async function pageResults(deps: PageDeps, query: SavedQuery, params: Record<str
  * first three lines of its summary, once the period's data is in (no unit still "not due":
  * every unit reported, or the deadline passed); null before.
  */
-export function digestContent(deps: PageDeps): DigestContent {
+export function digestContent(deps: PageDeps & { published?: (period: string) => Promise<PublishedFigures | null> }): DigestContent {
   return async (name, given) => {
     const query = deps.queries.get(name);
     const timeliness = deps.queries.get('reporting_timeliness');
@@ -57,10 +57,14 @@ export function digestContent(deps: PageDeps): DigestContent {
     const params = resolveParams(query, Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])), deps.catalog, deps.today());
     const due = toRows(await resultFor(deps, timeliness, resolveParams(timeliness, { period: given.period }, deps.catalog, deps.today()), 'leader'));
     if (due.length === 0 || due.some((r) => r.status_code === 'not_due')) return null;
-    const { summary } = await pageResults(deps, query, params, 'vi', '');
+    // A published period's digest reads the decision's figures, as the link does.
+    const frozen = [query.name, ...query.page.sections.map((s) => s.query)].some((n) => FROZEN_QUERIES.has(n));
+    const published = frozen && deps.published ? await deps.published(given.period) : null;
+    const { summary } = await pageResults(deps, query, params, 'vi', '', published);
     if (!summary) return null;
     return {
       title: `${titleFor(query, params, deps.catalog.catalog.units, 'vi')}, ${periodLabel(given.period, 'vi')}`,
+      ...(published ? { note: published.note } : {}),
       lines: summary.tiles.slice(0, 3).map((t) => `${t.label}: ${t.value}${t.detail ? ` (${t.detail})` : ''}`),
     };
   };
