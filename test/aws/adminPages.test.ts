@@ -2,17 +2,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../functions/adapters/stores/S3ObjectStore.ts';
-import { createClock } from '../../functions/domain/clock.ts';
-import { registerLoginRoutes } from '../../functions/http/auth.ts';
-import type { Env, HttpDeps } from '../../functions/http/context.ts';
-import { registerAdminRoutes } from '../../functions/http/pages/adminRoutes.ts';
-import { createTokenStore, StoreLinkRegistry } from '../../functions/services/accessStore.ts';
-import { createAuditLog } from '../../functions/services/audit.ts';
-import { openRegistry } from '../../functions/services/registry.ts';
-import { createSettings } from '../../functions/services/settings.ts';
+import { adminApp } from '../helpers/accountRace.ts';
 import { startStrictS3rver as startS3rver } from '../helpers/strictS3rver.ts';
 
 /**
@@ -32,24 +24,8 @@ afterAll(async () => { await s3rver.stop(); });
 
 const shipped = (name: string) => readFile(join(root, 'schemas', name), 'utf8');
 
-async function appOver(store: S3ObjectStore) {
-  const clock = createClock(7);
-  const example = { 'units.csv': await shipped('units.csv'), 'indicators.csv': await shipped('indicators.csv') };
-  const registry = await openRegistry(store, () => example, 7);
-  const tokens = createTokenStore(store, { ttlMs: 0 });
-  const settings = createSettings(store, clock.now);
-  const deps = {
-    store, catalog: registry.index, tokens: () => tokens.records(), access: tokens, links: new StoreLinkRegistry(store), settings,
-    now: clock.now, today: clock.today, localTime: clock.localTime,
-    // The engine is Athena's on AWS: these pages only tell it the lake moved.
-    runner: { lakeChanged: () => undefined },
-    admin: { tokens, audit: createAuditLog(store, clock.now), registry, utcOffsetHours: 7 },
-  } as unknown as HttpDeps;
-  const app = new Hono<Env>();
-  registerLoginRoutes(app, deps);
-  registerAdminRoutes(app, deps);
-  return { app, tokens, deps };
-}
+/** The pages over the lake bucket, with the example district's registry in force. */
+const appOver = async (store: S3ObjectStore) => adminApp(store, { 'units.csv': await shipped('units.csv'), 'indicators.csv': await shipped('indicators.csv') });
 
 const form = (fields: Record<string, string | string[]>) => {
   const body = new URLSearchParams();

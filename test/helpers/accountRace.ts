@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { expect } from 'vitest';
 import { hashToken } from '../../functions/domain/access/tokens.ts';
 import { createClock } from '../../functions/domain/clock.ts';
+import type { RegistryFiles } from '../../functions/domain/registry/catalog.ts';
 import { registerLoginRoutes } from '../../functions/http/auth.ts';
 import type { Env, HttpDeps } from '../../functions/http/context.ts';
 import { registerAdminRoutes } from '../../functions/http/pages/adminRoutes.ts';
@@ -102,12 +103,12 @@ export async function raceAccountChanges(store: ObjectStore): Promise<void> {
   expect((await tokens.find(ids[2]!))!.suspended_at).toBe(before!.suspended_at);
 }
 
-/** The administrator's pages over `store`, with a registry of `units` communes imported. */
-export async function adminApp(store: ObjectStore, units = 12) {
+/** The administrator's pages over `store`, with a registry of `units` test communes, or the registry files given, imported. */
+export async function adminApp(store: ObjectStore, units: number | RegistryFiles = 12) {
   const clock = createClock(7);
   const shipped = (name: string) => readFile(join(root, 'schemas', name), 'utf8');
-  const csv = `code,name_vi,name_en,type,aliases\n${Array.from({ length: units }, (_, i) => `xa-${i + 1},Xã Thử ${i + 1},Test ${i + 1},commune,`).join('\n')}\n`;
-  const files = { 'units.csv': csv, 'indicators.csv': await shipped('indicators.csv') };
+  const csv = (n: number) => `code,name_vi,name_en,type,aliases\n${Array.from({ length: n }, (_, i) => `xa-${i + 1},Xã Thử ${i + 1},Test ${i + 1},commune,`).join('\n')}\n`;
+  const files = typeof units === 'number' ? { 'units.csv': csv(units), 'indicators.csv': await shipped('indicators.csv') } : units;
   const registry = await openRegistry(store, () => files, 7);
   const tokens = createTokenStore(store, { ttlMs: 0 });
   const deps = {
