@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 
-/** s3rver on loopback, on a port the OS picks, with these buckets: the S3 wire protocol, for real. */
-export async function startS3rver(buckets: string[]): Promise<{ s3: S3Client; endpoint: string; stop: () => Promise<void> }> {
+/**
+ * s3rver on loopback, on a port the OS picks, with these buckets: the S3 wire protocol, for real.
+ * `prepare` changes the server before it starts (strictS3rver.ts: conditional writes as S3 does them).
+ */
+export async function startS3rver(buckets: string[], prepare?: (server: S3rver) => void): Promise<{ s3: S3Client; endpoint: string; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'chiso-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
+  prepare?.(server);
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   const s3 = new S3Client({

@@ -1,12 +1,11 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
+import { startS3rver } from './s3rver.ts';
 
 type Ctx = { method: string; path: string; headers: Record<string, string | undefined>; status: number; body: unknown; type: string };
 interface FsStore {
@@ -71,23 +70,5 @@ export function strictS3rver(server: S3rver): void {
   (server as unknown as { middleware: unknown[] }).middleware.unshift(middleware);
 }
 
-/** startS3rver's twin (test/helpers/s3rver.ts) with strictS3rver applied. */
-export async function startStrictS3rver(buckets: string[]): Promise<{ s3: S3Client; endpoint: string; stop: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'chiso-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
-  strictS3rver(server);
-  const { port } = (await server.run()) as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
-  const s3 = new S3Client({
-    region: 'ap-southeast-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return {
-    s3, endpoint,
-    stop: async () => {
-      s3.destroy();
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** s3rver (test/helpers/s3rver.ts) answering conditional writes as S3 does. */
+export const startStrictS3rver = (buckets: string[]) => startS3rver(buckets, strictS3rver);
