@@ -130,6 +130,10 @@ describe('a leader\'s link answers on the first phone screen', () => {
     const timeliness = await api('reporting_timeliness', { period: '2026-Q3' });
     const page = await phone();
     await page.goto(await linkFor('dti_ranking', { period: '2026-Q3' }));
+    // The period under the title; no blank parameter ("Nhóm xếp hạng (trống: mọi nhóm): ").
+    const meta = await page.locator('main').innerText();
+    expect(meta).toContain('Kỳ báo cáo: Quý III/2026');
+    expect(meta).not.toContain('Nhóm xếp hạng');
     const tiles = await tilesOf(page);
     for (const tile of Object.values(tiles)) expect(tile.bottom).toBeLessThanOrEqual(SCREEN.height);
     const points = dti.map((r) => r.total_points as number).sort((a, b) => a - b);

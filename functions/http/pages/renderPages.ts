@@ -198,8 +198,9 @@ export function chartFigure(url: string, alt: string): Html {
 
 /** "Kỳ báo cáo: Quý IV/2024 · Tính đến ngày: 15/06/2025": a section's parameters as people write them. */
 export function paramsLine(section: Pick<PageSection, 'query' | 'params' | 'unitName'>, lang: Lang): string {
-  // A text `unit` (blank: every unit) is a unit too: by name, and left out when blank.
-  return Object.entries(section.params).filter(([k, v]) => !(k === 'unit' && v === '')).map(([k, v]) => {
+  // A blank parameter (a text `unit` or a ranking `group`: every one) is left out, never "Nhóm xếp hạng: ";
+  // a text `unit` is a unit too, by name.
+  return Object.entries(section.params).filter(([, v]) => v !== '' && v !== null).map(([k, v]) => {
     const type = section.query.params.find((p) => p.name === k);
     const unit = (type?.type === 'unit' || (type?.type === 'text' && k === 'unit')) && section.unitName;
     const text = type?.type === 'period' ? periodLabel(String(v), lang) : type?.type === 'date' ? formatDate(String(v)) : unit ? section.unitName!(String(v)) : String(v);
