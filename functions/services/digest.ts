@@ -77,7 +77,8 @@ export async function subscriptions(store: ObjectStore): Promise<DigestSubscript
     const s = await readJson<DigestSubscription>(store, o.key);
     if (s) out.push(s);
   }
-  return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  // Subscriptions made in the same instant (one clock tick) list by address, not by random id.
+  return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.email.localeCompare(b.email));
 }
 
 /** The signed part of an unsubscribe link: the subscription, and a MAC only the server can make. */
