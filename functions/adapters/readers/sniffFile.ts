@@ -48,8 +48,14 @@ const NOT_ACCEPTED = refused(
   `its content is not a PDF, a PNG/JPEG image or an office file (${ACCEPTED_EXTENSIONS.join(', ')}).`,
 );
 
-/** The part names of a zip package, from its central directory (nothing is inflated); null when it is no zip. */
-async function zipPartNames(bytes: Buffer): Promise<{ names: string[]; encrypted: boolean } | null> {
+/** The ODF manifest, read only when this small: it says whether the parts are encrypted. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/**
+ * The part names of a zip package, from its central directory, and the text of an ODF manifest
+ * (the one part inflated, and only when small); null when it is no zip.
+ */
+async function zipPartNames(bytes: Buffer): Promise<{ names: string[]; encrypted: boolean; manifest: string | null } | null> {
   const zip = await new Promise<yauzl.ZipFile | null>((resolve) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, z) => resolve(err ? null : z!));
   });
@@ -57,13 +63,22 @@ async function zipPartNames(bytes: Buffer): Promise<{ names: string[]; encrypted
   return new Promise((resolve) => {
     const names: string[] = [];
     let encrypted = false;
+    let manifest: string | null = null;
     zip.on('error', () => resolve(null));
-    zip.on('end', () => resolve({ names, encrypted }));
+    zip.on('end', () => resolve({ names, encrypted, manifest }));
     zip.on('entry', (entry: yauzl.Entry) => {
       if (names.length >= LIMITS.maxZipEntries) { zip.close(); return resolve(null); }
-      names.push(entry.fileName.replace(/^\//, ''));
+      const name = entry.fileName.replace(/^\//, '');
+      names.push(name);
       if ((entry.generalPurposeBitFlag & 1) !== 0) encrypted = true;
-      zip.readEntry();
+      if (name.toLowerCase() !== 'meta-inf/manifest.xml' || entry.uncompressedSize > MAX_MANIFEST_BYTES || encrypted) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return resolve(null);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('error', () => resolve(null));
+        stream.on('end', () => { manifest = Buffer.concat(chunks).toString('utf8'); zip.readEntry(); });
+      });
     });
     zip.readEntry();
   });
@@ -100,6 +115,10 @@ export async function sniffEvidence(bytes: Uint8Array): Promise<EvidenceSniff> {
   }
   // An ODF package's first entry is "mimetype", stored uncompressed: its local header (30 bytes) then the name, then the type.
   if (parts.names[0] === 'mimetype' && lower.has('content.xml')) {
+    // LibreOffice keeps Basic macros under Basic/ and other scripts under Scripts/; a saved
+    // password leaves the parts encrypted, named so in the manifest.
+    if ([...lower].some((n) => n.startsWith('basic/') || n.startsWith('scripts/'))) return refused('tệp có macro: hãy lưu lại không có macro, hoặc dạng PDF.', 'it carries macros: save it without macros, or as PDF.');
+    if (parts.manifest?.includes('encryption-data')) return refused('tệp có mật khẩu: hãy gửi bản không đặt mật khẩu.', 'it is password-protected: send it without a password.');
     const nameLength = buffer.readUInt16LE(26);
     const extraLength = buffer.readUInt16LE(28);
     const size = buffer.readUInt32LE(18);
