@@ -106,6 +106,8 @@ describe('publishing a period\'s results by a decision', () => {
     expect([...text.matchAll(/data-version="(\d+)"/g)].map((m) => m[1])).toEqual(['2', '1']);
     expect(text).toContain('Đã công bố theo Quyết định số 469/QĐ-UBND ngày 20/10/2026');
     expect(text).toContain('/cong-bo/2026-Q3/phu-luc?format=pdf&version=1');
+    // A page in Vietnamese only offers no "English" link that would lead back to itself.
+    expect(text).not.toContain('hreflang="en"');
     const annex = await services.app.request('/cong-bo/2026-Q3/phu-luc?format=xlsx&version=1', { headers: { Authorization: `Bearer ${analyst}` } });
     expect([annex.status, annex.headers.get('content-disposition')]).toEqual([200, 'attachment; filename="phu-luc-xep-hang-2026-Q3-v1.xlsx"']);
     expect((await services.app.request('/cong-bo/2026-Q3/phu-luc?format=pdf&version=1', { headers: { Authorization: `Bearer ${clerk}` } })).status).toBe(403);
@@ -216,6 +218,7 @@ describe('reconciling an official results table with the lake', () => {
     const text = await page.text();
     expect([...text.matchAll(/data-unit="([^"]+)" data-differs="yes"/g)].map((m) => m[1])).toEqual(['so-noi-vu', 'xa-yen-lac']);
     expect(text).toContain('5 đơn vị được đối chiếu; 2 đơn vị lệch quá 0,01 điểm.');
+    expect(text).not.toContain('hreflang="en"');
     expect(text).toContain('data-unmatched="Xã Yên Lạc Mới"');
     expect((await services.app.request('/doi-chieu', { method: 'POST', headers: { Authorization: `Bearer ${clerk}` }, body: form })).status).toBe(403);
   });

@@ -79,7 +79,7 @@ export function registerAppraisalRoutes(app: Hono<Env>, deps: HttpDeps): void {
   // What an appraiser sees is not kept by a browser or a proxy.
   app.use('/tham-dinh/*', async (c, next) => { await next(); c.res.headers.set('Cache-Control', 'private, no-store'); });
   app.use('/tham-dinh', async (c, next) => { await next(); c.res.headers.set('Cache-Control', 'private, no-store'); });
-  const page = (title: string, body: unknown) => renderPage({ lang: 'vi', title, home: '/tham-dinh', signOut: true, otherLangUrl: '?lang=vi' }, html`${body}`);
+  const page = (title: string, body: unknown) => renderPage({ lang: 'vi', title, home: '/tham-dinh', signOut: true, otherLangUrl: null }, html`${body}`);
 
   app.get('/tham-dinh', async (c) => {
     const who = await appraiser(c);

@@ -38,7 +38,7 @@ export function registerPublicationRoutes(app: Hono<Env>, deps: HttpDeps): void 
   async function render(period: string, values: Record<string, string>, notice: unknown = '') {
     const versions = await publicationsFor(deps).list(period);
     const q = `/cong-bo/${period}/phu-luc`;
-    return renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: '?lang=vi' }, html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>${notice}
+    return renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: null }, html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>${notice}
 <form class="params" method="get" action="/cong-bo"><div class="field"><label for="p">${T.period}</label><input id="p" name="period" value="${period}" required></div><button type="submit">Xem</button></form>
 <h2>${periodLabelVi(period)}</h2>
 <form class="params" method="post" action="/cong-bo?period=${period}">

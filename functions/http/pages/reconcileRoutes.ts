@@ -26,7 +26,7 @@ const T = {
 };
 
 export function registerReconcileRoutes(app: Hono<Env>, deps: HttpDeps): void {
-  const page = (body: unknown) => renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: '?lang=vi' }, html`${body}`);
+  const page = (body: unknown) => renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: null }, html`${body}`);
   const form = (period: string) => html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>
 <form class="params" method="post" action="/doi-chieu" enctype="multipart/form-data">
 <div class="field"><label for="period">${T.period}</label><input id="period" name="period" value="${period}" required></div>

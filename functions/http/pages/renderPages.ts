@@ -242,8 +242,8 @@ export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 
 export interface PageFrame {
   lang: Lang;
   title: string;
-  /** The same page in the other language. */
-  otherLangUrl: string;
+  /** The same page in the other language; null where the page exists in Vietnamese only (no link that leads back to it). */
+  otherLangUrl: string | null;
   footer?: string;
   /** The registry version the numbers were read with. */
   registryVersion?: string;
@@ -266,7 +266,7 @@ export function renderPage(frame: PageFrame, content: Html): Html {
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
-<header class="top">${frame.home ? html`<a class="brand" href="${frame.home}">chiso · chỉ số chuyển đổi số</a>` : html`<span class="brand">chiso · chỉ số chuyển đổi số</span>`}<nav class="lang"><a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a>${frame.signOut ? html`<a class="sign-out" href="/logout">${frame.lang === 'vi' ? 'Đăng xuất' : 'Sign out'}</a>` : ''}</nav></header>
+<header class="top">${frame.home ? html`<a class="brand" href="${frame.home}">chiso · chỉ số chuyển đổi số</a>` : html`<span class="brand">chiso · chỉ số chuyển đổi số</span>`}<nav class="lang">${frame.otherLangUrl === null ? '' : html`<a href="${frame.otherLangUrl}" hreflang="${frame.lang === 'vi' ? 'en' : 'vi'}">${other}</a>`}${frame.signOut ? html`<a class="sign-out" href="/logout">${frame.lang === 'vi' ? 'Đăng xuất' : 'Sign out'}</a>` : ''}</nav></header>
 <main>${content}</main>
 <footer>${frame.footer ?? ''}${frame.registryVersion ? html`<span class="registry-version">${frame.lang === 'vi' ? 'Danh mục đơn vị' : 'Registry'}: ${frame.registryVersion}</span>` : ''}</footer>
 </body>
