@@ -184,8 +184,9 @@ export function createTokenStore(store: ObjectStore, options: { ttlMs?: number; 
     const own = (await mapLimited(await keysUnder(store, accessKeys.tokensPrefix), 16, (k) => readJson<TokenRecord>(store, k)))
       .filter((r): r is TokenRecord => r !== null);
     const seen = new Set(own.map((r) => r.sha256));
+    // Accounts made in one instant (a bulk create) list by name, not by their keys' random order.
     return [...(await legacyRecords()).filter((r) => !seen.has(r.sha256)), ...own]
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
   async function statusOf(r: TokenRecord): Promise<TokenStatus> {
@@ -450,7 +451,7 @@ export class StoreLinkRegistry implements LinkRegistry {
     const revoked = await mapLimited(all, 16, (l) => readJson<{ revoked_at: string }>(this.store, accessKeys.linkRevoked(l.id)));
     return all
       .map((l, i) => ({ ...l, revoked_at: revoked[i]?.revoked_at ?? l.revoked_at ?? null }))
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
 
   async add(record: LinkRecord): Promise<void> {
