@@ -129,7 +129,13 @@ describe('a leader\'s link answers on the first phone screen', () => {
     const dti = await api('dti_ranking', { period: '2026-Q3' });
     const timeliness = await api('reporting_timeliness', { period: '2026-Q3' });
     const page = await phone();
-    await page.goto(await linkFor('dti_ranking', { period: '2026-Q3' }));
+    const dtiLink = await linkFor('dti_ranking', { period: '2026-Q3' });
+    await page.goto(dtiLink);
+    // The link's downloads complete its parameters as its page does (the ranking group left blank).
+    const csv = await fetch(`${dtiLink}/s/0/data.csv`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain(String(dti[0]!.unit_name));
+    expect((await fetch(`${dtiLink}/s/0/data.xlsx`)).status).toBe(200);
     // The period under the title; no blank parameter ("Nhóm xếp hạng (trống: mọi nhóm): ").
     const meta = await page.locator('main').innerText();
     expect(meta).toContain('Kỳ báo cáo: Quý III/2026');

@@ -240,14 +240,17 @@ export function registerLeaderRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
     const { query, grant } = checked;
-    return chartResponse(c, deps, query, grant.params, Number(c.req.param('index')), 'leader', await linkPublished(query, linkParams(query, grant), langOf(c)));
+    const params = linkParams(query, grant);
+    return chartResponse(c, deps, query, params, Number(c.req.param('index')), 'leader', await linkPublished(query, params, langOf(c)));
   });
 
   app.get('/l/:token/s/:index/:file{data\\.(csv|xlsx)}', async (c) => {
     const checked = await checkLink(c);
     if (checked instanceof Response) return checked;
     const { query, grant } = checked;
-    return downloadResponse(c, deps, query, grant.params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'leader', await linkPublished(query, linkParams(query, grant), langOf(c)));
+    // The link's parameters completed as its page completes them (a parameter added since, with its default).
+    const params = linkParams(query, grant);
+    return downloadResponse(c, deps, query, params, Number(c.req.param('index')), c.req.param('file').split('.')[1]!, 'leader', await linkPublished(query, params, langOf(c)));
   });
 
   // ---- A leader's digest (services/digest.ts): an analyst subscribes an e-mail to one of her links. ----
