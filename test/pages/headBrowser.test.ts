@@ -93,6 +93,10 @@ describe('a head approving, on a phone and on a desktop', () => {
         expect(await page.locator('article.review').count()).toBe(0);
         expect(await page.locator('[data-decision="approved"]').count()).toBe(2);
         expect(await page.locator('[data-decision="returned"]').count()).toBe(1);
+        // Changing a decision made: the fold and its two buttons are thumb-sized too.
+        const change = page.locator('details.change').first();
+        await change.locator('summary').click();
+        for (const el of [change.locator('summary'), ...(await change.locator('button').all())]) expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(44);
         await expectUsable(page, width);
         await screenshot(page, `head-decided-${label}`, { keep: width === 360 });
         // The same page in English: no sideways scroll, nothing serious.

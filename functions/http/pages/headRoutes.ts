@@ -153,7 +153,7 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   const changeForm = (r: Row, unit: string, lang: Lang) => {
     const w = W[lang];
-    return html`<details><summary>${w.change}</summary><form method="post" action="/duyet/${r.submission_id}"><input type="hidden" name="unit" value="${unit}"><input type="hidden" name="change" value="1"><label>${w.changeComment}<textarea name="comment" rows="2" maxlength="2000" required></textarea></label><button type="submit" name="decision" value="approved">${w.approve}</button> <button type="submit" name="decision" value="returned">${w.ret}</button></form></details>`;
+    return html`<details class="change"><summary>${w.change}</summary><form method="post" action="/duyet/${r.submission_id}"><input type="hidden" name="unit" value="${unit}"><input type="hidden" name="change" value="1"><label>${w.changeComment}<textarea name="comment" rows="2" maxlength="2000" required></textarea></label><div class="change-buttons"><button type="submit" name="decision" value="approved" class="big approve">${w.approve}</button><button type="submit" name="decision" value="returned" class="big ret">${w.ret}</button></div></form></details>`;
   };
 
   async function listing(d: Decider, lang: Lang) {
