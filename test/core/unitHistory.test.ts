@@ -48,10 +48,10 @@ describe('the unit registry with history', () => {
   it('names a unit\'s predecessors above its numbers, and the source of an event not yet verified', () => {
     const catalog = syntheticCatalog();
     // A verified merger: the predecessors, no caveat.
-    expect(registryNotes('xa-thu-moi', catalog, 'vi')).toEqual(['Số liệu trước 2025-07-01 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử A, Xã Thử B.']);
+    expect(registryNotes('xa-thu-moi', catalog, 'vi')).toEqual(['Số liệu trước 01/07/2025 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử A, Xã Thử B.']);
     // An unverified split: said, with its source, and the unit's own status says so too.
     expect(registryNotes('xa-thu-d', catalog, 'vi')).toEqual([
-      'Số liệu trước 2025-07-01 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử C. Sự kiện này chưa được xác minh văn bản (nguồn: Synthetic test resolution 2).',
+      'Số liệu trước 01/07/2025 là của các đơn vị tiền thân, cộng lại theo danh mục: Xã Thử C. Sự kiện này chưa được xác minh văn bản (nguồn: Synthetic test resolution 2).',
       'Xã Thử D: Đang hoạt động (chưa xác minh văn bản).',
     ]);
     expect(registryNotes('xa-thu-d', catalog, 'en')[0]).toContain('This event is not yet verified against its document (source: Synthetic test resolution 2).');

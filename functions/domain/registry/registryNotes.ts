@@ -26,5 +26,6 @@ export function registryNotes(code: string, catalog: Catalog, lang: NoteLang): s
   }
   const status = unitStatus(unit, catalog);
   if (status.status_vi !== 'Đang hoạt động') notes.push(lang === 'vi' ? `${unit.nameVi}: ${status.status_vi}.` : `${unit.nameVi}: ${status.status_en}.`);
-  return notes;
+  // Notes are read by people (leaders, clerks): the registry's ISO dates as they write them, 01/07/2025.
+  return notes.map((n) => n.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_, y, m, d) => `${d}/${m}/${y}`));
 }

@@ -8,7 +8,7 @@ import { toRows, type Plain } from '../tableRows.ts';
 import { arrow } from './leaderSummary.ts';
 import { resultFor } from './pageSections.ts';
 import type { PublishedFigures } from './publishedResults.ts';
-import { attainment, formatDate, formatNumber, legend, periodLabel, valueMarks, WORDS, type Lang } from './renderPages.ts';
+import { attainment, formatNumber, legend, periodLabel, valueMarks, WORDS, type Lang } from './renderPages.ts';
 
 /**
  * A unit's own page within a leader's link: each indicator against its target and the period
@@ -130,8 +130,7 @@ export async function loadUnitCard(deps: Deps, unit: string, period: string, lan
     published: asPublished ? { note: published!.note, laterWord: published!.laterWord } : null,
     trend: [...byPeriod.values()],
     predecessors,
-    // The registry's notes write dates as ISO; a leader reads dd/mm/yyyy.
-    notes: registryNotes(unit, deps.catalog.catalog, lang).map((n) => n.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_, y, m, d) => formatDate(`${y}-${m}-${d}`))),
+    notes: registryNotes(unit, deps.catalog.catalog, lang),
   };
 }
 
