@@ -106,6 +106,16 @@ describe('sharing with a leader', () => {
     expect(first.text).toContain('Quý IV/2024 · Chủ tịch xã');
   });
 
+  it('says a link\'s parameters without the blank ones (every ranking group): no " · · "', async () => {
+    const at = (await post('/q/dti_ranking/share?period=2024-Q4', { note: 'Chủ tịch UBND tỉnh', days: '7' })).headers.get('location')!;
+    const text = (await page(at)).text;
+    expect(text).toContain('Quý IV/2024 · Chủ tịch UBND tỉnh');
+    const list = (await page('/q/links')).text;
+    const row = list.slice(list.indexOf(`data-link="${at.split('/').pop()}"`)).split('</tr>')[0]!;
+    expect(row).toMatch(/<span class="meta">Quý IV\/2024<\/span>/);
+    for (const html of [text, row]) expect(html).not.toMatch(/· ·|· <\/|·\s*<\/span>/);
+  });
+
   it('asks before a revoke: in place on the list, and on a page of its own for a bare POST', async () => {
     const at = (await post('/q/unit_ranking/share?period=2024-Q3', { note: 'Bí thư', days: '30' })).headers.get('location')!;
     const id = at.split('/').pop()!;

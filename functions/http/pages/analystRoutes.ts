@@ -319,7 +319,8 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
 
   /** A link's parameters as people write them: "Quý IV/2024 · Xã Liên Châu". */
   function paramsText(query: SavedQuery | undefined, params: Record<string, ParamValue>, lang: Lang): string {
-    return Object.entries(params).map(([k, v]) => {
+    // A blank parameter (every ranking group) says nothing: it is left out, not shown as " · · ".
+    return Object.entries(params).filter(([, v]) => v !== null && v !== undefined && String(v).trim() !== '').map(([k, v]) => {
       const type = query?.params.find((p) => p.name === k)?.type;
       if (type === 'period') return periodLabel(String(v), lang);
       if (type === 'date') return formatDate(String(v));
@@ -426,7 +427,7 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
     const svg = renderSVG(link.url, { border: 2 }).replace(/^<svg\b/, `<svg role="img" aria-label="${qrName}"`);
     return c.html(renderPage({ home: '/q', signOut: true, lang, title: lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader', otherLangUrl: `/q/links/${link.id}?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 ${linksNav(lang)}<h1>${lang === 'vi' ? 'Liên kết cho lãnh đạo' : 'Link for a leader'}</h1>
-<p class="meta">${query ? query.title[lang] : link.query} · ${paramsText(query, link.params, lang)}${link.note ? html` · ${link.note}` : ''} · ${lang === 'vi' ? 'hiệu lực đến' : 'valid until'} ${until}</p>
+<p class="meta">${[query ? query.title[lang] : link.query, paramsText(query, link.params, lang), link.note, `${lang === 'vi' ? 'hiệu lực đến' : 'valid until'} ${until}`].filter(Boolean).join(' · ')}</p>
 ${status !== 'active' ? html`<p class="registry-note" role="note">${lang === 'vi' ? (status === 'revoked' ? 'Liên kết này đã bị thu hồi.' : 'Liên kết này đã hết hạn.') : (status === 'revoked' ? 'This link has been revoked.' : 'This link has expired.')}</p>` : ''}
 <p><label>${lang === 'vi' ? 'Sao chép và gửi liên kết này:' : 'Copy and send this link:'}<input class="link-url" type="text" readonly value="${link.url}"></label></p>
 <p><a href="${link.url}">${lang === 'vi' ? 'Mở thử liên kết' : 'Open the link'}</a></p>
@@ -446,7 +447,7 @@ ${status !== 'active' ? html`<p class="registry-note" role="note">${lang === 'vi
       if (!link) return c.html(renderNotice(lang, 'Không tìm thấy / Not found', id), 404);
       const query = deps.queries.get(link.query);
       return c.html(renderPage({ home: '/q', signOut: true, lang, title: T[lang].confirmTitle, otherLangUrl: '/q/links' }, html`${linksNav(lang)}<div class="notice"><h1>${T[lang].confirmTitle}</h1>
-<p>${query ? query.title[lang] : link.query} · ${paramsText(query, link.params, lang)}${link.note ? html` · ${link.note}` : ''}</p><p>${T[lang].revokeWhat}</p>
+<p>${[query ? query.title[lang] : link.query, paramsText(query, link.params, lang), link.note].filter(Boolean).join(' · ')}</p><p>${T[lang].revokeWhat}</p>
 <form method="post" action="/q/links/${id}/revoke${lang === 'en' ? '?lang=en' : ''}" class="confirm"><input type="hidden" name="confirm" value="1"><button type="submit" class="danger">${T[lang].revokeSure}</button> <a href="/q/links${lang === 'en' ? '?lang=en' : ''}">${T[lang].keep}</a></form></div>`));
     }
     const link = await revokeLeaderLink(deps, who, id);
