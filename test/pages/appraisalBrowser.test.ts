@@ -71,6 +71,9 @@ describe('an appraiser appraising a commune\'s self-assessment', () => {
         expect(await doc.innerText()).toContain('Điểm tự chấm: 550');
         expect(await doc.innerText()).toContain('Báo cáo hệ thống QLVB');
         expect(await doc.innerText()).toContain('Điểm tính từ số liệu: 360');
+        // The unit's value as reported: a rate with its percent sign, yes/no as Có/Không, never 1/0.
+        expect(await doc.locator('[data-value]').innerText()).toBe('60%');
+        expect(await page.locator('article[data-component="SIG"] [data-value]').innerText()).toMatch(/^(Có|Không)$/);
         expect(await page.locator('article[data-component="SIG"]').innerText()).toContain('Quyết định 12/QĐ-UBND về chữ ký số');
         await expectUsable(page, width);
         await screenshot(page, `appraisal-unit-${label}`);

@@ -107,6 +107,13 @@ ${units.map((u) => html`<tr data-unit="${u.unit}"><td data-label="${T.unit}">${u
     const missing = missingEvidence(components.map((r) => ({ component: String(r.indicator_code), note: r.self_note as string | null })), evidence);
     const componentName = (code: string) => String(components.find((r) => r.indicator_code === code)?.indicator_name ?? code);
     const num = (v: Row[string]) => (v === null || v === undefined || v === '' ? T.empty : formatNumber(Number(v), 'vi'));
+    // The unit's value as it reported it: a yes/no indicator says Có/Không, a rate its percent sign.
+    const reported = (code: string, v: Row[string]) => {
+      const measure = deps.catalog.catalog.indicators.find((i) => i.code === code)?.measure;
+      if (v === null || v === undefined || v === '' || measure === 'count' || !measure) return num(v);
+      if (measure === 'boolean') return Number(v) ? 'Có' : 'Không';
+      return `${num(v)}%`;
+    };
     return page(`${T.title}: ${name}`, html`<p class="back"><a href="/tham-dinh?period=${period}">${T.back}</a></p>
 <h1>${name}</h1><p class="meta">${periodLabelVi(period)}</p>${notice}${missingList(missing, componentName, 'vi')}
 <form method="post" action="/tham-dinh/${unit}?period=${period}">
@@ -115,7 +122,7 @@ ${components.map((r) => {
     const max = Number(r.max_points);
     return html`<article class="review" data-component="${code}"><h3>${r.indicator_name}</h3>
 <p>${T.pillar}: ${r.pillar_name} · ${T.rule}: ${ruleVi(String(r.rule))} · ${T.max}: ${num(r.max_points)}</p>
-<p>${T.value}: ${num(r.value)} · ${T.computed}: ${num(r.computed_points)}</p>
+<p>${T.value}: <span data-value>${reported(code, r.value)}</span> · ${T.computed}: ${num(r.computed_points)}</p>
 <p>${T.self}: <strong>${num(r.self_points)}</strong>${r.self_note ? html` · ${T.selfNote}: ${r.self_note}` : ''}</p>
 <div class="evidence-files"><p>${T.evidence}:</p>${evidenceList(evidence, code, 'vi', deps.localTime)}</div>
 <div class="decide"><p><label for="p-${code}">${T.appraised(formatNumber(max, 'vi'))}</label><input id="p-${code}" name="points_${code}" inputmode="decimal" value="${values.points[code] ?? ''}" class="points"></p>
