@@ -1,10 +1,11 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { homePage } from '../domain/access/homePage.ts';
 import { codePrefix, createRateLimiter, SIGN_IN_LIMITS } from '../domain/access/rateLimit.ts';
 import type { Principal, TokenCheck } from '../domain/access/tokens.ts';
 import { clientAddress, problem, sameOrigin, type Env, type HttpDeps } from './context.ts';
-import { langOf, renderPage, type Lang } from './pages/renderPages.ts';
+import { langOf, renderNotice, renderPage, type Lang } from './pages/renderPages.ts';
 
 /**
  * The one place a request becomes a principal: a bearer token, or the session /login opened.
@@ -89,6 +90,29 @@ export async function pagePrincipal(c: Context, deps: Pick<HttpDeps, 'access'>):
   return check?.kind === 'valid' ? check.principal : null;
 }
 
+/** Where this signed-in person starts (a head: /duyet while approval is asked for). */
+export async function homeOf(who: Principal, deps: Pick<HttpDeps, 'settings'>): Promise<string> {
+  return homePage(who.role, (await deps.settings.approval()).required);
+}
+
+/** 403 for a signed-in person on a page meant for someone else: who it is for, and the way back to their own page. */
+export async function notForYou(c: Context, deps: Pick<HttpDeps, 'settings'>, who: Principal, title: string, message: string): Promise<Response> {
+  return c.html(renderNotice(langOf(c), title, message, await homeOf(who, deps)), 403);
+}
+
+/**
+ * The analyst behind an analyst's page, or the answer for anyone else: the sign-in page for
+ * nobody signed in, a refusal with the way back for a clerk, head, appraiser or administrator.
+ */
+export async function analystOrAnswer(c: Context, deps: Pick<HttpDeps, 'access' | 'settings'>, next: string): Promise<Principal | Response> {
+  const who = await pagePrincipal(c, deps);
+  if (!who) return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+  if (who.role === 'analyst') return who;
+  const lang = langOf(c);
+  return notForYou(c, deps, who, lang === 'vi' ? 'Trang của chuyên viên phân tích' : 'An analyst\'s page',
+    lang === 'vi' ? 'Trang này dành cho chuyên viên phân tích số liệu; tài khoản của bạn không mở được trang này.' : 'This page is for the data analysts; your account does not open it.');
+}
+
 /** An analyst behind a page; null otherwise. */
 export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'access'>): Promise<Principal | null> {
   const principal = await pagePrincipal(c, deps);
@@ -157,10 +181,7 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access
       const lang = langOf(c);
       return c.html(renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`<div class="notice"><h1>${lang === 'vi' ? 'Tài khoản máy không đăng nhập trang' : 'A machine account does not sign in'}</h1><p role="alert">${lang === 'vi' ? 'Mã này dành cho hệ thống chia sẻ dữ liệu, đọc qua /api/data.' : 'This code is for a data-sharing system, which reads /api/data.'}</p></div>`), 403);
     }
-    // Analysts go to their queries, a unit's staff to its report pages, the administrator to /quan-tri.
-    const { role } = check.principal;
-    // A head approves at /duyet while the deployment asks for approval; otherwise sends reports like a clerk.
-    const home = role === 'analyst' ? '/q' : role === 'admin' ? '/quan-tri' : role === 'appraiser' ? '/tham-dinh' : role === 'head' && (await deps.settings.approval()).required ? '/duyet' : '/nop';
+    const home = homePage(check.principal.role, (await deps.settings.approval()).required);
     const next = asked && asked.startsWith(home) ? asked : home;
     const session = await deps.access.openSession(check.record);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: session.maxAgeSeconds });

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { homePage } from '../domain/access/homePage.ts';
 import type { TokenRecord } from '../domain/access/tokens.ts';
 import type { TokenStatus } from '../services/accessStore.ts';
 import { claimMapping, endProviderAccounts, mappedRole, providerAccount } from '../services/oidcAccounts.ts';
@@ -136,7 +137,7 @@ export function registerOidcRoutes(app: Hono<Env>, deps: Deps): void {
     if (!record) return failed(c, lang, { vi: `Không có tài khoản chiso nào gắn với e-mail ${email ?? '(không có)'}; hãy nhờ quản trị viên ghi e-mail này vào tài khoản của bạn.`, en: `No chiso account is linked to ${email ?? '(no e-mail)'}; ask the administrator to add it to your account.` }, 401);
     const session = await deps.access.openSession(record);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:', maxAge: session.maxAgeSeconds });
-    const home = record.role === 'analyst' ? '/q' : record.role === 'admin' ? '/quan-tri' : record.role === 'appraiser' ? '/tham-dinh' : record.role === 'head' && (await deps.settings.approval()).required ? '/duyet' : '/nop';
+    const home = homePage(record.role, (await deps.settings.approval()).required);
     // A page, not a redirect: the Strict session cookie is sent on a navigation this site starts,
     // never on the tail of the provider's cross-site redirect.
     const page = String(await renderPage({ lang, title: lang === 'vi' ? 'Đã đăng nhập' : 'Signed in', otherLangUrl: home }, html`

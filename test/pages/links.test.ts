@@ -100,7 +100,10 @@ describe('analyst pages', () => {
     expect(clerk.status).toBe(303);
     expect(clerk.headers.get('location')).toBe('/nop');
     const clerkCookie = clerk.headers.get('set-cookie')!.split(';')[0]!;
-    expect((await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: clerkCookie } })).status).toBe(303);
+    // Signed in, she is told the page is an analyst's and led back to hers, not asked to sign in again.
+    const refused = await t.app.request('/q/unit_ranking?period=2024-Q4', { headers: { Cookie: clerkCookie } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('<a href="/nop">Về trang của bạn</a>');
     expect((await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: 'chiso_staff_forged' }) })).status).toBe(401);
   });
 

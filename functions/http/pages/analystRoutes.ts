@@ -9,7 +9,7 @@ import { InvalidParamsError, resolveParams, type ParamProblem, type ParamValue }
 import { audienceAdmits, audienceRefusal, type SavedQuery } from '../../domain/queries/savedQueries.ts';
 import type { Unit } from '../../domain/types.ts';
 import { storedResult } from '../../services/ingestFile.ts';
-import { pageAnalyst } from '../auth.ts';
+import { analystOrAnswer, pageAnalyst } from '../auth.ts';
 import { publicOrigin, sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { createLeaderLink, leaderRefusal, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { toRows } from '../render.ts';
@@ -217,8 +217,8 @@ export function registerAnalystRoutes(app: Hono<Env>, deps: HttpDeps): void {
   }
 
   app.get('/q', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q')}`, 303);
+    const who = await analystOrAnswer(c, deps, '/q');
+    if (who instanceof Response) return who;
     const lang = langOf(c);
     const data = await withData();
     const latest = data.periods[0];
@@ -249,8 +249,8 @@ ${others.some((n) => audienceAdmits(deps.queries.get(n)!, 'analyst')) ? group(T[
   type Refused = { query: SavedQuery; problems: ParamProblem[]; given: Record<string, string> };
 
   async function analystQuery(c: Context): Promise<{ response: Response } | Checked | Refused> {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return { response: c.redirect(`/login?next=${encodeURIComponent(c.req.path + '?' + new URL(c.req.url).searchParams)}`, 303) };
+    const who = await analystOrAnswer(c, deps, c.req.path + '?' + new URL(c.req.url).searchParams);
+    if (who instanceof Response) return { response: who };
     const query = deps.queries.get(c.req.param('name')!);
     if (!query) return { response: await c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', c.req.param('name')!), 404) };
     if (!audienceAdmits(query, who.role)) return { response: await c.html(renderNotice(langOf(c), langOf(c) === 'vi' ? 'Không được phép' : 'Forbidden', audienceRefusal(query)[langOf(c)]), 403) };
@@ -277,8 +277,8 @@ ${others.some((n) => audienceAdmits(deps.queries.get(n)!, 'analyst')) ? group(T[
 
   // The reminders sent to units (locally the outbox folder is their delivery; on AWS, SES).
   app.get('/q/outbox', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q/outbox')}`, 303);
+    const who = await analystOrAnswer(c, deps, '/q/outbox');
+    if (who instanceof Response) return who;
     const lang = langOf(c);
     const entries = await outboxEntries(deps.store);
     const W = lang === 'vi'
@@ -291,8 +291,8 @@ ${entries.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="
   });
 
   app.get('/q/links', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent('/q/links')}`, 303);
+    const who = await analystOrAnswer(c, deps, '/q/links');
+    if (who instanceof Response) return who;
     const lang = langOf(c);
     const now = deps.now();
     const mine = (await deps.links.listBy(who.id)).reverse();
@@ -332,8 +332,8 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
 
   /** Where did this number come from: every value stated for a unit, period and indicator, newest first. */
   app.get('/q/provenance', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path + '?' + new URL(c.req.url).searchParams)}`, 303);
+    const who = await analystOrAnswer(c, deps, c.req.path + '?' + new URL(c.req.url).searchParams);
+    if (who instanceof Response) return who;
     const lang = langOf(c);
     const unit = deps.catalog.catalog.units.find((u) => u.code === c.req.query('unit'));
     const indicator = deps.catalog.catalog.indicators.find((x) => x.code === c.req.query('indicator'));
@@ -357,8 +357,8 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
 
   /** The file a value came from, as it was sent: analysts may open any (clerks only their unit's, at /nop/tep). */
   app.get('/q/tep/:id', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    const who = await analystOrAnswer(c, deps, c.req.path);
+    if (who instanceof Response) return who;
     const id = c.req.param('id');
     const result = await storedResult(deps.store, id);
     const bytes = result ? await deps.store.get(lakeKeys.original(id, result.file)) : null;
@@ -415,8 +415,8 @@ ${rows.length === 0 ? html`<p class="meta">${W.none}</p>` : html`<div class="scr
 
   /** One link of hers: to copy, to open, as a QR code for a phone. */
   app.get('/q/links/:id', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    const who = await analystOrAnswer(c, deps, c.req.path);
+    if (who instanceof Response) return who;
     const lang = langOf(c);
     const link = (await deps.links.listBy(who.id)).find((l) => l.id === c.req.param('id'));
     if (!link) return c.html(renderNotice(lang, 'Không tìm thấy / Not found', c.req.param('id')), 404);
@@ -436,8 +436,8 @@ ${status !== 'active' ? html`<p class="registry-note" role="note">${lang === 'vi
 
   /** A revoke posted without confirm=1 (an old form, a stray click) asks first, on a page of its own. */
   app.post('/q/links/:id/revoke', async (c) => {
-    const who = await pageAnalyst(c, deps);
-    if (!who) return c.redirect('/login?next=%2Fq%2Flinks', 303);
+    const who = await analystOrAnswer(c, deps, '/q/links');
+    if (who instanceof Response) return who;
     if (!sameOrigin(c, deps)) return c.text('', 403);
     const lang = langOf(c);
     const id = c.req.param('id');

@@ -6,7 +6,7 @@ import { parseNumberText } from '../../domain/ingest/parseNumber.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { missingEvidence, type EvidenceRecord } from '../../domain/evidence.ts';
 import { listEvidence } from '../../services/evidence.ts';
-import { pagePrincipal } from '../auth.ts';
+import { notForYou, pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../tableRows.ts';
 import { formatNumber, renderNotice, renderPage } from './renderPages.ts';
@@ -67,7 +67,7 @@ export function registerAppraisalRoutes(app: Hono<Env>, deps: HttpDeps): void {
   async function appraiser(c: Context): Promise<Principal | Response> {
     const who = await pagePrincipal(c, deps);
     if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search))}`, 303);
-    if (!mayAppraise(who)) return c.html(renderNotice('vi', T.title, T.forbidden), 403);
+    if (!mayAppraise(who)) return notForYou(c, deps, who, T.title, T.forbidden);
     return who;
   }
   const run = async (name: string, params: Record<string, string>): Promise<Row[]> => toRows((await deps.runner.run(deps.queries.get(name)!, params)).table) as Row[];

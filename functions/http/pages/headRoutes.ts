@@ -5,7 +5,7 @@ import { isSubmissionId, lakeKeys } from '../../domain/lakeKeys.ts';
 import { readParquetRows } from '../../adapters/parquet/readParquet.ts';
 import { decisionProblem, recordDecision } from '../../services/approvals.ts';
 import { storedResult, type IngestResult } from '../../services/ingestFile.ts';
-import { pagePrincipal } from '../auth.ts';
+import { homeOf, notForYou, pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
@@ -56,8 +56,8 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const who = await pagePrincipal(c, deps);
     if (!who) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
     const isHead = who.role === 'head' && who.unit;
-    if (!isHead && who.role !== 'analyst') return c.html(renderNotice(lang, W[lang].title, W[lang].notHead), 403);
-    if (!(await deps.settings.approval()).required) return c.html(renderNotice(lang, W[lang].title, W[lang].off), 404);
+    if (!isHead && who.role !== 'analyst') return notForYou(c, deps, who, W[lang].title, W[lang].notHead);
+    if (!(await deps.settings.approval()).required) return c.html(renderNotice(lang, W[lang].title, W[lang].off, await homeOf(who, deps)), 404);
     return { id: who.id, name: who.name, unit: isHead ? who.unit : null };
   }
 
@@ -203,7 +203,7 @@ ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards" tabindex="0" ro
     // A file of one unit is its head's to decide; an analyst decides for files of several.
     if (!d.unit && new Set(result.partitions.map((p) => p.unit)).size < 2) return { status: 403, message: w.notHead };
     const wrong = decisionProblem(decision);
-    if (wrong) return { status: 400, message: wrong };
+    if (wrong) return { status: 400, message: wrong[lang] };
     const earlier = (await decisionsOf(id)).get(unit);
     if (earlier && !change) return { status: 409, message: w.decided };
     if (change && !decision.comment?.trim()) return { status: 400, message: w.needReason };

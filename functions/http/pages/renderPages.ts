@@ -274,8 +274,10 @@ export function renderPage(frame: PageFrame, content: Html): Html {
 }
 
 /** A page for a refusal: a tampered link, an expired one, a missing login. Plain, no details. */
-export function renderNotice(lang: Lang, title: string, message: string): Html {
-  return renderPage({ lang, title, otherLangUrl: '?lang=' + (lang === 'vi' ? 'en' : 'vi') }, html`<div class="notice" role="alert"><h1>${title}</h1><p>${message}</p></div>`);
+/** A notice; to a signed-in person (`home`: their own start page) with the way back and sign-out, never a dead end. */
+export function renderNotice(lang: Lang, title: string, message: string, home?: string): Html {
+  const back = home ? html`<p class="back"><a href="${home}">${lang === 'vi' ? 'Về trang của bạn' : 'Back to your page'}</a></p>` : '';
+  return renderPage({ lang, title, otherLangUrl: '?lang=' + (lang === 'vi' ? 'en' : 'vi'), ...(home ? { home, signOut: true } : {}) }, html`<div class="notice" role="alert"><h1>${title}</h1><p>${message}</p>${back}</div>`);
 }
 
 export { raw };
