@@ -243,14 +243,23 @@ async function* sheetRows(part: AsyncIterable<Buffer>, book: BookContext, name: 
   }
 }
 
-/** A cell's value as exceljs's stream reader gives it; undefined for a cell with none. */
+/**
+ * A cell's value as exceljs's workbook reader gives it (cell-xform.js); undefined for a cell with
+ * none. Its stream reader parses every cached formula result but a string as a number, so an
+ * error result (t="e") and the empty <v></v> openpyxl writes for every formula came out NaN:
+ * "#NUM!". Here a cached error stays that error, and an empty <v> is no cached value, except on
+ * a string result (t="str"), where it is the "" Excel and LibreOffice save for a formula giving "".
+ */
 function cellValue(c: { t: string | undefined; f?: string; v?: string }, numFmt: string | undefined, book: BookContext): unknown {
   if (c.f !== undefined) {
     const value: { formula: string; result?: unknown } = { formula: c.f };
-    if (c.v !== undefined) value.result = c.t === 'str' ? xmlDecode(c.v) : parseFloat(c.v);
+    if (c.t === 'str' && c.v !== undefined) value.result = xmlDecode(c.v);
+    else if (c.v) value.result = c.t === 'e' ? { error: c.v } : c.t === 'b' ? parseInt(c.v, 10) !== 0 : parseFloat(c.v);
     return value;
   }
   if (c.v === undefined) return undefined;
+  // An empty <v/> on a number is no value (parsed, it would be NaN); an empty string is a string.
+  if (c.v === '' && (c.t === undefined || c.t === 'n' || c.t === 'e' || c.t === 'b' || c.t === 'd')) return undefined;
   switch (c.t) {
     case 's': return book.sharedStrings[parseInt(c.v, 10)];
     case 'inlineStr': case 'str': return xmlDecode(c.v);

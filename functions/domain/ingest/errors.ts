@@ -146,6 +146,10 @@ export const ERROR_MESSAGES = {
     vi: (a) => `Ô có công thức bị lỗi (${a.value}); hãy sửa công thức hoặc ghi số.`,
     en: (a) => `The cell's formula gives an error (${a.value}); fix the formula or type the number.`,
   },
+  FORMULA_NOT_CALCULATED: {
+    vi: () => 'Ô có công thức nhưng chưa có kết quả: tệp được lưu bằng một chương trình không tính công thức (tập lệnh, một số công cụ bảng tính trên web). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi, hoặc ghi giá trị vào ô.',
+    en: () => 'The cell holds a formula with no result: the file was saved by a program that does not calculate formulas (a script, some web spreadsheet tools). Open it in Excel or LibreOffice, save it and send it again, or type the value in the cell.',
+  },
   BOOLEAN_INVALID: {
     vi: (a) => `Giá trị "${a.value}" không hợp lệ cho chỉ số có/không; ghi "Có", "Không", "x" hoặc để trống.`,
     en: (a) => `"${a.value}" is not a yes/no answer; write "Có", "Không", "x" or leave it blank.`,

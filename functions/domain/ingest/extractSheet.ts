@@ -11,7 +11,7 @@ import { addDays } from '../dates.ts';
 import { cellNumber, cellText, roundFloat } from './readCell.ts';
 import { resolveSheetContext, type FileHints, type SheetContext } from './resolveContext.ts';
 import type { Indicator, Layout, SheetRow, Unit } from '../types.ts';
-import { validateObservation, type ObservationColumns } from './validateObservation.ts';
+import { isUncomputedFormula, validateObservation, type ObservationColumns } from './validateObservation.ts';
 
 /** A table's header must start within this many rows of the top of its sheet. */
 export const HEADER_SCAN_ROWS = 40;
@@ -346,6 +346,10 @@ export class SheetExtractor {
     for (const [kind, c] of stated) {
       const parsed = cellNumber(row, c);
       const letter = columnLetter(c);
+      if (isUncomputedFormula(row, c)) {
+        this.out.addError(ingestError('FORMULA_NOT_CALCULATED', where(letter), { counts: 0 }, indicatorSubject(indicator)));
+        continue;
+      }
       if (parsed.kind !== 'number' || parsed.value < 0) {
         this.out.addError(ingestError('POINTS_INVALID', where(letter), { value: cellText(row.cells[c]) }, indicatorSubject(indicator)));
         continue;

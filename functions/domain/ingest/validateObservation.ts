@@ -22,6 +22,11 @@ export type ObservationResult =
 /** How the readers spell a formula saved without its computed value (see adapters/readers/readXlsx.ts). */
 export const UNCOMPUTED_FORMULA = '(công thức chưa tính / formula not calculated)';
 
+/** Whether a reader found a formula saved with no computed value in this cell (not an error value). */
+export function isUncomputedFormula(row: SheetRow, column: number): boolean {
+  return (row.errorColumns?.includes(column) ?? false) && row.cells[column] === UNCOMPUTED_FORMULA;
+}
+
 /** The words a clerk writes to withdraw a value stated earlier for the same unit and period. */
 const WITHDRAW = /^(rut|rut so lieu|rut gia tri|huy|huy so lieu|withdraw|withdrawn)$/;
 
@@ -55,15 +60,25 @@ function readObservation(row: SheetRow, columns: ObservationColumns, indicator: 
   const at = (column: number) => where(sheet, row, column);
   const note = columns.note !== undefined ? cellText(row.cells[columns.note]) || null : null;
 
-  // A share left as a formula no program computed (a file written by a script, not saved by
-  // Excel or LibreOffice) is not needed when both counts are there: the share is computed from them.
-  const countsGiven = [columns.numerator, columns.denominator].every((c) => c !== undefined && cellText(row.cells[c]) !== '');
-  const uncomputedShare = countsGiven && columns.value !== undefined && row.errorColumns?.includes(columns.value)
-    && cellText(row.cells[columns.value]) === UNCOMPUTED_FORMULA;
-  if (uncomputedShare) row = { ...row, cells: row.cells.map((v, i) => (i === columns.value ? null : v)), errorColumns: row.errorColumns!.filter((c) => c !== columns.value) };
+  // A formula saved with no computed value (a workbook written by openpyxl, a script or a web
+  // tool, none of which calculate) is not an error value. A share's result beside its count
+  // columns (the template's formula) is read as a blank result, as Excel would have computed it:
+  // from both counts, refused as incomplete with one, and a row left empty is not reported, as in
+  // a template Excel saved. Anything else read from such a cell has nothing to stand on, and the
+  // clerk is told how to get the values calculated.
+  const given = (c: number | undefined) => c !== undefined && cellText(row.cells[c]) !== '' && !row.errorColumns?.includes(c);
+  const shareBesideCounts = indicator.measure === 'percent' && columns.numerator !== undefined && columns.denominator !== undefined;
+  if (indicator.measure !== 'boolean' && columns.value !== undefined && isUncomputedFormula(row, columns.value)
+    && (shareBesideCounts || given(columns.numerator) || given(columns.denominator))) {
+    const blank = columns.value;
+    row = { ...row, cells: row.cells.map((v, i) => (i === blank ? null : v)), errorColumns: row.errorColumns!.filter((c) => c !== blank) };
+  }
   const formulaError = [columns.value, columns.numerator, columns.denominator].find(
     (c) => c !== undefined && row.errorColumns?.includes(c),
   );
+  if (formulaError !== undefined && isUncomputedFormula(row, formulaError)) {
+    return { kind: 'errors', errors: [ingestError('FORMULA_NOT_CALCULATED', at(formulaError))] };
+  }
   if (formulaError !== undefined) {
     return { kind: 'errors', errors: [ingestError('VALUE_FORMULA_ERROR', at(formulaError), { value: cellText(row.cells[formulaError]) || '#ERROR' })] };
   }
