@@ -8,6 +8,7 @@ import { checkScope } from '../domain/access/machineScope.ts';
 import { hashToken } from '../domain/access/tokens.ts';
 import { loadSavedQueries, SQL_DIR } from '../adapters/files/sqlFiles.ts';
 import { lazy } from '../http/lazy.ts';
+import { auditDetail } from '../http/pages/adminWords.ts';
 import { FORMATS, toArrow, toCsv, toRows, type Format } from '../http/render.ts';
 import type { IngestResult } from '../services/ingestFile.ts';
 import { readRegistryFolder } from '../adapters/files/catalogFiles.ts';
@@ -261,7 +262,7 @@ async function adminCommand(argv: string[], io: Io): Promise<number> {
   const services = await composeIngest(storeDeployment(args.values.bucket, args.values['data-dir']));
   const token = await services.tokens.issue({ name, role: 'admin', unit: null, email: args.values.email?.trim() || null }, { expiresInDays });
   const record = (await services.tokens.records()).find((r) => r.sha256 === hashToken(token));
-  await services.audit.record('account.create', cliActor(), { target: record?.id ?? null, detail: `admin: ${name}` });
+  await services.audit.record('account.create', cliActor(), { target: record?.id ?? null, detail: auditDetail.account('admin', null, name) });
   io.out(`${token}\n`);
   io.err('Mã quản trị chỉ hiện một lần; đăng nhập tại /login rồi làm mọi việc khác trong trang /quan-tri. / The administrator\'s code is shown once: sign in at /login, then do everything else at /quan-tri.\n');
   return 0;
@@ -300,7 +301,9 @@ async function tokenCommand(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const token = await services.tokens.issue({ name, role, unit: unit ?? null }, { expiresInDays });
-  await services.audit.record('account.create', cliActor(), { detail: `${role}${unit ? ` ${unit}` : ''}: ${name}` });
+  const record = (await services.tokens.records()).find((r) => r.sha256 === hashToken(token));
+  const unitName = services.catalog.catalog.units.find((u) => u.code === unit)?.nameVi ?? null;
+  await services.audit.record('account.create', cliActor(), { target: record?.id ?? null, detail: auditDetail.account(role, unitName, name) });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
@@ -328,7 +331,8 @@ async function machineTokenCommand(values: { name?: string; unit?: string; queri
   }
   const token = await services.tokens.issue({ name: values.name, role: 'machine', unit: null, scope: checked.scope }, { expiresInDays });
   const { queries, units } = checked.scope;
-  await services.audit.record('account.create', cliActor(), { detail: `machine: ${values.name} (queries ${queries.join(',')}; units ${units === 'all' ? 'all' : units.join(',')})` });
+  const record = (await services.tokens.records()).find((r) => r.sha256 === hashToken(token));
+  await services.audit.record('account.create', cliActor(), { target: record?.id ?? null, detail: `${auditDetail.account('machine', null, values.name)} (truy vấn ${queries.join(', ')}; đơn vị ${units === 'all' ? 'tất cả' : units.join(', ')})` });
   io.out(`${token}\n`);
   io.err('Mã chỉ hiện một lần; hãy lưu lại. / The token is shown once: keep it.\n');
   return 0;
@@ -356,7 +360,7 @@ async function tokenAdminCommand(action: 'list' | 'revoke', argv: string[], io: 
       io.err(`Không có mã / no token "${id}"\n`);
       return 1;
     }
-    await services.audit.record('account.revoke', cliActor(), { target: revoked.id, detail: revoked.name });
+    await services.audit.record('account.revoke', cliActor(), { target: revoked.id, detail: auditDetail.account(revoked.role, services.catalog.catalog.units.find((u) => u.code === revoked.unit)?.nameVi ?? null, revoked.name) });
     io.out(`${revoked.id} ${revoked.name}: đã thu hồi / revoked ${services.clock.localTime(revoked.revoked_at)}\n`);
     return 0;
   }
@@ -432,7 +436,7 @@ async function registryCommand(action: 'check' | 'import' | 'versions', argv: st
   const services = await composeIngest(storeDeployment(bucket, dataDir));
   const result = await importRegistry(services.store, files, services.clock.now(), services.deployment.utcOffsetHours);
   if (result.status === 'refused') return 1; // checked above: cannot happen
-  if (result.status === 'imported') await services.audit.record('registry.import', cliActor(), { target: result.version.version, detail: `${c.units.length} units` });
+  if (result.status === 'imported') await services.audit.record('registry.import', cliActor(), { target: result.version.version, detail: auditDetail.units(c.units.length) });
   io.out(result.status === 'unchanged'
     ? `Danh mục này đang được dùng (${result.version.version}): không có gì mới / this registry is already in force\n`
     : `✓ Đã nhập phiên bản ${result.version.version}; danh mục trước vẫn được lưu / imported as ${result.version.version}; earlier versions are kept\n`);
@@ -463,7 +467,7 @@ async function settingsCommand(argv: string[], io: Io): Promise<number> {
   if (change) {
     const name = by!.trim();
     await services.settings.setApproval(value === 'on', { id: `cli:${name}`, name }, { earlier: earlier as 'published' | 'pending' | undefined, note });
-    await services.audit.record('setting.change', cliActor(name), { target: 'approval_required', detail: `${value}${value === 'on' ? ` (earlier: ${earlier ?? 'published'})` : ''}` });
+    await services.audit.record('setting.change', cliActor(name), { target: 'approval_required', detail: auditDetail.approval(value === 'on', earlier as 'published' | 'pending' | undefined) });
   }
   const approval = await services.settings.approval();
   io.out(approval.required

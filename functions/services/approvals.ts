@@ -12,11 +12,11 @@ export interface Decision {
   decided_by_name: string;
 }
 
-/** What is wrong with a decision as sent (both languages); null when it may be kept. A return needs a reason. */
-export function decisionProblem(d: { decision: string; comment: string | null }): string | null {
-  if (d.decision !== 'approved' && d.decision !== 'returned') return 'Quyết định phải là duyệt hoặc trả lại / the decision must be approve or return';
-  if (d.decision === 'returned' && !d.comment?.trim()) return 'Trả lại cần ghi lý do / a return needs a reason';
-  if ((d.comment ?? '').length > MAX_COMMENT_CHARS) return `Ý kiến dài quá ${MAX_COMMENT_CHARS} ký tự / longer than ${MAX_COMMENT_CHARS} characters`;
+/** What is wrong with a decision as sent, in both languages (a page shows its own); null when it may be kept. A return needs a reason. */
+export function decisionProblem(d: { decision: string; comment: string | null }): { vi: string; en: string } | null {
+  if (d.decision !== 'approved' && d.decision !== 'returned') return { vi: 'Quyết định phải là duyệt hoặc trả lại.', en: 'The decision must be approve or return.' };
+  if (d.decision === 'returned' && !d.comment?.trim()) return { vi: 'Trả lại cần ghi lý do.', en: 'A return needs a reason.' };
+  if ((d.comment ?? '').length > MAX_COMMENT_CHARS) return { vi: `Ý kiến dài quá ${MAX_COMMENT_CHARS} ký tự.`, en: `The comment is longer than ${MAX_COMMENT_CHARS} characters.` };
   return null;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../functions/adapters/stores/FsObjectStore.ts';
 import { checkRegistry, type RegistryFiles } from '../../functions/domain/registry/catalog.ts';
-import { composeIngest } from '../../functions/runtimes/compose.ts';
+import { composeIngest, composeQuery } from '../../functions/runtimes/compose.ts';
 import { createAuditLog } from '../../functions/services/audit.ts';
 import { importRegistry, openRegistry, registryChanges, registryVersions, rollbackRegistry } from '../../functions/services/registry.ts';
 import { createSettings } from '../../functions/services/settings.ts';
@@ -104,9 +104,74 @@ describe('the audit log and chiso admin create', () => {
     const entries = await audit.list();
     expect(entries.map((e) => [e.action, e.actor_name, e.address])).toEqual([['setting.change', 'Chị Lan', '10.0.0.7'], ['account.create', expect.any(String), null]]);
     expect(entries[1]!.target).toBe(check.kind === 'valid' ? check.record.id : '');
+    expect(entries[1]!.detail).toBe('Quản trị viên: Anh Minh'); // in Vietnamese, as the pages write it
     // Only hashes are kept: the code is nowhere in the data folder.
     const { stdout } = await import('node:child_process').then((cp) => new Promise<{ stdout: string }>((resolve) => cp.execFile('grep', ['-rl', r.stdout.trim().slice(12), dataDir], (_e, out) => resolve({ stdout: out }))));
     expect(stdout).toBe('');
     await services.close();
+  }, 60_000);
+});
+
+describe('the audit log page reads in its own language', () => {
+  it('names each object (account holder and unit, registry version, setting, link) and says each detail in Vietnamese or English, old English rows included; the id stays on the object', async () => {
+    const dataDir = join(dir, 'audit-page');
+    const clock = new Date('2026-12-04T13:50:00Z');
+    const services = await composeQuery({ kind: 'local', dataDir, port: 0, utcOffsetHours: 7 }, { now: () => clock });
+    try {
+      const admin = await services.tokens.issue({ name: 'Chị Hà', role: 'admin', unit: null });
+      const unit = services.catalog.catalog.units.find((u) => u.code === 'phong-noi-vu')!;
+      const clerk = await services.tokens.issue({ name: 'Trần Thị Lan', role: 'staff', unit: unit.code });
+      const clerkId = (await services.tokens.records()).find((r) => r.name === 'Trần Thị Lan')!.id;
+      // Rows as the log kept them before: English words and codes.
+      let tick = Date.parse('2026-12-04T13:43:20Z');
+      const audit = createAuditLog(services.store, () => new Date((tick += 1000)));
+      const by = { id: 'a', name: 'Chị Hà', address: '10.0.0.7' };
+      await audit.record('account.create', by, { target: clerkId, detail: `staff ${unit.code}: Trần Thị Lan` });
+      await audit.record('accounts.bulk', by, { detail: '5 staff, 5 head (5 units)' });
+      await audit.record('registry.import', by, { target: '20261204T134320Z-19fe3e85', detail: '33 units' });
+      await audit.record('setting.change', by, { target: 'reminders', detail: 'off' });
+      await audit.record('link.revoke', by, { target: 'abcdef123456', detail: 'dti_ranking (Chị Lan)' });
+      await audit.record('account.create', { id: 'start', name: 'npm start', address: null }, { detail: 'appraiser: Trần Thị Mai' });
+      // A change made through the page today: kept in Vietnamese.
+      const changed = await services.app.request('/quan-tri/cai-dat/duyet', { method: 'POST', headers: { Authorization: `Bearer ${admin}`, Origin: 'http://localhost' }, body: new URLSearchParams({ required: 'on', earlier: 'published' }) });
+      expect(changed.status).toBe(303);
+      const kept = (await audit.list()).find((e) => e.target === 'approval_required')!;
+      expect(kept.detail).toBe('Bật (báo cáo gửi trước: coi như đã duyệt đến hôm nay)');
+      // The saved query shows the same words (its columns unchanged).
+      const rows = (await (await services.app.request('/api/queries/admin_audit?format=json', { headers: { Authorization: `Bearer ${admin}` } })).json()) as { target: string; detail: string }[];
+      expect(rows.find((r) => r.target === 'approval_required')!.detail).toBe('Bật (báo cáo gửi trước: coi như đã duyệt đến hôm nay)');
+
+      const page = async (lang: 'vi' | 'en') => {
+        const res = await services.app.request(`/quan-tri/nhat-ky${lang === 'en' ? '?lang=en' : ''}`, { headers: { Authorization: `Bearer ${admin}` } });
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        const cells = [...text.matchAll(/<tr data-action="([^"]+)">(.*?)<\/tr>/gs)].map((m) => [m[1], [...m[2]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((c) => c[1]!.replace(/&quot;/g, '"'))]);
+        return { text, cells: cells as [string, string[]][] };
+      };
+      const vi = await page('vi');
+      const target = (cells: [string, string[]][], action: string) => cells.filter(([a]) => a === action).map(([, c]) => [c[2], c[3]]);
+      expect(target(vi.cells, 'account.create')).toEqual([['Trần Thị Mai', 'Thẩm định'], [`Trần Thị Lan — ${unit.nameVi}`, 'Cán bộ nhập báo cáo']]);
+      expect(target(vi.cells, 'accounts.bulk')).toEqual([['Mọi đơn vị báo cáo', '5 cán bộ, 5 lãnh đạo (5 đơn vị)']]);
+      expect(target(vi.cells, 'registry.import')).toEqual([['Danh mục nhập lúc 04/12/2026 20:43', '33 đơn vị']]);
+      expect(target(vi.cells, 'setting.change')).toEqual([['Duyệt báo cáo', 'Bật (báo cáo gửi trước: coi như đã duyệt đến hôm nay)'], ['Gửi nhắc nhở', 'Tắt']]);
+      // A link no longer listed: named by its query's title, from the old row's query code.
+      expect(target(vi.cells, 'link.revoke')).toEqual([[services.queries.get('dti_ranking')!.title.vi, 'Do Chị Lan tạo']]);
+      expect(vi.cells.find(([a, c]) => a === 'account.create' && c[2] === 'Trần Thị Mai')![1][5]).toBe('Dòng lệnh');
+      // The ids are kept on the object, for whoever needs them.
+      expect(vi.text).toContain(`data-target="${clerkId}" title="${clerkId}"`);
+      expect(vi.text).toContain('data-target="20261204T134320Z-19fe3e85"');
+      const visible = vi.cells.flatMap(([, c]) => c).join(' | ');
+      expect(visible).not.toMatch(/\bunits\b|\bstaff\b|\bhead\b|approval_required|approved as of today|appraiser|20261204T|\boff\b/);
+      expect(visible).not.toContain(clerkId);
+
+      const en = await page('en');
+      expect(target(en.cells, 'accounts.bulk')).toEqual([['Every reporting unit', '5 clerks, 5 unit heads (5 units)']]);
+      expect(target(en.cells, 'setting.change')).toEqual([['Approval', 'On (reports sent before: approved as of today)'], ['Send reminders', 'Off']]);
+      expect(target(en.cells, 'registry.import')).toEqual([['Registry imported 04/12/2026 20:43', '33 units']]);
+      expect(en.cells.flatMap(([, c]) => c).join(' | ')).not.toMatch(/đơn vị|Bật|Tắt|Cán bộ/);
+      void clerk;
+    } finally {
+      await services.close();
+    }
   }, 60_000);
 });

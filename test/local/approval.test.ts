@@ -66,7 +66,11 @@ describe('approval by the unit\'s head', () => {
     // Only this unit's head decides.
     expect((await decide(first, 'otherHead', 'approved')).status).toBe(404);
     expect((await decide(first, 'clerk', 'approved')).status).toBe(403);
-    expect((await decide(first, 'head', 'returned')).status).toBe(400); // a return needs a reason
+    const noReason = await decide(first, 'head', 'returned');
+    expect(noReason.status).toBe(400); // a return needs a reason: said in the page's language alone
+    const said = await noReason.text();
+    expect(said).toContain('Trả lại cần ghi lý do.');
+    expect(said).not.toContain('a return needs a reason');
     const list = await (await get('/duyet', 'head')).text();
     expect(list).toContain('lc-90.csv');
     // Waiting, with its values beside the previous period's, and the two decisions apart.

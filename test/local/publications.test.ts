@@ -116,6 +116,36 @@ describe('publishing a period\'s results by a decision', () => {
     expect(await refused.text()).toContain('thiếu số quyết định');
     expect((await (await ask('/api/publications?period=2026-Q3')).json() as unknown[]).length).toBe(2);
   });
+
+  it('the page offers the periods with data by name, takes the decision date as dd/mm/yyyy, and shows times as dd/mm/yyyy hh:mm', async () => {
+    const page = await (await services.app.request('/cong-bo', { headers: { Authorization: `Bearer ${analyst}` } })).text();
+    // The latest period with data, chosen from a list named as reports name it; never a quarter with nothing in it.
+    expect(page).toMatch(/<select id="p" name="period" required><option value="2026-Q3" selected>Quý III\/2026<\/option><\/select>/);
+    expect(page).not.toContain('2026-Q4');
+    expect(page).toContain('Ngày quyết định (ngày/tháng/năm)');
+    expect(page).toContain('name="decision_date" value="02/11/2026"');
+    // Versions published at 10:00 in Vietnam (03:00 UTC), written as people there write them.
+    expect(page).toContain('<td data-label="Lúc">02/11/2026 10:00</td>');
+    expect(page).toContain('<td data-label="Lúc">15/10/2026 10:00</td>');
+    expect(page).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // Published and current totals with two decimals, as the decision's annex writes them.
+    expect(page).toContain('data-published>940,00</td>');
+
+    const post = (date: string, number = '601/QĐ-UBND') => services.app.request('/cong-bo?period=2026-Q3', { method: 'POST', headers: { Authorization: `Bearer ${analyst}` }, body: new URLSearchParams({ decision_number: number, decision_date: date, issuing_body: 'UBND tỉnh Phú Thọ' }) });
+    const impossible = await post('31/02/2026', '');
+    expect(impossible.status).toBe(422);
+    const said = await impossible.text();
+    expect(said).toContain('Ngày quyết định: ngày &quot;31/02/2026&quot; không có thật; thiếu số quyết định');
+    expect(said).toContain('value="31/02/2026"'); // what was typed stays in the form
+    expect(said).not.toContain('YYYY-MM-DD');
+    expect((await post('hôm qua')).status).toBe(422);
+    expect((await (await ask('/api/publications?period=2026-Q3')).json() as unknown[]).length).toBe(2); // nothing written
+
+    const done = await post('4/12/2026');
+    expect([done.status, done.headers.get('location')]).toEqual([303, '/cong-bo?period=2026-Q3&v=3']);
+    const v3 = (await (await ask('/api/publications/2026-Q3?version=3')).json()) as { decision_date: string };
+    expect(v3.decision_date).toBe('2026-12-04');
+  });
 });
 
 describe('the decision\'s annex', () => {
@@ -220,6 +250,13 @@ describe('reconciling an official results table with the lake', () => {
     expect(text).toContain('5 đơn vị được đối chiếu; 2 đơn vị lệch quá 0,01 điểm.');
     expect(text).not.toContain('hreflang="en"');
     expect(text).toContain('data-unmatched="Xã Yên Lạc Mới"');
+    // Two decimals, as the annex writes points: a difference above 0,01 is visible.
+    expect(text).toContain('<td class="num" data-label="Đã công bố">710,00</td><td class="num" data-label="Tính từ dữ liệu">700,00</td>');
+    expect(text).toContain('<td class="num low" data-label="Chênh lệch">10,00');
+    // The period as a choice among those with data, named, never a box to type a code in.
+    expect(text).toContain('<option value="2026-Q3" selected>Quý III/2026</option>');
+    const blank = await (await services.app.request('/doi-chieu', { headers: { Authorization: `Bearer ${analyst}` } })).text();
+    expect(blank).toMatch(/<select id="period" name="period" required><option value="2026-Q3" selected>Quý III\/2026<\/option><\/select>/);
     expect((await services.app.request('/doi-chieu', { method: 'POST', headers: { Authorization: `Bearer ${clerk}` }, body: form })).status).toBe(403);
   });
 

@@ -215,6 +215,16 @@ describe('a new province, set up and run in the browser', () => {
       expect(a.text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
       expect(a.text).toContain('127.0.0.1');
     }
+    // In Vietnamese: what each object is (the clerk's name and unit, the setting's name), counts in words, no English and no ids.
+    const said = (action: string) => actions.filter((a) => a.action === action).map((a) => a.text).join('\n');
+    expect(said('accounts.bulk')).toMatch(/\d+ cán bộ, 0 lãnh đạo \(\d+ đơn vị\)/);
+    expect(said('account.reissue')).toContain(unitName!);
+    expect(said('account.reissue')).toContain('Cán bộ nhập báo cáo');
+    expect(said('setting.change')).toContain('Duyệt báo cáo');
+    expect(said('setting.change')).toContain('coi như đã duyệt đến hôm nay');
+    expect(said('registry.import')).toMatch(/Danh mục nhập lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    const shown = actions.map((a) => a.text).join('\n');
+    expect(shown).not.toMatch(/\bunits\b|\bstaff\b|approval_required|approved as of today|\d{8}T\d{6}Z/);
     await screenshot(admin, 'admin-audit', { keep: true });
     await expectUsable(admin);
     // Every administrator's page on a 360 px phone: no serious axe finding, no small target or text, no sideways scroll.

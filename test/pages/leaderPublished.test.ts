@@ -193,11 +193,11 @@ describe('a leader\'s link to a published period', () => {
     })));
     expect(rows).toHaveLength(7);
     const teLo = rows.find((r) => r.unit === 'xa-te-lo')!;
-    expect(teLo).toMatchObject({ changed: 'yes', published: '820', current: '940' });
+    expect(teLo).toMatchObject({ changed: 'yes', published: '820,00', current: '940,00' }); // two decimals, as the decision writes points
     expect(teLo.text).toContain('Đã thay đổi');
-    expect(teLo.text).toContain('Văn bản điện tử: 420 → 540');
+    expect(teLo.text).toContain('Văn bản điện tử: 420,00 → 540,00');
     expect(rows.filter((r) => r.changed === 'yes').map((r) => r.unit)).toEqual(['xa-te-lo']);
-    expect(rows.find((r) => r.unit === 'xa-yen-lac')).toMatchObject({ changed: 'no', published: '360', current: '360' });
+    expect(rows.find((r) => r.unit === 'xa-yen-lac')).toMatchObject({ changed: 'no', published: '360,00', current: '360,00' });
     expect(await page.locator('[data-changed-count]').getAttribute('data-changed-count')).toBe('1');
     await expectFits(page);
     await page.screenshot({ path: `${SCREENSHOTS}cong-bo-compare-360.png`, fullPage: true });

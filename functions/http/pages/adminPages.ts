@@ -7,7 +7,10 @@ import type { TokenStatus } from '../../services/accessStore.ts';
 import type { AuditEntry } from '../../services/audit.ts';
 import type { RegistryChanges } from '../../services/registry.ts';
 import type { SettingChange, SettingKey } from '../../services/settings.ts';
-import { formatDate, formatNumber, renderPage, type Lang } from './renderPages.ts';
+import { auditFacts, roleName, SETTING_LABELS, settingName, valueWords, type AuditFacts } from './adminWords.ts';
+import { formatDate, formatNumber, periodLabel, renderPage, type Lang } from './renderPages.ts';
+
+export { roleName };
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -32,11 +35,6 @@ ${status ?? ''}
 ${content}
 <form class="admin-inline signout-all" method="post" action="/logout/all"><button type="submit" class="secondary">${t('Đăng xuất khỏi mọi máy', 'Sign out everywhere')}</button></form>`);
 }
-
-export const roleName = (role: string, lang: Lang) => ({
-  vi: { staff: 'Cán bộ nhập báo cáo', head: 'Lãnh đạo đơn vị', analyst: 'Chuyên viên phân tích', admin: 'Quản trị viên', appraiser: 'Thẩm định', machine: 'Tài khoản máy' },
-  en: { staff: 'Clerk', head: 'Unit head', analyst: 'Analyst', admin: 'Administrator', appraiser: 'Appraiser', machine: 'Machine account' },
-}[lang] as Record<string, string>)[role] ?? role;
 
 export type AccountState = 'active' | 'suspended' | 'expired' | 'revoked';
 
@@ -120,23 +118,6 @@ ${issued.map((i) => html`<tr><td data-label="${t('Đơn vị', 'Unit')}">${i.uni
 <p><a href="/quan-tri/tai-khoan${lang === 'en' ? '?lang=en' : ''}">${t('Về danh sách tài khoản', 'Back to the accounts')}</a></p>`);
 }
 
-const SETTING_LABELS: Record<SettingKey, { vi: string; en: string; hintVi: string; hintEn: string }> = {
-  public_url: { vi: 'Địa chỉ công khai', en: 'Public address', hintVi: 'Dùng cho liên kết gửi lãnh đạo và phiếu tài khoản, ví dụ https://chiso.phutho.gov.vn. Để trống: địa chỉ của máy chủ.', hintEn: 'Used in leaders\' links and account sheets, e.g. https://chiso.phutho.gov.vn. Empty: the server\'s own address.' },
-  reminder_from: { vi: 'Địa chỉ gửi nhắc nhở', en: 'Reminders\' sender', hintVi: 'E-mail đã xác minh để gửi nhắc nhở (trên AWS). Để trống: chỉ ghi vào hộp thư đi.', hintEn: 'A verified address reminders are sent from (on AWS). Empty: the outbox only.' },
-  reminders: { vi: 'Gửi nhắc nhở', en: 'Send reminders', hintVi: 'Nhắc các đơn vị trước và sau hạn nộp (hằng ngày): bật hoặc tắt.', hintEn: 'Remind units before and after each deadline (daily): on or off.' },
-  issuing_body: { vi: 'Cơ quan ban hành', en: 'Issuing body', hintVi: 'In ở đầu các văn bản, phiếu và báo cáo PDF, ví dụ ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ. Để trống: không in.', hintEn: 'Printed at the head of documents, sheets and PDF reports, e.g. ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ (the province\'s People\'s Committee). Empty: none.' },
-  oidc_issuer: { vi: 'Đăng nhập một lần: nhà cung cấp định danh (issuer)', en: 'Single sign-on: identity provider (issuer)', hintVi: 'OpenID Connect của tỉnh (Keycloak, WSO2…), ví dụ https://sso.phutho.gov.vn/realms/tinh. Tài khoản được nối theo e-mail đã ghi ở trang Tài khoản, hoặc theo vai trò và đơn vị nhà cung cấp ghi (bên dưới); mã đăng nhập vẫn dùng được. Để trống: tắt.', hintEn: 'The province\'s OpenID Connect provider (Keycloak, WSO2…), e.g. https://sso.phutho.gov.vn/realms/tinh. Accounts are linked by the e-mail on the Accounts page, or by the role and unit the provider states (below); codes keep working. Empty: off.' },
-  oidc_client_id: { vi: 'Đăng nhập một lần: mã ứng dụng (client id)', en: 'Single sign-on: client id', hintVi: 'Mã ứng dụng chiso đã đăng ký với nhà cung cấp định danh.', hintEn: 'The client id chiso is registered with at the provider.' },
-  oidc_client_secret_ref: { vi: 'Đăng nhập một lần: khoá bí mật trong Secrets Manager', en: 'Single sign-on: the secret in Secrets Manager', hintVi: 'ARN hoặc tên của khoá bí mật (client secret) đã lưu trong AWS Secrets Manager, ví dụ chiso/oidc-client-secret. Không ghi chính khoá bí mật ở đây.', hintEn: 'The ARN or name of the client secret kept in AWS Secrets Manager, e.g. chiso/oidc-client-secret. Never the secret itself.' },
-  oidc_role_claim: { vi: 'Đăng nhập một lần: trường ghi vai trò', en: 'Single sign-on: the role claim', hintVi: 'Tên trường (claim) nhà cung cấp ghi vai trò của người dùng, ví dụ chiso_role. Để trống: chỉ nối theo e-mail.', hintEn: 'The claim in which the provider states a user\'s role, e.g. chiso_role. Empty: linked by e-mail only.' },
-  oidc_unit_claim: { vi: 'Đăng nhập một lần: trường ghi đơn vị', en: 'Single sign-on: the unit claim', hintVi: 'Tên trường ghi mã đơn vị (theo danh mục) của cán bộ và lãnh đạo đơn vị, ví dụ chiso_unit.', hintEn: 'The claim stating the unit code (as in the registry) of clerks and unit heads, e.g. chiso_unit.' },
-  oidc_roles: { vi: 'Đăng nhập một lần: vai trò nhà cung cấp được cấp', en: 'Single sign-on: roles the provider may grant', hintVi: 'Một hoặc nhiều trong staff, head, analyst, appraiser, cách nhau bởi dấu phẩy. Vai trò quản trị không bao giờ đến từ nhà cung cấp. Để trống: không nhận vai trò nào.', hintEn: 'One or more of staff, head, analyst, appraiser, comma-separated. The administrator\'s role never comes from the provider. Empty: none.' },
-  utc_offset_hours: { vi: 'Múi giờ (giờ lệch so với UTC)', en: 'Time zone (hours from UTC)', hintVi: 'Việt Nam: 7. Có hiệu lực từ lần khởi động máy chủ sau.', hintEn: 'Vietnam: 7. Applies from the server\'s next start.' },
-};
-
-/** A stored value as words: on/off and yes/no read as the page's "Bật"/"Tắt". */
-const valueWords = (value: string, lang: Lang) => ({ on: say(lang)('Bật', 'On'), yes: say(lang)('Bật', 'On'), off: say(lang)('Tắt', 'Off'), no: say(lang)('Tắt', 'Off') } as Record<string, string>)[value] ?? value;
-
 /**
  * Where the OpenID Connect client secret is kept: on AWS in Secrets Manager (the settings name
  * it); locally in the data folder, typed here once (never shown again, nor in any history).
@@ -182,7 +163,7 @@ ${key === 'reminders'
   })}
 <h2>${t('Lịch sử thay đổi', 'History of changes')}</h2>
 <div class="scroll cards"><table class="cards history"><thead><tr><th>${t('Lúc', 'When')}</th><th>${t('Cài đặt', 'Setting')}</th><th>${t('Giá trị', 'Value')}</th><th>${t('Người đổi', 'Who')}</th><th>${t('Ghi chú', 'Note')}</th></tr></thead><tbody>
-${[...history].reverse().map((c) => html`<tr><td data-label="${t('Lúc', 'When')}">${when(localTime(c.changed_at))}</td><td data-label="${t('Cài đặt', 'Setting')}">${c.key === 'approval_required' ? t('Duyệt báo cáo', 'Approval') : (SETTING_LABELS[c.key as SettingKey]?.[lang] ?? c.key)}</td><td data-label="${t('Giá trị', 'Value')}">${c.value ? valueWords(c.value, lang) : t('(mặc định)', '(default)')}${c.applies_from && c.value === 'yes' ? html` — ${t('áp dụng từ', 'from')} ${when(localTime(c.applies_from))}` : ''}</td><td data-label="${t('Người đổi', 'Who')}">${c.changed_by_name}</td><td data-label="${t('Ghi chú', 'Note')}">${c.note ?? ''}</td></tr>`)}
+${[...history].reverse().map((c) => html`<tr><td data-label="${t('Lúc', 'When')}">${when(localTime(c.changed_at))}</td><td data-label="${t('Cài đặt', 'Setting')}">${settingName(c.key, lang)}</td><td data-label="${t('Giá trị', 'Value')}">${c.value ? valueWords(c.value, lang) : t('(mặc định)', '(default)')}${c.applies_from && c.value === 'yes' ? html` — ${t('áp dụng từ', 'from')} ${when(localTime(c.applies_from))}` : ''}</td><td data-label="${t('Người đổi', 'Who')}">${c.changed_by_name}</td><td data-label="${t('Ghi chú', 'Note')}">${c.note ?? ''}</td></tr>`)}
 </tbody></table></div>`, status);
 }
 
@@ -199,16 +180,91 @@ const ACTION_WORDS: Record<string, { vi: string; en: string }> = {
   'registry.rollback': { vi: 'Quay lại danh mục', en: 'Registry rolled back' },
   'setting.change': { vi: 'Đổi cài đặt', en: 'Setting changed' },
   'link.revoke': { vi: 'Thu hồi liên kết', en: 'Link revoked' },
+  'evidence.remove': { vi: 'Gỡ tài liệu kiểm chứng', en: 'Evidence file removed' },
 };
 
 export const actionName = (action: string, lang: Lang) => ACTION_WORDS[action]?.[lang] ?? action;
 
-export function auditPage(lang: Lang, entries: AuditEntry[], localTime: (at: string | null | undefined) => string): Html {
+/** What the log's rows name, looked up when the page is shown: the object as what it is, not its id. */
+export interface AuditLookups {
+  /** An account by id: its holder and unit (deleted and re-issued ones too). */
+  account(id: string): { name: string; role: string; unit: string | null } | null;
+  unitName(code: string): string | null;
+  /** A leader's link by id: its query's title, its period, whom it was for. */
+  link(id: string): { query: string; params: Record<string, unknown>; note?: string | null; by_name: string } | null;
+  queryTitle(name: string): string | null;
+}
+
+/** A registry version (20261204T134320Z-19fe3e85) as the moment it was imported, in local time. */
+const versionTime = (version: string) => {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\d{3})?Z/.exec(version);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : null;
+};
+
+/** An entry's object and detail in the page's language; its id stays on the object, for whoever needs it. */
+export function auditWords(e: AuditEntry, lang: Lang, lookups: AuditLookups, localTime: (at: string | null | undefined) => string): { target: string; detail: string } {
+  const t = say(lang);
+  const facts: AuditFacts | null = auditFacts(e);
+  const n = (v: number) => formatNumber(v, lang);
+  const holder = (name: string, unit: string | null, unitName: string | null) => {
+    const where = unit ? lookups.unitName(unit) ?? unit : unitName;
+    return where ? `${name} — ${where}` : name;
+  };
+  const raw = facts?.kind === 'text' ? facts.text : e.detail ?? '';
+  if (e.action.startsWith('account.')) {
+    const record = e.target ? lookups.account(e.target) : null;
+    const told = facts?.kind === 'account' ? facts : null;
+    const role = record?.role ?? told?.role;
+    // `npm start` logs the first administrator it makes as "admin: first start".
+    const firstStart = !record && told?.holder === 'first start';
+    const target = record ? holder(record.name, record.unit, null) : firstStart ? t('Quản trị viên đầu tiên (lần khởi động đầu)', 'The first administrator (first start)') : told ? holder(told.holder, told.unit, told.unitName) : e.target ?? '–';
+    return { target, detail: role ? roleName(role, lang) : raw };
+  }
+  if (facts?.kind === 'bulk') {
+    return { target: t('Mọi đơn vị báo cáo', 'Every reporting unit'), detail: t(`${n(facts.staff)} cán bộ, ${n(facts.head)} lãnh đạo (${n(facts.units)} đơn vị)`, `${n(facts.staff)} clerks, ${n(facts.head)} unit heads (${n(facts.units)} units)`) };
+  }
+  if (e.action.startsWith('registry.')) {
+    const at = e.target ? versionTime(e.target) : null;
+    const target = at ? t(`Danh mục nhập lúc ${formatDate(localTime(at))}`, `Registry imported ${formatDate(localTime(at))}`) : e.target ?? '–';
+    return { target, detail: facts?.kind === 'units' ? t(`${n(facts.units)} đơn vị`, `${n(facts.units)} units`) : raw };
+  }
+  if (e.action === 'setting.change') {
+    const target = e.target ? settingName(e.target, lang) : '–';
+    if (facts?.kind === 'approval') {
+      return { target, detail: facts.on ? t(`Bật (báo cáo gửi trước: ${facts.earlier === 'pending' ? 'cũng chờ duyệt' : 'coi như đã duyệt đến hôm nay'})`, `On (reports sent before: ${facts.earlier === 'pending' ? 'wait for approval too' : 'approved as of today'})`) : t('Tắt', 'Off') };
+    }
+    if (facts?.kind === 'secret') return { target, detail: facts.set ? t('Đã đặt (không ghi lại giá trị)', 'Set (the value is not recorded)') : t('Đã xoá', 'Removed') };
+    if (facts?.kind === 'value') return { target, detail: facts.value === null ? t('(mặc định)', '(default)') : valueWords(facts.value, lang) };
+    return { target, detail: raw };
+  }
+  if (e.action === 'link.revoke') {
+    const link = e.target ? lookups.link(e.target) : null;
+    const told = facts?.kind === 'link' ? facts : null;
+    const query = link?.query ?? told?.query;
+    const period = typeof link?.params.period === 'string' ? link.params.period : null;
+    const title = query ? [lookups.queryTitle(query) ?? query, period ? periodLabel(period, lang) : null, link?.note || null].filter(Boolean).join(' — ') : e.target ?? '–';
+    const by = link?.by_name ?? told?.byName;
+    return { target: title, detail: by ? t(`Do ${by} tạo`, `Made by ${by}`) : raw };
+  }
+  if (e.action === 'evidence.remove') {
+    // unit/period/component/file id
+    const [unit, period, component] = (e.target ?? '').split('/');
+    const target = unit && period ? [lookups.unitName(unit) ?? unit, periodLabel(period, lang), component].filter(Boolean).join(' — ') : e.target ?? '–';
+    if (facts?.kind === 'file') return { target, detail: facts.bytes === null ? facts.name : `${facts.name} (${n(Math.max(1, Math.round(facts.bytes / 1024)))} KB)` };
+    return { target, detail: raw };
+  }
+  return { target: e.target ?? '–', detail: raw };
+}
+
+export function auditPage(lang: Lang, entries: AuditEntry[], localTime: (at: string | null | undefined) => string, lookups: AuditLookups): Html {
   const t = say(lang);
   return adminPage(lang, '/quan-tri/nhat-ky', t('Nhật ký quản trị', 'Audit log'), html`
 <p class="lead">${t('Mọi thao tác quản trị: ai, lúc nào, từ địa chỉ nào. Không sửa hay xoá được.', 'Every administrative action: who, when, from where. It cannot be edited or deleted.')}</p>
 ${entries.length === 0 ? html`<p>${t('Chưa có thao tác nào.', 'Nothing yet.')}</p>` : html`<div class="scroll cards"><table class="cards audit"><thead><tr><th>${t('Lúc', 'When')}</th><th>${t('Thao tác', 'Action')}</th><th>${t('Đối tượng', 'Target')}</th><th>${t('Chi tiết', 'Detail')}</th><th>${t('Người làm', 'Who')}</th><th>${t('Từ địa chỉ', 'From')}</th></tr></thead><tbody>
-${entries.map((e) => html`<tr data-action="${e.action}"><td data-label="${t('Lúc', 'When')}">${when(localTime(e.at))}</td><td data-label="${t('Thao tác', 'Action')}">${actionName(e.action, lang)}</td><td data-label="${t('Đối tượng', 'Target')}">${e.target ?? '–'}</td><td data-label="${t('Chi tiết', 'Detail')}">${e.detail ?? ''}</td><td data-label="${t('Người làm', 'Who')}">${e.actor_name}</td><td data-label="${t('Từ địa chỉ', 'From')}">${e.address ?? 'CLI'}</td></tr>`)}
+${entries.map((e) => {
+    const words = auditWords(e, lang, lookups, localTime);
+    return html`<tr data-action="${e.action}"><td data-label="${t('Lúc', 'When')}">${when(localTime(e.at))}</td><td data-label="${t('Thao tác', 'Action')}">${actionName(e.action, lang)}</td><td data-label="${t('Đối tượng', 'Target')}"${e.target ? html` data-target="${e.target}" title="${e.target}"` : ''}>${words.target}</td><td data-label="${t('Chi tiết', 'Detail')}">${words.detail}</td><td data-label="${t('Người làm', 'Who')}">${e.actor_name}</td><td data-label="${t('Từ địa chỉ', 'From')}">${e.address ?? t('Dòng lệnh', 'Command line')}</td></tr>`;
+  })}
 </tbody></table></div>`}`);
 }
 

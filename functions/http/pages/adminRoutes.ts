@@ -16,6 +16,7 @@ import {
   accountsPage, accountState, adminHome, auditPage, codesPage, doneNote, linksPage, registryPage, registryPreviewPage,
   registryProblemsPage, say, settingsPage, type AccountRow, type IssuedCode, type SecretKeeping,
 } from './adminPages.ts';
+import { auditDetail } from './adminWords.ts';
 import { formatDate, langOf, renderNotice, type Lang } from './renderPages.ts';
 
 const DAY_MS = 86_400_000;
@@ -77,6 +78,8 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
   const issued = (record: TokenRecord, code: string, lang: Lang): IssuedCode => ({
     unitName: unitName(record.unit, lang), holder: record.name, role: record.role, code, expires: record.expires_at ? formatDate(lt(record.expires_at)) : '–',
   });
+  /** Who holds an account, as the audit log keeps it: "Cán bộ nhập báo cáo, Xã Yên Lạc: Trần Thị Lan". */
+  const holderDetail = (r: Pick<TokenRecord, 'role' | 'unit' | 'name'>) => auditDetail.account(r.role, r.unit ? unitName(r.unit, 'vi') : null, r.name);
   const recordOfCode = async (code: string) => (await admin.tokens.records()).find((r) => r.sha256 === hashToken(code)) ?? null;
 
   app.get('/quan-tri', async (c) => {
@@ -145,7 +148,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (problems.length) return c.html(renderNotice(lang, t('Chưa tạo được tài khoản', 'The account was not created'), problems.join('. ') + '.'), 400);
     const code = await admin.tokens.issue({ name, role, unit: role === 'staff' || role === 'head' ? unit : null, email, ...(scoped && 'scope' in scoped ? { scope: scoped.scope } : {}) }, { expiresInDays: days! });
     const record = (await recordOfCode(code))!;
-    await admin.audit.record('account.create', actor(c, who), { target: record.id, detail: `${record.role}${record.unit ? ` ${record.unit}` : ''}: ${name}` });
+    await admin.audit.record('account.create', actor(c, who), { target: record.id, detail: holderDetail(record) });
     return c.html(codesPage(lang, [issued(record, code, lang)]));
   });
 
@@ -171,7 +174,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
       return code ? { unitName: lang === 'vi' ? u.nameVi : u.nameEn || u.nameVi, holder: name, role, code, expires } : null;
     })).filter((m): m is IssuedCode => m !== null);
     const counts = { staff: made.filter((m) => m.role === 'staff').length, head: made.filter((m) => m.role === 'head').length };
-    await admin.audit.record('accounts.bulk', actor(c, who), { detail: `${counts.staff} staff, ${counts.head} head (${units.length} units)` });
+    await admin.audit.record('accounts.bulk', actor(c, who), { detail: auditDetail.bulk(counts.staff, counts.head, units.length) });
     const t = say(lang);
     return c.html(codesPage(lang, made, made.length ? undefined : t('Mọi đơn vị đã có tài khoản.', 'Every unit has its accounts already.')));
   });
@@ -220,7 +223,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (!record || record.deleted_at) return back(c, '/quan-tri/tai-khoan', 'khong-co');
     if ((action === 'tam-khoa' || action === 'xoa') && id === who.id) return back(c, '/quan-tri/tai-khoan', 'khong-tu-khoa');
     const by = actor(c, who);
-    const about = `${record.role}${record.unit ? ` ${record.unit}` : ''}: ${record.name}`;
+    const about = holderDetail(record);
     const now = deps.now();
     // Two administrators on one account: each change is re-applied to the other's (none lost);
     // only one that keeps losing is refused, with nothing of it saved.
@@ -229,7 +232,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
         const fresh = await admin.tokens.reissue(id);
         // Gone, or just re-issued by another administrator: one new code, never two.
         if (!fresh) return back(c, '/quan-tri/tai-khoan', 'da-doi');
-        await admin.audit.record('account.reissue', by, { target: id, detail: `${about} → ${fresh.record.id}` });
+        await admin.audit.record('account.reissue', by, { target: id, detail: about });
         return c.html(codesPage(lang, [issued(fresh.record, fresh.token, lang)]));
       }
       if (action === 'tam-khoa') await admin.tokens.update(id, { suspended_at: now.toISOString() });
@@ -275,7 +278,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const earlier = form.earlier === 'pending' ? 'pending' : 'published';
     if ((await deps.settings.approval()).required === required) return back(c, '/quan-tri/cai-dat', 'khong-doi');
     await deps.settings.setApproval(required, { id: who.id, name: who.name }, { earlier, note: String(form.note ?? '') });
-    await admin.audit.record('setting.change', actor(c, who), { target: 'approval_required', detail: required ? `on (earlier reports: ${earlier === 'published' ? 'approved as of today' : 'pending'})` : 'off' });
+    await admin.audit.record('setting.change', actor(c, who), { target: 'approval_required', detail: auditDetail.approval(required, earlier) });
     deps.runner.lakeChanged(); // this server's own write: leaders' next answer reads it
     return back(c, '/quan-tri/cai-dat', 'cai-dat');
   });
@@ -289,7 +292,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const secret = String((await c.req.parseBody()).secret ?? '').trim();
     if (secret.length > 500 || /[\s\p{Cc}]/u.test(secret)) return c.html(await renderSettings(c, say(langOf(c))('Khoá bí mật không hợp lệ (một dòng, không khoảng trắng, tối đa 500 ký tự)', 'Not a valid secret (one line, no spaces, at most 500 characters)')), 400);
     await keeper.keep(secret || null);
-    await admin.audit.record('setting.change', actor(c, who), { target: 'oidc_client_secret', detail: secret ? '(set, not recorded)' : '(removed)' });
+    await admin.audit.record('setting.change', actor(c, who), { target: 'oidc_client_secret', detail: auditDetail.secret(Boolean(secret)) });
     return back(c, '/quan-tri/cai-dat', 'cai-dat');
   });
 
@@ -305,7 +308,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (problem) return c.html(await renderSettings(c, problem[lang]), 400);
     if ((await deps.settings.value(key)) === (value || null)) return back(c, '/quan-tri/cai-dat', 'khong-doi');
     await deps.settings.set(key, value, { id: who.id, name: who.name }, String(form.note ?? ''));
-    await admin.audit.record('setting.change', actor(c, who), { target: key, detail: value || '(default)' });
+    await admin.audit.record('setting.change', actor(c, who), { target: key, detail: auditDetail.value(value) });
     return back(c, '/quan-tri/cai-dat', 'cai-dat');
   });
 
@@ -326,7 +329,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const { by, id } = c.req.param();
     const link = await deps.links.revoke(by, id, deps.now());
     if (!link) return back(c, '/quan-tri/lien-ket', 'khong-co');
-    await admin.audit.record('link.revoke', actor(c, who), { target: id, detail: `${link.query} (${link.by_name})` });
+    await admin.audit.record('link.revoke', actor(c, who), { target: id, detail: auditDetail.link(deps.queries.get(link.query)?.title.vi ?? link.query, link.by_name) });
     return back(c, '/quan-tri/lien-ket', 'thu-hoi');
   });
 
@@ -334,7 +337,19 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
   app.get('/quan-tri/nhat-ky', async (c) => {
     const who = await administrator(c);
     if (who instanceof Response) return who;
-    return c.html(auditPage(langOf(c), await admin.audit.list(), lt));
+    const lang = langOf(c);
+    // The log keeps ids; the page names what they are (ids stay on each object for the analyst).
+    const records = await admin.tokens.records();
+    const accounts = new Map(records.map((r) => [r.id, r]));
+    const makers = [...new Set(records.filter((r) => r.role === 'analyst' || r.role === 'admin').map((r) => r.id))];
+    const links = new Map((await Promise.all(makers.map((by) => deps.links.listBy(by)))).flat().map((l) => [l.id, l]));
+    const units = unitsByCode();
+    return c.html(auditPage(lang, await admin.audit.list(), lt, {
+      account: (id) => accounts.get(id) ?? null,
+      unitName: (code) => (units.has(code) ? unitName(code, lang) : null),
+      link: (id) => links.get(id) ?? null,
+      queryTitle: (name) => deps.queries.get(name)?.title[lang] ?? null,
+    }));
   });
 
   // ── Registry ────────────────────────────────────────────────────────────────
@@ -388,7 +403,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (result.status === 'refused') return c.html(registryProblemsPage(langOf(c), result.problems), 422);
     await dropStaged(deps.store, id);
     if (result.status === 'unchanged') return back(c, '/quan-tri/danh-muc', 'khong-doi');
-    await admin.audit.record('registry.import', actor(c, who), { target: result.version.version, detail: `${result.catalog.units.length} units` });
+    await admin.audit.record('registry.import', actor(c, who), { target: result.version.version, detail: auditDetail.units(result.catalog.units.length) });
     await afterRegistryChange();
     return back(c, '/quan-tri/danh-muc', 'nhap');
   });
@@ -401,7 +416,7 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     if (!result) return back(c, '/quan-tri/danh-muc', 'khong-co');
     if (result.status === 'refused') return c.html(registryProblemsPage(langOf(c), result.problems), 422);
     if (result.status === 'unchanged') return back(c, '/quan-tri/danh-muc', 'khong-doi');
-    await admin.audit.record('registry.rollback', actor(c, who), { target: version, detail: `${result.catalog.units.length} units` });
+    await admin.audit.record('registry.rollback', actor(c, who), { target: version, detail: auditDetail.units(result.catalog.units.length) });
     await afterRegistryChange();
     return back(c, '/quan-tri/danh-muc', 'quay-lai');
   });

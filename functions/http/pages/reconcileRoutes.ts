@@ -7,6 +7,8 @@ import { reconcileFile } from '../../services/reconcile.ts';
 import { publicationsReader } from '../api/publications.ts';
 import { pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
+import { pointsVi } from '../pdf/annexModel.ts';
+import { periodSelect, periodsWithData } from './periodPicker.ts';
 import { formatNumber, renderNotice, renderPage } from './renderPages.ts';
 
 /**
@@ -22,14 +24,15 @@ const T = {
   difference: 'Chênh lệch', total: 'Tổng điểm', rank: 'Thứ tự', same: 'Khớp', differs: 'Lệch',
   summary: (units: number, diffs: number) => `${formatNumber(units, 'vi')} đơn vị được đối chiếu; ${formatNumber(diffs, 'vi')} đơn vị lệch quá 0,01 điểm.`,
   unmatched: 'Tên không khớp danh mục (không tự đoán)', notInTable: 'Đơn vị được chấm điểm nhưng không có trong bảng', unknownCriteria: 'Cột tiêu chí không có trong bộ chỉ số',
-  badPeriod: 'Kỳ báo cáo không hợp lệ (ví dụ 2026-Q3).', noFile: 'Hãy chọn tệp bảng kết quả.',
+  badPeriod: 'Kỳ báo cáo không hợp lệ (ví dụ Quý III/2026).', noFile: 'Hãy chọn tệp bảng kết quả.',
 };
 
 export function registerReconcileRoutes(app: Hono<Env>, deps: HttpDeps): void {
   const page = (body: unknown) => renderPage({ lang: 'vi', title: T.title, home: '/q', signOut: true, otherLangUrl: null }, html`${body}`);
-  const form = (period: string) => html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>
+  const withData = periodsWithData(deps);
+  const form = async (period: string) => html`<h1>${T.title}</h1><p class="lead">${T.lead}</p>
 <form class="params" method="post" action="/doi-chieu" enctype="multipart/form-data">
-<div class="field"><label for="period">${T.period}</label><input id="period" name="period" value="${period}" required></div>
+<div class="field"><label for="period">${T.period}</label>${periodSelect('period', 'period', await withData(), period || (await withData())[0] || '', 'vi')}</div>
 <div class="field wide"><label for="file">${T.file}</label><input id="file" name="file" type="file" accept=".xlsx,.csv" required></div>
 <button type="submit">${T.send}</button></form>`;
   async function analyst(c: Context): Promise<Response | null> {
@@ -43,7 +46,8 @@ export function registerReconcileRoutes(app: Hono<Env>, deps: HttpDeps): void {
   app.get('/doi-chieu', async (c) => {
     const refused = await analyst(c);
     if (refused) return refused;
-    return c.html(page(form(c.req.query('period') ?? '')));
+    const asked = (c.req.query('period') ?? '').trim();
+    return c.html(page(await form((CANONICAL_PERIOD.test(asked) ? asked : parsePeriod(asked, { strict: true })) ?? '')));
   });
 
   app.post('/doi-chieu', async (c) => {
@@ -53,7 +57,7 @@ export function registerReconcileRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const body = await c.req.parseBody();
     const raw = typeof body.period === 'string' ? body.period.trim() : '';
     const period = CANONICAL_PERIOD.test(raw) ? raw : parsePeriod(raw, { strict: true });
-    const problem = (text: string, status: 400 | 422) => c.html(page(html`${form(raw)}<div class="notice" role="alert"><p>${text}</p></div>`), status);
+    const problem = async (text: string, status: 400 | 422) => c.html(page(html`${await form(period ?? '')}<div class="notice" role="alert"><p>${text}</p></div>`), status);
     if (!period) return problem(T.badPeriod, 400);
     const file = body.file;
     if (!(file instanceof File) || file.size === 0) return problem(T.noFile, 400);
@@ -65,12 +69,14 @@ export function registerReconcileRoutes(app: Hono<Env>, deps: HttpDeps): void {
       throw error;
     }
     const n = (v: number | null) => (v === null ? '–' : formatNumber(v, 'vi'));
-    return c.html(page(html`${form(period)}<h2>${periodLabelVi(period)}</h2>
+    // Points with two decimals, as the annex writes them: differences above 0,01 must be visible.
+    const pts = (v: number | null) => (v === null ? '–' : pointsVi(v));
+    return c.html(page(html`${await form(period)}<h2>${periodLabelVi(period)}</h2>
 <p class="meta" role="status">${T.summary(result.units.length, result.differences)}</p>
 <div class="scroll"><table class="cards"><thead><tr><th>${T.unit}</th><th class="num">${T.rank}</th><th class="num">${T.published}</th><th class="num">${T.computed}</th><th class="num">${T.difference}</th><th></th></tr></thead><tbody>
 ${result.units.map((u) => html`<tr data-unit="${u.unit}" data-differs="${u.differs ? 'yes' : 'no'}"><td data-label="${T.unit}">${u.unit_name}</td><td class="num" data-label="${T.rank}">${n(u.published_rank)} / ${n(u.computed_rank)}</td>
-<td class="num" data-label="${T.published}">${n(u.published_total)}</td><td class="num" data-label="${T.computed}">${n(u.computed_total)}</td>
-<td class="num${u.differs ? ' low' : ''}" data-label="${T.difference}">${n(u.difference)}${u.criteria.filter((x) => x.differs).map((x) => html`<br>${x.header}: ${n(x.published)} / ${n(x.computed)}`)}</td>
+<td class="num" data-label="${T.published}">${pts(u.published_total)}</td><td class="num" data-label="${T.computed}">${pts(u.computed_total)}</td>
+<td class="num${u.differs ? ' low' : ''}" data-label="${T.difference}">${pts(u.difference)}${u.criteria.filter((x) => x.differs).map((x) => html`<br>${x.header}: ${pts(x.published)} / ${pts(x.computed)}`)}</td>
 <td class="${u.differs ? 'low' : 'ok'}" data-label="">${u.differs ? T.differs : T.same}</td></tr>`)}
 </tbody></table></div>
 ${result.unmatched.length ? html`<h2>${T.unmatched}</h2><ul class="warnings">${result.unmatched.map((u) => html`<li data-unmatched="${u.name}">${u.sheet}, dòng ${u.row}: ${u.vi}</li>`)}</ul>` : ''}
