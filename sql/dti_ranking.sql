@@ -56,29 +56,16 @@ WITH cur AS (
 prev AS (
   SELECT p.period, p.end_date FROM periods p JOIN cur ON p.period = cur.previous_period
 ),
--- The units of the registry on the period's last day that the framework in force scores.
-components AS (
-  SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order, u.status_vi, u.type, u.national_code,
-         u.ranking_group, u.ranking_group_name_vi, u.ranking_group_order, u.ranked, u.not_ranked_reason, f.framework, f.pillar, f.pillar_name_vi, f.indicator_code, f.max_points, f.sort_order AS pillar_order
-  FROM cur
-  JOIN units u ON cur.end_date BETWEEN u.valid_from AND u.valid_to
-  JOIN frameworks f ON f.unit_type = u.type AND cur.end_date BETWEEN f.valid_from AND f.valid_to
-),
--- Published points: the province's appraisal where there is one, else the points of the values.
+-- The rows of dti_points for the period: each unit of the registry on its last day, each component
+-- the framework in force gives its type, with its published points (the appraisal where there is one).
 earned AS (
-  SELECT c.unit, c.pillar, c.pillar_name_vi, c.pillar_order, c.max_points,
-         coalesce(ap.points, k.points) AS points, sp.points AS self_points, ap.points AS appraised_points
-  FROM components c
-  CROSS JOIN cur
-  LEFT JOIN kpi_points k
-    ON k.unit = c.unit AND k.indicator_code = c.indicator_code AND k.period = cur.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
-  LEFT JOIN kpi_assessed sp
-    ON sp.unit = c.unit AND sp.period = cur.period AND sp.indicator_code = c.indicator_code AND sp.assessment = 'self'
-  LEFT JOIN kpi_assessed ap
-    ON ap.unit = c.unit AND ap.period = cur.period AND ap.indicator_code = c.indicator_code AND ap.assessment = 'appraised'
+  SELECT unit, unit_name, unit_order, status_vi, unit_type, national_code, ranking_group, ranking_group_name_vi, ranking_group_order,
+         ranked, not_ranked_reason, framework, pillar, pillar_name_vi, component_order, max_points, points, self_points, appraised_points
+  FROM dti_points
+  WHERE period = :period
 ),
 pillar_totals AS (
-  SELECT unit, pillar, max(pillar_name_vi) AS pillar_name_vi, min(pillar_order) AS pillar_order,
+  SELECT unit, pillar, max(pillar_name_vi) AS pillar_name_vi, min(component_order) AS pillar_order,
          sum(coalesce(points, 0)) AS points, sum(max_points) AS max_points
   FROM earned
   GROUP BY unit, pillar
@@ -98,15 +85,11 @@ pillar_text AS (
   GROUP BY unit
 ),
 totals AS (
-  SELECT c.unit, max(c.unit_name) AS unit_name, min(c.sort_order) AS sort_order, max(c.status_vi) AS status_vi, max(c.framework) AS framework,
-         max(c.national_code) AS national_code, max(c.ranking_group) AS ranking_group, max(c.ranking_group_name_vi) AS ranking_group_name,
-         min(c.ranking_group_order) AS ranking_group_order, max(c.ranked) AS ranked, max(c.not_ranked_reason) AS not_ranked_reason,
-         sum(c.max_points) AS max_points, count(*) AS components
-  FROM components c
-  GROUP BY c.unit
-),
-reported AS (
-  SELECT unit, count(points) AS components_reported, sum(coalesce(points, 0)) AS points,
+  SELECT unit, max(unit_name) AS unit_name, min(unit_order) AS sort_order, max(status_vi) AS status_vi, max(framework) AS framework,
+         max(national_code) AS national_code, max(ranking_group) AS ranking_group, max(ranking_group_name_vi) AS ranking_group_name,
+         min(ranking_group_order) AS ranking_group_order, max(ranked) AS ranked, max(not_ranked_reason) AS not_ranked_reason,
+         sum(max_points) AS max_points, count(*) AS components,
+         count(points) AS components_reported, sum(coalesce(points, 0)) AS points,
          count(self_points) AS self_components, sum(coalesce(self_points, 0)) AS self_points, count(appraised_points) AS appraised_components
   FROM earned
   GROUP BY unit
@@ -115,10 +98,10 @@ reported AS (
 -- last day, scored under the framework in force then (for the unit's type of today).
 previous AS (
   SELECT c.unit, round(1000.0 * sum(coalesce(k.points, 0)) / sum(f.max_points), 1) AS total_points, count(k.points) AS reported
-  FROM (SELECT DISTINCT unit, type FROM components) c
+  FROM (SELECT DISTINCT unit, unit_type FROM earned) c
   CROSS JOIN cur
   CROSS JOIN prev
-  JOIN frameworks f ON f.unit_type = c.type AND prev.end_date BETWEEN f.valid_from AND f.valid_to
+  JOIN frameworks f ON f.unit_type = c.unit_type AND prev.end_date BETWEEN f.valid_from AND f.valid_to
   LEFT JOIN kpi_points k
     ON k.unit = c.unit AND k.indicator_code = f.indicator_code AND k.period = prev.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
   GROUP BY c.unit
@@ -132,13 +115,12 @@ previous_ranked AS (
   WHERE p.reported > 0 AND t.ranked = 'yes'
 ),
 scaled AS (
-  SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, rp.components_reported, rp.appraised_components,
+  SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, t.components_reported, t.appraised_components,
          t.national_code, t.ranking_group, t.ranking_group_name, t.ranking_group_order, t.ranked, t.not_ranked_reason,
-         round(1000.0 * rp.points / t.max_points, 1) AS total_points,
-         round(1000.0 * rp.points / t.max_points, 2) AS total_points_2dp,
-         CASE WHEN rp.self_components > 0 THEN round(1000.0 * rp.self_points / t.max_points, 1) END AS self_total_points
+         round(1000.0 * t.points / t.max_points, 1) AS total_points,
+         round(1000.0 * t.points / t.max_points, 2) AS total_points_2dp,
+         CASE WHEN t.self_components > 0 THEN round(1000.0 * t.self_points / t.max_points, 1) END AS self_total_points
   FROM totals t
-  JOIN reported rp ON rp.unit = t.unit
   WHERE :group = '' OR t.ranking_group = :group
 ),
 -- Each group on its own; a unit not ranked gets no rank (and takes none from the others).

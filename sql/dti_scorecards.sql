@@ -39,44 +39,30 @@ columns:
   - { name: framework, vi: "Bộ chỉ số", en: "Framework" }
 chart: { type: table }
 */
-WITH cur AS (
-  SELECT period, end_date FROM periods WHERE period = :period
-),
-components AS (
-  SELECT u.code AS unit, u.name_vi AS unit_name, u.sort_order AS unit_order, u.ranking_group, f.framework, f.pillar, f.pillar_name_vi,
-         f.indicator_code, f.max_points, f.sort_order, f.rule, f.steps
-  FROM cur
-  JOIN units u ON cur.end_date BETWEEN u.valid_from AND u.valid_to
-  JOIN frameworks f ON f.unit_type = u.type AND cur.end_date BETWEEN f.valid_from AND f.valid_to
-)
 SELECT
-  c.unit,
-  c.unit_name,
-  c.ranking_group,
-  c.pillar,
-  c.pillar_name_vi AS pillar_name,
-  c.indicator_code,
+  d.unit,
+  d.unit_name,
+  d.ranking_group,
+  d.pillar,
+  d.pillar_name_vi AS pillar_name,
+  d.indicator_code,
   i.name_vi AS indicator_name,
-  round(k.value, 2) AS value,
-  round(coalesce(ap.points, k.points, 0), 2) AS points,
-  round(k.points, 2) AS computed_points,
-  sp.points AS self_points,
-  ap.points AS appraised_points,
-  c.max_points,
-  round(1000.0 * coalesce(ap.points, k.points, 0) / sum(c.max_points) OVER (PARTITION BY c.unit), 2) AS points_1000,
+  round(d.value, 2) AS value,
+  round(coalesce(d.points, 0), 2) AS points,
+  round(d.computed_points, 2) AS computed_points,
+  d.self_points,
+  d.appraised_points,
+  d.max_points,
+  round(1000.0 * coalesce(d.points, 0) / sum(d.max_points) OVER (PARTITION BY d.unit), 2) AS points_1000,
   -- The main criterion's share of the total, from unrounded points: the annex's column per criterion.
-  round(1000.0 * sum(coalesce(ap.points, k.points, 0)) OVER (PARTITION BY c.unit, c.pillar) / sum(c.max_points) OVER (PARTITION BY c.unit), 2) AS pillar_points_1000,
-  CASE WHEN c.rule = 'steps' THEN 'steps ' || c.steps ELSE c.rule END AS rule,
-  sp.note AS self_note,
-  ap.note AS appraisal_note,
-  c.framework
-FROM components c
-JOIN indicators i ON i.code = c.indicator_code
-CROSS JOIN cur
-LEFT JOIN kpi_points k
-  ON k.unit = c.unit AND k.indicator_code = c.indicator_code AND k.period = cur.period AND cur.end_date BETWEEN k.as_of_from AND k.as_of_to
-LEFT JOIN kpi_assessed sp
-  ON sp.unit = c.unit AND sp.period = cur.period AND sp.indicator_code = c.indicator_code AND sp.assessment = 'self'
-LEFT JOIN kpi_assessed ap
-  ON ap.unit = c.unit AND ap.period = cur.period AND ap.indicator_code = c.indicator_code AND ap.assessment = 'appraised'
-ORDER BY c.unit_order, c.sort_order
+  round(1000.0 * sum(coalesce(d.points, 0)) OVER (PARTITION BY d.unit, d.pillar) / sum(d.max_points) OVER (PARTITION BY d.unit), 2) AS pillar_points_1000,
+  CASE WHEN d.rule = 'steps' THEN 'steps ' || d.steps ELSE d.rule END AS rule,
+  d.self_note,
+  d.appraisal_note,
+  d.framework
+-- Every unit of the registry on the last day of the period, every component the framework in
+-- force gives its type, the published points being the appraisal where there is one (dti_points).
+FROM dti_points d
+JOIN indicators i ON i.code = d.indicator_code
+WHERE d.period = :period
+ORDER BY d.unit_order, d.component_order

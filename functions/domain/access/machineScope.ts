@@ -9,13 +9,13 @@ import type { MachineScope } from './tokens.ts';
 
 /**
  * The tables and views a shared query may read: the published data. The views leaders read
- * (kpi_current, kpi_assessed, kpi_points, first_received) keep published rows only; anything
+ * (kpi_current, kpi_assessed, kpi_points, dti_points, first_received) keep published rows only; anything
  * else (values waiting for approval, who sent which file, clerks' explanations, the audit log,
  * a file read by a table function) keeps the query from being shared. A list of what may be
  * read, not of what may not: a saved query added later is not shared by mistake.
  */
 const SHARED_TABLES = new Set([
-  'kpi_current', 'kpi_scored', 'kpi_assessed', 'kpi_points', 'kpi_lineage', 'unit_lineage', 'first_received',
+  'kpi_current', 'kpi_scored', 'kpi_assessed', 'kpi_points', 'dti_points', 'kpi_lineage', 'unit_lineage', 'first_received',
   'reporting_units', 'reporting_calendar', 'units', 'unit_events', 'indicators', 'frameworks', 'components', 'periods',
 ]);
 /** Table functions that make rows rather than read them. */

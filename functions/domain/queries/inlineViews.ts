@@ -1,5 +1,5 @@
 /** The views of sql/views, in dependency order: each may name only those before it. */
-export const VIEW_ORDER = ['settings', 'approval_state', 'kpi_accepted', 'kpi_current', 'kpi_pending', 'kpi_assessed', 'kpi_scored', 'kpi_lineage', 'kpi_points', 'first_received', 'reporting_units', 'targets_met'] as const;
+export const VIEW_ORDER = ['settings', 'approval_state', 'kpi_accepted', 'kpi_current', 'kpi_pending', 'kpi_assessed', 'kpi_scored', 'kpi_lineage', 'kpi_points', 'dti_points', 'first_received', 'reporting_units', 'targets_met'] as const;
 
 /**
  * The views of sql/views become CTEs of the query that names them, with the views those name in
