@@ -10,7 +10,8 @@ description:
     thẩm định của tỉnh thay cho điểm tính khi có, và điểm tự chấm của đơn vị được đặt bên cạnh. Thay đổi
     hạng so với kỳ trước tính trên cùng danh mục đơn vị (kỳ trước được quy đổi theo đơn vị kế thừa).
     Mỗi nhóm xếp hạng (ranking-groups.csv: các sở, ngành; các xã, phường) xếp riêng, thay đổi hạng so
-    trong nhóm; đơn vị không xếp hạng (do tính chất đặc thù) được liệt kê với lý do, không có hạng.
+    trong nhóm; đơn vị không xếp hạng (do tính chất đặc thù) được liệt kê với lý do, không có hạng;
+    đơn vị chưa có số liệu nào trong kỳ không có tổng điểm (không tính là 0) và chưa xếp hạng.
   en: >-
     The units of the registry on the period's last day, ranked by total points out of 1,000 under
     the framework in force: points earned over the maximum of the components that apply to the
@@ -19,7 +20,8 @@ description:
     total stands beside. The
     rank change compares with the previous period restated in the same units (through lineage).
     Each ranking group (ranking-groups.csv: departments; communes and wards) is ranked on its own,
-    rank changes within the group; the units not ranked are listed with their reason and no rank.
+    rank changes within the group; the units not ranked are listed with their reason and no rank;
+    a unit with no figure at all in the period has no total (never a 0) and no rank yet.
 params:
   - name: period
     type: period
@@ -117,17 +119,20 @@ previous_ranked AS (
 scaled AS (
   SELECT t.unit, t.unit_name, t.sort_order, t.status_vi, t.framework, t.components, t.components_reported, t.appraised_components,
          t.national_code, t.ranking_group, t.ranking_group_name, t.ranking_group_order, t.ranked, t.not_ranked_reason,
-         round(1000.0 * t.points / t.max_points, 1) AS total_points,
-         round(1000.0 * t.points / t.max_points, 2) AS total_points_2dp,
+         -- No point reported nor appraised: no total (never a guessed 0), no rank, the reason said.
+         CASE WHEN t.components_reported > 0 THEN round(1000.0 * t.points / t.max_points, 1) END AS total_points,
+         CASE WHEN t.components_reported > 0 THEN round(1000.0 * t.points / t.max_points, 2) END AS total_points_2dp,
+         CASE WHEN t.ranked = 'yes' AND t.components_reported > 0 THEN 'yes' ELSE 'no' END AS rankable,
+         coalesce(t.not_ranked_reason, CASE WHEN t.components_reported = 0 THEN 'Chưa có số liệu trong kỳ' END) AS not_ranked_why,
          CASE WHEN t.self_components > 0 THEN round(1000.0 * t.self_points / t.max_points, 1) END AS self_total_points
   FROM totals t
   WHERE :group = '' OR t.ranking_group = :group
 ),
 -- Each group on its own; a unit not ranked gets no rank (and takes none from the others).
 ranked AS (
-  SELECT s.*, rank() OVER (PARTITION BY s.ranking_group ORDER BY s.total_points_2dp DESC) AS rank FROM scaled s WHERE s.ranked = 'yes'
+  SELECT s.*, rank() OVER (PARTITION BY s.ranking_group ORDER BY s.total_points_2dp DESC) AS rank FROM scaled s WHERE s.rankable = 'yes'
   UNION ALL
-  SELECT s.*, CAST(NULL AS BIGINT) AS rank FROM scaled s WHERE s.ranked <> 'yes'
+  SELECT s.*, CAST(NULL AS BIGINT) AS rank FROM scaled s WHERE s.rankable <> 'yes'
 )
 SELECT
   r.rank,
@@ -148,7 +153,7 @@ SELECT
   r.components,
   r.framework,
   r.status_vi AS registry_status,
-  r.not_ranked_reason
+  r.not_ranked_why AS not_ranked_reason
 FROM ranked r
 LEFT JOIN pillar_text pt ON pt.unit = r.unit
 LEFT JOIN previous_ranked pr ON pr.unit = r.unit AND r.rank IS NOT NULL

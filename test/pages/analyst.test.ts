@@ -90,6 +90,15 @@ describe('a query page', () => {
   });
 });
 
+describe('a query page\'s heading', () => {
+  it('says what its <title> says: "các xã" for a period after the district level ended', async () => {
+    const { text } = await page('/q/district_scorecard?period=2026-Q3');
+    const heading = /<h1>([^<]+)<\/h1>/.exec(text)![1]!;
+    expect(heading).toContain('các xã');
+    expect(/<title>([^<]+) — chiso<\/title>/.exec(text)![1]).toBe(heading);
+  });
+});
+
 describe('sharing with a leader', () => {
   it('redirects after making the link (a reload makes no other), with a QR code that has a name', async () => {
     const before = (await links()).length;

@@ -83,7 +83,9 @@ describe('a leader\'s link answers on the first phone screen', () => {
     expect(tiles.change!.detail).toContain(`${formatNumber(before!, 'vi')}% → ${formatNumber(now!, 'vi')}%`);
     const late = timeliness.filter((r) => r.status_code === 'missing' || r.status_code === 'late').length;
     expect(tiles.late!.value).toBe(`${late}/${timeliness.length}`);
-    const points = dti.map((r) => r.total_points as number).sort((a, b) => a - b);
+    // The median of the units with points: one that reported nothing has none (never a 0).
+    const points = dti.filter((r) => r.total_points !== null).map((r) => r.total_points as number).sort((a, b) => a - b);
+    expect(points.length).toBeLessThan(dti.length);
     const median = points.length % 2 ? points[(points.length - 1) / 2]! : (points[points.length / 2 - 1]! + points[points.length / 2]!) / 2;
     expect(tiles.dti!.value).toBe(formatNumber(median, 'vi'));
     // The three furthest behind: the unit that sent nothing first, then the lowest shares met.
@@ -142,13 +144,19 @@ describe('a leader\'s link answers on the first phone screen', () => {
     expect(meta).not.toContain('Nhóm xếp hạng');
     const tiles = await tilesOf(page);
     for (const tile of Object.values(tiles)) expect(tile.bottom).toBeLessThanOrEqual(SCREEN.height);
-    const points = dti.map((r) => r.total_points as number).sort((a, b) => a - b);
-    expect(tiles.dti!.value).toBe(formatNumber(points[2]!, 'vi'));
-    expect(tiles.dti!.detail).toContain(`thấp nhất ${formatNumber(points[0]!, 'vi')} · cao nhất ${formatNumber(points[4]!, 'vi')}`);
+    const points = dti.filter((r) => r.total_points !== null).map((r) => r.total_points as number).sort((a, b) => a - b);
+    const median = points.length % 2 ? points[(points.length - 1) / 2]! : (points[points.length / 2 - 1]! + points[points.length / 2]!) / 2;
+    expect(tiles.dti!.value).toBe(formatNumber(median, 'vi'));
+    expect(tiles.dti!.detail).toContain(`thấp nhất ${formatNumber(points[0]!, 'vi')} · cao nhất ${formatNumber(points.at(-1)!, 'vi')}`);
     const late = timeliness.filter((r) => r.status_code === 'missing' || r.status_code === 'late').length;
     expect(tiles.late!.value).toBe(`${late}/${timeliness.length}`);
-    const lowest = [...dti].sort((a, b) => (a.total_points as number) - (b.total_points as number)).slice(0, 3).map((r) => r.unit_name);
-    expect(await page.locator('[data-summary="behind"] li .who').allTextContents()).toEqual(lowest);
+    // Furthest behind: a unit with no figure first, said as "chưa báo cáo", never as 0 points.
+    const lowest = [...dti].sort((a, b) => ((a.total_points as number | null) ?? -1) - ((b.total_points as number | null) ?? -1)).slice(0, 3);
+    expect(await page.locator('[data-summary="behind"] li .who').allTextContents()).toEqual(lowest.map((r) => r.unit_name));
+    const silent = dti.filter((r) => r.total_points === null);
+    expect(silent.length).toBeGreaterThan(0);
+    expect(silent.every((r) => r.rank === null)).toBe(true);
+    expect(await page.locator('[data-summary="behind"] li').first().innerText()).toContain('chưa báo cáo');
     // Values on the bars of the ranking, whole names.
     const first = await page.locator('ol.ranking li').first().textContent();
     expect(first).toContain(String(dti[0]!.unit_name));

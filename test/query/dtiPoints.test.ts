@@ -53,10 +53,13 @@ describe('dti_points', () => {
 
   it('is what dti_ranking totals and dti_scorecards lists: a unit\'s total is its published points over its maximum, on 1,000', async () => {
     const ranking = await rowsOf(engine, queries.get('dti_ranking')!.sql, { period: '2026-Q3', group: '' });
-    const totals = await rowsOf(engine, `SELECT unit, round(1000.0 * sum(coalesce(points, 0)) / sum(max_points), 2) AS total, count(*) AS components
+    // A unit with no point at all has no total (never a guessed 0) and no rank.
+    const totals = await rowsOf(engine, `SELECT unit, CASE WHEN count(points) > 0 THEN round(1000.0 * sum(coalesce(points, 0)) / sum(max_points), 2) END AS total, count(*) AS components
       FROM dti_points WHERE period = '2026-Q3' GROUP BY unit`);
     expect(ranking.length).toBe(totals.length);
     for (const t of totals) expect(ranking.find((r) => r.unit === t.unit)).toMatchObject({ total_points_2dp: t.total, components: t.components });
+    for (const r of ranking.filter((x) => x.total_points_2dp === null)) expect(r).toMatchObject({ rank: null, not_ranked_reason: 'Chưa có số liệu trong kỳ' });
+    expect(ranking.some((r) => r.total_points_2dp === null)).toBe(true);
     const cards = await rowsOf(engine, queries.get('dti_scorecards')!.sql, { period: '2026-Q3' });
     expect(cards.length).toBe(totals.reduce((s, t) => s + (t.components as number), 0));
   });

@@ -8,7 +8,7 @@ import type { HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { CONTENT_TYPES, pageExportOptions, toCsv } from '../render.ts';
 import type { PublishedFigures } from './publishedResults.ts';
-import { langOf, type Lang, type PageSection } from './renderPages.ts';
+import { langOf, titleFor, type Lang, type PageSection } from './renderPages.ts';
 
 /**
  * What leaders' and analysts' pages share: a page's sections (the saved query, then those its
@@ -68,6 +68,7 @@ export async function sectionsFor(deps: Deps, query: SavedQuery, params: Record<
   const specs = Array.from({ length: query.page.sections.length + 1 }, (_, i) => specAt(deps, query, params, i)!);
   return Promise.all(specs.map(async (s, i) => ({
     ...(await answerOf(deps, s.query, s.params, audience, published)),
+    title: titleFor(s.query, s.params, deps.catalog.catalog.units, lang),
     params: s.params,
     chartUrl: s.query.chart.type === 'line' || s.query.chart.type === 'bar' ? urls(i).chart : null,
     downloads: { csv: urls(i).csv, xlsx: urls(i).xlsx },

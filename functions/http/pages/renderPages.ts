@@ -15,6 +15,8 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 /** One block of a page: a saved query, its parameters, its result, and where its chart and files are. */
 export interface PageSection {
   query: SavedQuery;
+  /** The heading as the registry of its period has it (titleFor); the query's own title otherwise. */
+  title?: string;
   params: Record<string, string | number>;
   table: Table;
   chartUrl: string | null;
@@ -228,7 +230,8 @@ function codesOnPage(names: string[], lang: Lang): Set<string> {
 export function renderSection(section: PageSection, lang: Lang, headingLevel: 1 | 2): Html {
   const rows = toRows(section.table) as Row[];
   const q = section.query;
-  const title = headingLevel === 1 ? html`<h1>${q.title[lang]}</h1>` : html`<h2>${q.title[lang]}</h2>`;
+  const heading = section.title ?? q.title[lang];
+  const title = headingLevel === 1 ? html`<h1>${heading}</h1>` : html`<h2>${heading}</h2>`;
   const params = paramsLine(section, lang);
   const body = q.chart.type === 'heatmap'
     ? heatTable(section, rows, lang)
