@@ -20,6 +20,7 @@ import { inlineViews } from '../functions/domain/queries/inlineViews.ts';
 import { loadSavedQueries, lakeViews } from '../functions/adapters/files/sqlFiles.ts';
 import { FONT_FILES, FONT_PACKAGE, LAZY_MODULES } from '../functions/adapters/files/assets.ts';
 import { TABLE_LOCATIONS, type LakeTable } from '../functions/domain/lakeKeys.ts';
+import { STAGING_PREFIX } from '../functions/domain/directUpload.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const GLUE_TYPE: Record<ColumnSpec['type'], string> = { string: 'string', double: 'double', int32: 'int', int64: 'bigint', timestamp: 'timestamp' };
@@ -75,7 +76,13 @@ export class ChisoStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'uploads/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(730), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(730), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Files a clerk's browser posts straight here (past the query function's 6 MB payload cap)
+        // wait under staging/ until the app takes them, then are deleted; any left over go after a day.
+        { prefix: STAGING_PREFIX, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
+        { prefix: STAGING_PREFIX, expiredObjectDeleteMarker: true },
+      ],
     });
     const lake = new s3.Bucket(this, 'Lake', {
       ...bucketDefaults,
@@ -248,7 +255,7 @@ export class ChisoStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       environment: {
-        ...common.environment, ATHENA_WORKGROUP: workGroup.name, LINK_SECRET_ARN: linkSecret.secretArn,
+        ...common.environment, ATHENA_WORKGROUP: workGroup.name, LINK_SECRET_ARN: linkSecret.secretArn, UPLOAD_BUCKET: uploads.bucketName,
         ...(props.reminderFrom ? { CHISO_REMINDER_FROM: props.reminderFrom } : {}),
       },
       description: 'The chiso API and pages (Hono) over Athena',
@@ -268,6 +275,12 @@ export class ChisoStack extends Stack {
       }));
     }
     lake.grantReadWrite(query);
+    // The upload forms' presigned POST is signed with the function's own credentials: it may put only
+    // under staging/ (never uploads/, the ingest trigger), and reads and deletes what was staged there.
+    query.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      resources: [uploads.arnForObjects(`${STAGING_PREFIX}*`)],
+    }));
     results.grantReadWrite(query);
     linkSecret.grantRead(query);
     // Single sign-on's client secret, made by the province in Secrets Manager and named in the
@@ -315,6 +328,7 @@ export class ChisoStack extends Stack {
       { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: 'Ingest takes back partition files of a failed write; the API revokes links. Lake bucket only.' },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: s3Grant },
       { id: 'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/uploads/*]', reason: 'Ingest reads (only reads) what lands under uploads/.' },
+      { id: 'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/staging/*]', reason: 'The query function signs the upload forms (PutObject) and takes in what its forms staged, under staging/ only.' },
       { id: 'AwsSolutions-IAM5[Resource::<Lake5F1B88EA.Arn>/*]', reason: 'Both functions read and write the lake: partitions, submissions, state.' },
       { id: 'AwsSolutions-IAM5[Resource::<AthenaResults99A60126.Arn>/*]', reason: 'Athena writes and the query function reads results under the results bucket.' },
       { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${nagName(this.region, 'AWS::Region')}:${nagName(this.account, 'AWS::AccountId')}:table/chiso/*]`, reason: 'The query function reads every table of the chiso database, and only that database.' },

@@ -103,7 +103,7 @@ export function createApp(deps: HttpDeps): Hono<Env> {
 
   app.use('/api/*', requireBearer(deps));
   app.use('*', refuseMachineOutsideApi(deps));
-  registerPageAssets(app);
+  registerPageAssets(app, deps.directUpload ? [deps.directUpload.origin] : []);
   registerLeaderRoutes(app, deps);
   registerLoginRoutes(app, deps);
   registerAnalystRoutes(app, deps);

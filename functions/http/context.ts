@@ -4,6 +4,8 @@ import type { LinkRegistry } from '../domain/access/signedLinks.ts';
 import type { AccessCheck, Principal, TokenRecord } from '../domain/access/tokens.ts';
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
+import type { DirectUpload } from '../ports/DirectUpload.ts';
+import type { DirectDownload } from '../ports/DirectDownload.ts';
 import type { IngestInput, IngestResult } from '../services/ingestFile.ts';
 import type { Admission, Sender } from '../services/ingestQueue.ts';
 import type { QueryRunner } from '../services/savedQueryRunner.ts';
@@ -54,6 +56,10 @@ export interface HttpDeps {
   oidcSecret?: () => string | undefined;
   /** Where the client secret is kept (Secrets Manager on AWS, the data folder locally): before oidcSecret. */
   oidcSecretKeeper?: OidcSecretKeeper;
+  /** AWS: the clerk's forms post files straight to the bucket (past the function's 6 MB payload cap); absent locally. */
+  directUpload?: DirectUpload;
+  /** AWS: a stored file too large for the function's response is downloaded straight from the lake bucket; absent locally. */
+  directDownload?: DirectDownload;
 }
 
 export type Env = { Variables: { principal: Principal } };

@@ -32,6 +32,10 @@ import { indexCatalog, type CatalogIndex } from '../domain/ingest/ingestContext.
 import type { SavedQuery } from '../domain/queries/savedQueries.ts';
 import { createApp } from '../http/app.ts';
 import type { ObjectStore } from '../ports/ObjectStore.ts';
+import type { DirectUpload } from '../ports/DirectUpload.ts';
+import { S3DirectUpload } from '../adapters/stores/S3DirectUpload.ts';
+import { S3DirectDownload } from '../adapters/stores/S3DirectDownload.ts';
+import type { DirectDownload } from '../ports/DirectDownload.ts';
 import type { LakeCatalog } from '../ports/LakeCatalog.ts';
 import type { QueryEngine } from '../ports/QueryEngine.ts';
 import { createTokenStore, StoreLinkRegistry, storedLinkSecret, type TokenStore } from '../services/accessStore.ts';
@@ -61,6 +65,10 @@ export interface ComposeOptions {
   isolateIngest?: boolean;
   /** The address leaders' links are made with (configured, never taken from a request's Host). */
   publicOrigin?: () => string | undefined;
+  /** Forms that post files straight to a bucket (tests: as on AWS over s3rver); on AWS made from UPLOAD_BUCKET. */
+  directUpload?: DirectUpload;
+  /** Downloads past the function's response cap straight from the lake bucket (tests); on AWS made from the lake bucket. */
+  directDownload?: DirectDownload;
 }
 
 /** What every face needs to take in reports. */
@@ -228,7 +236,16 @@ export async function composeQuery(deployment: Deployment, options: ComposeOptio
   const runner = createQueryRunner({ engine, store: services.store, cacheResults: options.cacheResults, onNewVersion: () => services.registry.refresh() });
   const linkSecret = await linkSecretFor(deployment, services.store);
   const links = new StoreLinkRegistry(services.store);
+  // On AWS the clerk's files go straight to the upload bucket's staging/ (past the function's 6 MB payload cap).
+  const directUpload = options.directUpload ?? (deployment.kind === 'aws' && deployment.uploadBucket
+    ? await S3DirectUpload.create(client('s3', () => s3ClientFor(deployment)), deployment.uploadBucket, { endpoint: deployment.s3Endpoint })
+    : undefined);
+  const directDownload = options.directDownload ?? (deployment.kind === 'aws'
+    ? await S3DirectDownload.create(client('s3', () => s3ClientFor(deployment)), deployment.lakeBucket, { endpoint: deployment.s3Endpoint })
+    : undefined);
   const httpDeps: HttpDeps = {
+    directUpload,
+    directDownload,
     runner,
     store: services.store,
     catalog: services.catalog,

@@ -42,6 +42,8 @@ export interface AwsDeployment extends Common {
   compactFromObjects: number;
   /** The SES-verified address reminders are sent from (CHISO_REMINDER_FROM); unset: outbox only. */
   reminderFrom?: string;
+  /** The upload bucket (UPLOAD_BUCKET): the clerk's forms post files to its staging/ folder (the query function only). */
+  uploadBucket?: string;
 }
 
 export type Deployment = LocalDeployment | AwsDeployment;
@@ -74,6 +76,7 @@ export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsDeployme
     s3Endpoint: env.CHISO_S3_ENDPOINT || undefined,
     compactFromObjects: Number(env.CHISO_COMPACT_FROM_OBJECTS ?? 16),
     reminderFrom: env.CHISO_REMINDER_FROM || undefined,
+    uploadBucket: env.UPLOAD_BUCKET || undefined,
     utcOffsetHours: Number(env.CHISO_UTC_OFFSET_HOURS ?? 7),
     publicUrl: publicUrlOf(env),
     initialApproval: approvalOf(env),

@@ -35,6 +35,7 @@ import { loadDemoOnce } from '../../functions/services/loadDemo.ts';
 import { composeQuery } from '../../functions/runtimes/compose.ts';
 import { e2eLeaderPdf } from './e2eLeaderPdf.ts';
 import { e2eProvince } from './e2eProvince.ts';
+import { strictS3rver } from '../helpers/strictS3rver.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOSTILE = join(ROOT, 'test/helpers/hostile_xlsx.py');
@@ -170,6 +171,25 @@ function urlEvent(path: string, query: Record<string, string>, token: string) {
   };
 }
 
+/** What a Function URL takes and gives in one request: 6 MB of payload each way (a binary body base64-encoded in it). */
+export const FUNCTION_URL_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The query function as its Function URL hands it requests: an event over the payload cap never
+ * reaches the function (the caller gets AWS's own bare 413, no page of the app's), and a response
+ * over it never reaches the caller (a bare 502).
+ */
+function behindFunctionUrl<R>(handler: (e: unknown, c: unknown) => Promise<R>) {
+  const bare = (statusCode: number, message: string) => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: message }) }) as R;
+  return async (event: unknown, context: unknown): Promise<R> => {
+    const http = typeof (event as { body?: unknown }).body === 'string' || 'requestContext' in (event as object);
+    if (http && Buffer.byteLength(JSON.stringify(event), 'utf8') > FUNCTION_URL_MAX_PAYLOAD_BYTES) return bare(413, 'Request Entity Too Large');
+    const response = await handler(event, context);
+    if (http && Buffer.byteLength(JSON.stringify(response), 'utf8') > FUNCTION_URL_MAX_PAYLOAD_BYTES) return bare(502, 'Response payload size exceeded maximum allowed payload size');
+    return response;
+  };
+}
+
 /** Submission ids are "<submitted_at>-<random>": the random part differs between two runs. */
 const normalise = (rows: unknown) => JSON.parse(JSON.stringify(rows), (_k, v) => (typeof v === 'string' ? v.replace(/^(\d{8}T\d{9}Z)-[0-9a-f]{8}$/, '$1') : v));
 
@@ -223,6 +243,8 @@ export async function runAwsE2e(): Promise<E2eReport> {
     // 2. S3 on loopback.
     const s3dir = join(work, 's3rver');
     server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir, configureBuckets: Object.values(BUCKETS).map((name) => ({ name, configs: [] })) });
+    // As S3 answers: conditional writes, and a browser's POST of a form judged by its signed policy.
+    strictS3rver(server);
     const { port } = (await server.run()) as { port: number };
     const endpoint = `http://127.0.0.1:${port}`;
     const s3 = new S3Client({ region: REGION, endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
@@ -265,7 +287,8 @@ export async function runAwsE2e(): Promise<E2eReport> {
     const ingest = (await import(pathToFileURL(join(ingestFn.dir, 'index.mjs')).href)) as { handler: (e: S3Event) => Promise<{ status: string; file: string; partitions: { unit: string; period: string }[] }[]> };
     Object.assign(process.env, envOf(queryFn.env, queryFn.dir));
     // The bundle's assets are read relative to CHISO_ASSETS_DIR at import: the query bundle is a copy.
-    const queryHandler = (await import(pathToFileURL(join(queryFn.dir, 'index.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }> };
+    const bundledQuery = (await import(pathToFileURL(join(queryFn.dir, 'index.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }> };
+    const queryHandler = { handler: behindFunctionUrl(bundledQuery.handler) };
 
     const lake = new S3ObjectStore(s3, BUCKETS.Lake);
     const token = await createTokenStore(lake).issue({ name: 'e2e analyst', role: 'analyst', unit: null });

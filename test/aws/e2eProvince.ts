@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../functions/ports/ObjectStore.ts';
 import { createTokenStore } from '../../functions/services/accessStore.ts';
 import { main as cli } from '../../functions/runtimes/cli.ts';
 import { realPdf } from '../helpers/evidenceFiles.ts';
+import { largePdf } from '../helpers/largeFiles.ts';
 import { readPdf } from '../helpers/pdfText.ts';
 import { PROVINCE_FILES, PROVINCE_UNITS, provinceReport } from '../helpers/provinceRegistry.ts';
 
@@ -43,6 +44,7 @@ const sessionOf = (res: LambdaResponse) => {
   const all = [...(res.cookies ?? []), ...(res.headers?.['set-cookie'] ? [res.headers['set-cookie']] : [])];
   return all.map((c) => /^chiso_session=([^;]+)/.exec(c)?.[1]).find(Boolean) ?? null;
 };
+const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const bodyBytes = (res: LambdaResponse) => Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8');
 
 /**
@@ -150,6 +152,30 @@ export async function e2eProvince(ctx: ProvinceContext): Promise<string[]> {
     check(attached.statusCode === 303, `evidence attached: HTTP ${attached.statusCode} ${bodyBytes(attached).toString('utf8').slice(0, 300)}`);
     lines.push(`province on AWS: a clerk signed in by code, sent the quarter (receipt ${receipt}) and a self-assessment`);
 
+    // A 7 MB scanned decision: past the Function URL's 6 MB payload (AWS's bare 413), so the page's
+    // form for the component posts it straight to the upload bucket, and S3 sends the browser back.
+    const scan = await largePdf(7 * 1024 * 1024);
+    const direct = new FormData();
+    direct.append('evidence_DOC', new File([new Uint8Array(scan)], 'quyet-dinh-ban-quet.pdf', { type: 'application/pdf' }));
+    const tooLarge = await send('/nop/kiem-chung', { session: clerk.session!, query: { period: '2026-Q3' }, form: direct });
+    check(tooLarge.statusCode === 413, `a 7 MB form to the function itself: HTTP ${tooLarge.statusCode}`);
+    const evidencePage = await send('/nop/kiem-chung', { session: clerk.session!, query: { period: '2026-Q3' } });
+    const pageText = bodyBytes(evidencePage).toString('utf8');
+    const form = /<article class="review" data-component="DOC">[\s\S]*?<form method="post" action="([^"]+)" enctype="multipart\/form-data" class="direct-upload">([\s\S]*?)<\/form>/.exec(pageText);
+    check(Boolean(form), 'the evidence page has no form to the bucket for DOC');
+    const bucketUrl = unescapeHtml(form![1]!);
+    const csp = evidencePage.headers?.['content-security-policy'] ?? '';
+    check(csp.includes(`form-action 'self' ${new URL(bucketUrl).origin};`), `the page's CSP does not let its forms post to the bucket: ${csp}`);
+    const fields = new FormData();
+    for (const m of form![2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.append(m[1]!, unescapeHtml(m[2]!));
+    fields.append('file', new File([new Uint8Array(scan)], 'Quyết định 12 (bản quét).pdf', { type: 'application/pdf' }));
+    const posted = await fetch(bucketUrl, { method: 'POST', body: fields, redirect: 'manual' });
+    const back = new URL(posted.headers.get('location') ?? 'https://missing.invalid/');
+    check(posted.status === 303 && back.pathname === '/nop/kiem-chung/tai-len', `the bucket's answer to the form: HTTP ${posted.status} → ${back.href}`);
+    const taken = await send(back.pathname, { session: clerk.session!, query: Object.fromEntries(back.searchParams) });
+    check(taken.statusCode === 303 && taken.headers?.location === '/nop/kiem-chung?period=2026-Q3&kc=1', `the staged scan taken in: HTTP ${taken.statusCode} → ${taken.headers?.location} ${bodyBytes(taken).toString('utf8').slice(0, 300)}`);
+    lines.push(`province on AWS: a ${scan.length}-byte scanned PDF refused by the Function URL (${tooLarge.statusCode}) is attached through the page's form to the upload bucket (${back.searchParams.get('key')?.split('/').slice(0, 5).join('/')}/…)`);
+
     // 6. The clerk's code re-issued: the open session and the old code stop at once.
     const reissued = await asAdmin(`/quan-tri/tai-khoan/${clerkId}/cap-lai`, { form: new URLSearchParams() });
     check(reissued.statusCode === 200, `re-issue: HTTP ${reissued.statusCode}`);
@@ -168,11 +194,20 @@ export async function e2eProvince(ctx: ProvinceContext): Promise<string[]> {
     check(queue.statusCode === 200 && bodyBytes(queue).toString('utf8').includes('Xã Yên Lạc'), `/tham-dinh: HTTP ${queue.statusCode}`);
     // The evidence, as the appraiser downloads it from the commune's page: the same bytes, never rendered.
     const unitPage = bodyBytes(await send('/tham-dinh/xa-yen-lac', { session: appraiser.session!, query: { period: '2026-Q3' } })).toString('utf8');
-    const evidencePath = /href="(\/nop\/kiem-chung\/xa-yen-lac\/2026-Q3\/[^"?]+)"/.exec(unitPage)?.[1];
-    check(Boolean(evidencePath), 'the appraisal page links no evidence');
-    const download = await send(evidencePath!, { session: appraiser.session! });
-    check(download.statusCode === 200 && bodyBytes(download).equals(evidencePdf) && /^attachment/.test(download.headers?.['content-disposition'] ?? '') && download.headers?.['x-content-type-options'] === 'nosniff',
-      `the evidence download: HTTP ${download.statusCode}, ${download.headers?.['content-disposition']}`);
+    const evidencePaths = [...new Set([...unitPage.matchAll(/href="(\/nop\/kiem-chung\/xa-yen-lac\/2026-Q3\/[^"?]+)"/g)].map((m) => m[1]!))];
+    check(evidencePaths.length === 2, `the appraisal page links ${evidencePaths.length} evidence files, not 2`);
+    const downloads = [];
+    for (const path of evidencePaths) downloads.push(await send(path, { session: appraiser.session! }));
+    const download = downloads.find((d) => bodyBytes(d).equals(evidencePdf))!;
+    check(Boolean(download) && /^attachment/.test(download.headers?.['content-disposition'] ?? '') && download.headers?.['x-content-type-options'] === 'nosniff',
+      `the evidence download: HTTP ${download?.statusCode}, ${download?.headers?.['content-disposition']}`);
+    // The scan is past the function's 6 MB response: the page's link sends the appraiser to a signed address of the bucket.
+    const redirected = downloads.find((d) => d.statusCode === 302);
+    check(Boolean(redirected), `the 7 MB scan's link: HTTP ${downloads.map((d) => d.statusCode).join(', ')}`);
+    const fromBucket = await fetch(redirected!.headers!.location!);
+    const scanBack = Buffer.from(await fromBucket.arrayBuffer());
+    check(fromBucket.status === 200 && scanBack.equals(scan) && /^attachment; filename="Quyet_dinh_12_ban_quet_\.pdf"/.test(fromBucket.headers.get('content-disposition') ?? '') && fromBucket.headers.get('content-type') === 'application/pdf',
+      `the scan from the bucket: HTTP ${fromBucket.status}, ${scanBack.length} bytes, ${fromBucket.headers.get('content-disposition')}`);
     const appraise = (points: Record<string, string>, action: string) => send('/tham-dinh/xa-yen-lac', {
       session: appraiser.session!, query: { period: '2026-Q3' },
       form: new URLSearchParams({ ...Object.fromEntries(Object.entries(points).map(([k, v]) => [`points_${k}`, v])), comment_DOC: 'Đối chiếu báo cáo hệ thống', action }),
@@ -185,7 +220,7 @@ export async function e2eProvince(ctx: ProvinceContext): Promise<string[]> {
     const ranking = await ctx.ask('dti_ranking', { period: '2026-Q3' });
     const yenLac = ranking.find((r) => r.unit === 'xa-yen-lac');
     check(Number(yenLac?.total_points) === 900, `dti_ranking over Athena gives Xã Yên Lạc ${JSON.stringify(yenLac)}`);
-    lines.push(`province on AWS: the commune's evidence PDF (${evidencePdf.length} bytes) downloaded by the appraiser as sent, as an attachment with nosniff`);
+    lines.push(`province on AWS: the commune's evidence downloaded by the appraiser as sent: ${evidencePdf.length} bytes from the function (attachment, nosniff), the ${scan.length}-byte scan (past the 6 MB response) from the bucket at a signed address (attachment)`);
     lines.push(`province on AWS: the appraiser refused a point above the maximum (422), completed; dti_ranking over Athena takes the appraised 900 points`);
 
     // 8. The analyst publishes the period by a decision; its annex as .xlsx and PDF.

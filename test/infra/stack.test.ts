@@ -145,4 +145,19 @@ describe('the CDK stack', () => {
     expect(oidc).toHaveLength(1);
     expect(JSON.stringify(oidc[0]!.Resource)).toContain(':secret:chiso/oidc*');
   });
+
+  it('lets the query function sign upload forms for staging/ only (never uploads/, the ingest trigger); staged files expire after a day', () => {
+    const [, role] = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('QueryServiceRoleDefaultPolicy'))!;
+    const uploadsArn = JSON.stringify({ 'Fn::GetAtt': [logicalId('Uploads'), 'Arn'] }).slice(1, -1);
+    const onUploads = (role.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((st) => JSON.stringify(st.Resource).includes(uploadsArn));
+    expect(onUploads).toHaveLength(1);
+    expect(([] as string[]).concat(onUploads[0]!.Action).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(onUploads[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId('Uploads'), 'Arn'] }, '/staging/*']] });
+    const uploads = template.findResources('AWS::S3::Bucket')[logicalId('Uploads')]!;
+    expect(uploads.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Prefix: 'staging/', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }));
+    // The staging folder is not under the ingest function's trigger.
+    expect('staging/'.startsWith('uploads/')).toBe(false);
+    const [, query] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Environment?.Variables?.ATHENA_WORKGROUP)!;
+    expect(query.Properties.Environment.Variables.UPLOAD_BUCKET).toEqual({ Ref: logicalId('Uploads') });
+  });
 });

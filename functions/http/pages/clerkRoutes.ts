@@ -11,6 +11,9 @@ import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { explanationProblem, recordExplanation, type Explanation } from '../../services/explanations.ts';
 import { pagePrincipal } from '../auth.ts';
 import { admitUpload } from '../bodyLimits.ts';
+import { LIMITS } from '../../domain/limits.ts';
+import { DIRECT_DOWNLOAD_EXPIRES_SECONDS, FUNCTION_RESPONSE_MAX_FILE_BYTES } from '../../domain/directUpload.ts';
+import { bounceOnce, directForm, takeStaged } from './directUploadForms.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { lazy } from '../lazy.ts';
 import { toRows } from '../render.ts';
@@ -43,7 +46,8 @@ function recentQuarters(today: string): string[] {
  * self-assessment with its evidence files and, once completed, the province's appraisal
  * (evidenceRoutes.ts). Staff sign in
  * at /login with their token. The SQL these pages run is saved in sql/ (unit_periods,
- * unit_submissions, quality_warnings).
+ * unit_submissions, quality_warnings). On AWS the form posts the file straight to the upload
+ * bucket (past the function's 6 MB payload) and S3 sends the browser to /nop/tai-len (directUploadForms.ts).
  */
 export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
   registerEvidenceRoutes(app, deps);
@@ -108,12 +112,16 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     })}</tbody></table></div>`;
   }
 
-  const forms = (lang: Lang, suggested: string | null) => {
+  const forms = async (c: Context, who: Principal, unit: Unit, lang: Lang, suggested: string | null) => {
     const w = W[lang];
     const quarters = recentQuarters(deps.today());
     const chosen = suggested && quarters.includes(suggested) ? suggested : quarters[1];
-    return html`<section class="share"><h2>${w.send}</h2><form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data">
-<label>${w.file}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.send}</button></form></section>
+    // On AWS the file goes straight to the bucket (the function takes at most 6 MB a request); locally to /nop.
+    const send = deps.directUpload
+      ? await directForm(c, { ...deps, directUpload: deps.directUpload }, who, { target: { kind: 'report', unit: unit.code }, maxBytes: LIMITS.maxFileBytes, back: withLang('/nop/tai-len', lang), lang, accept: '.xlsx,.csv', label: w.file, button: w.send })
+      : html`<form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data">
+<label>${w.file}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.send}</button></form>`;
+    return html`<section class="share"><h2>${w.send}</h2>${send}</section>
 <section class="share"><h2>${w.template}</h2><form method="get" action="/nop/mau"><label>${w.templateFor}<select name="period">${quarters.map((p) => html`<option value="${p}"${p === chosen ? html` selected` : ''}>${periodLabel(p, lang)}</option>`)}</select></label><button type="submit">${w.download}</button></form></section>`;
   };
 
@@ -139,7 +147,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const reported = periods.filter((p) => p.first_received_at).map((p) => String(p.period)).sort().reverse().slice(0, 4);
     const warned = warningsSection(await warningRows(r.unit.code, reported), indicatorsByCode(), lang, '/nop', savedCount(c));
     return c.html(renderPage(frame(c, lang, W[lang].title), html`<h1>${W[lang].title} — ${lang === 'vi' ? r.unit.nameVi : r.unit.nameEn}</h1>
-${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}${await selfAssessmentSection(deps, r.unit, lang, [...recentQuarters(deps.today()).slice(1, 5), String(Number(deps.today().slice(0, 4)) - 1)])}${warned}${await history(r.unit, lang)}`));
+${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? String(next.period) : null))}${await selfAssessmentSection(deps, r.unit, lang, [...recentQuarters(deps.today()).slice(1, 5), String(Number(deps.today().slice(0, 4)) - 1)])}${warned}${await history(r.unit, lang)}`));
   });
 
   // A clerk's explanations of warnings, all in one form: kept beside the values, shown to analysts with them.
@@ -201,6 +209,44 @@ ${periodsSection(periods, lang, forms(lang, next ? String(next.period) : null))}
       return busy(c, lang, error);
     } finally {
       admission.release();
+    }
+    deps.runner.lakeChanged([result.submission_id]);
+    return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
+  });
+
+  // S3 sends the browser here once a file posted straight to the bucket is staged (AWS, see
+  // directUploadForms.ts): the same checks and ingest as POST /nop, the staged copy removed after.
+  app.get('/nop/tai-len', async (c) => {
+    const lang = langOf(c);
+    if (!(await pagePrincipal(c, deps))) {
+      const bounced = await bounceOnce(c, lang);
+      if (bounced) return bounced;
+    }
+    const r = await clerk(c);
+    if (r instanceof Response) return r;
+    if (!deps.directUpload) return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Không tìm thấy' : 'Not found'), 404);
+    const staged = await takeStaged(c, { ...deps, directUpload: deps.directUpload }, r.who, 'report', LIMITS.maxFileBytes, lang, W[lang].title);
+    if (staged instanceof Response) return staged;
+    const fileName = staged.staged.fileName;
+    if (fileNameProblem(fileName)) {
+      await staged.done();
+      return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
+    }
+    let admission;
+    try {
+      admission = deps.admitUpload ? deps.admitUpload({ submittedBy: r.who.id, allowedUnits: [r.unit.code] }, staged.size) : { ingest: deps.ingest, release: () => undefined };
+    } catch (error) {
+      // Busy: the staged file is kept (a day at most), so a reload of this page sends it again.
+      return busy(c, lang, error);
+    }
+    let result: IngestResult;
+    try {
+      result = await admission.ingest({ bytes: await staged.read(), fileName, submittedBy: r.who.id, allowedUnits: [r.unit.code], mayAppraise: false });
+    } catch (error) {
+      return busy(c, lang, error);
+    } finally {
+      admission.release();
+      await staged.done();
     }
     deps.runner.lakeChanged([result.submission_id]);
     return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
@@ -314,6 +360,14 @@ ${evidenceWarnings}${accepted ? valuesTable(values, result.format, lang) : error
     // Another unit's values are not this unit's to read: a district-wide file is given only to
     // whoever sent it (an account of this unit), not to every unit it names.
     const result = await ours(id, r.unit.code);
+    // On AWS a file past the function's response cap is fetched from the bucket, at a signed address made a download.
+    if (result && deps.directDownload) {
+      const key = lakeKeys.original(id, result.file);
+      for await (const o of deps.store.list(key)) {
+        if (o.key !== key || o.size <= FUNCTION_RESPONSE_MAX_FILE_BYTES) continue;
+        return c.redirect(await deps.directDownload.url(key, { fileName: result.file, contentType: 'application/octet-stream', expiresSeconds: DIRECT_DOWNLOAD_EXPIRES_SECONDS }), 302);
+      }
+    }
     const bytes = result ? await deps.store.get(lakeKeys.original(id, result.file)) : null;
     if (!bytes) return c.html(renderNotice(langOf(c), 'Không tìm thấy / Not found', id), 404);
     c.header('Content-Type', 'application/octet-stream');

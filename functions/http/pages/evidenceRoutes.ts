@@ -2,12 +2,15 @@ import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Principal } from '../../domain/access/tokens.ts';
-import { ACCEPTED_EXTENSIONS, EVIDENCE_LIMITS, fileSizeText, missingEvidence, type EvidenceRecord, type MissingEvidence } from '../../domain/evidence.ts';
+import { ACCEPTED_EXTENSIONS, EVIDENCE_LIMITS, evidenceKeys, fileSizeText, isEvidenceId, missingEvidence, type EvidenceRecord, type MissingEvidence } from '../../domain/evidence.ts';
+import { DIRECT_DOWNLOAD_EXPIRES_SECONDS, FUNCTION_RESPONSE_MAX_FILE_BYTES } from '../../domain/directUpload.ts';
 import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
 import type { Unit } from '../../domain/types.ts';
 import { attachEvidence, listEvidence, readEvidence, removeEvidence, type EvidenceUpload } from '../../services/evidence.ts';
 import { pagePrincipal } from '../auth.ts';
-import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
+import { LIMITS } from '../../domain/limits.ts';
+import { bounceOnce, directForm, takeStaged } from './directUploadForms.ts';
+import { clientAddress, sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../tableRows.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
 
@@ -21,10 +24,12 @@ type Row = Record<string, unknown>;
  * province completed the appraisal, the appraised points and the appraiser's comments. Evidence
  * is downloaded (`/nop/kiem-chung/<unit>/<period>/<id>`) by the unit's own staff and head, the
  * appraisers, analysts and administrators only, always as an attachment, never shown inline.
+ * On AWS each file has a form of its own that posts straight to the upload bucket, past the
+ * function's 6 MB payload (directUploadForms.ts); larger files download from the bucket.
  */
 export const EVIDENCE_WORDS = {
   vi: {
-    title: 'Tự chấm điểm chuyển đổi số', evidence: 'Tài liệu kiểm chứng', attach: 'Gửi tài liệu kiểm chứng', none: 'Chưa có tài liệu.',
+    title: 'Tự chấm điểm chuyển đổi số', evidence: 'Tài liệu kiểm chứng', attach: 'Gửi tài liệu kiểm chứng', attachOne: 'Gửi tệp này', none: 'Chưa có tài liệu.',
     choose: (code: string) => `Thêm tệp cho chỉ số ${code}`,
     hint: `Chọn tệp cho từng chỉ số (PDF, ảnh PNG/JPEG, ${ACCEPTED_EXTENSIONS.filter((e) => !['.pdf', '.png', '.jpg', '.jpeg'].includes(e)).join(', ')}); mỗi tệp tối đa ${EVIDENCE_LIMITS.maxFileBytes / 1024 / 1024} MB, mỗi lần gửi tối đa ${EVIDENCE_LIMITS.maxSubmissionBytes / 1024 / 1024} MB. Loại tệp được kiểm tra theo nội dung, không theo tên. Trong cột "Giải trình / tài liệu kiểm chứng" của bảng tự chấm, hãy ghi đúng tên tệp.`,
     selfTitle: 'Bảng tự chấm điểm', sendSelf: 'Chọn bảng tự chấm điểm (.xlsx hoặc .csv)', sendSelfButton: 'Gửi bảng tự chấm điểm',
@@ -44,7 +49,7 @@ export const EVIDENCE_WORDS = {
     attachClosed: 'Tỉnh đã thẩm định kỳ này: tài liệu kiểm chứng được giữ như khi thẩm định, không gửi thêm được nữa.',
   },
   en: {
-    title: 'DTI self-assessment', evidence: 'Evidence files', attach: 'Send the evidence files', none: 'No files yet.',
+    title: 'DTI self-assessment', evidence: 'Evidence files', attach: 'Send the evidence files', attachOne: 'Send this file', none: 'No files yet.',
     choose: (code: string) => `Add files for ${code}`,
     hint: `Choose files for each component (PDF, PNG/JPEG images, ${ACCEPTED_EXTENSIONS.filter((e) => !['.pdf', '.png', '.jpg', '.jpeg'].includes(e)).join(', ')}); at most ${EVIDENCE_LIMITS.maxFileBytes / 1024 / 1024} MB a file, ${EVIDENCE_LIMITS.maxSubmissionBytes / 1024 / 1024} MB at a time. The kind of file is checked by its content, not its name. In the self-assessment's explanation column, write the files' names exactly.`,
     selfTitle: 'The self-assessment', sendSelf: 'Choose the self-assessment (.xlsx or .csv)', sendSelfButton: 'Send the self-assessment',
@@ -145,7 +150,7 @@ export function registerEvidenceRoutes(app: Hono<Env>, deps: HttpDeps): void {
     return toRows((await deps.runner.run(query, { period })).table).filter((r) => r.unit === unit) as Row[];
   }
 
-  function page(c: Context, lang: Lang, unit: Unit, period: string, components: Row[], records: EvidenceRecord[], notice: Html | string = '') {
+  async function page(c: Context, lang: Lang, who: Principal, unit: Unit, period: string, components: Row[], records: EvidenceRecord[], notice: Html | string = '') {
     const w = EVIDENCE_WORDS[lang];
     const num = (v: unknown) => (v === null || v === undefined || v === '' ? '–' : formatNumber(Number(v), lang));
     const nameOf = (code: string) => indicatorName(code, lang);
@@ -160,20 +165,35 @@ export function registerEvidenceRoutes(app: Hono<Env>, deps: HttpDeps): void {
 <tr class="total"><td class="name" data-label="">${w.total}</td><td class="num" data-label="${w.max}">${num(sum('max_points'))}</td><td class="num" data-label="${w.self}">${num(sum('self_points'))}</td><td class="num" data-label="${w.appraised}">${num(sum('appraised_points'))}</td><td data-label=""></td></tr></tbody></table></div>
 <p class="appraisal-total"><strong>${w.appraisalTotal(num(sum('points')), num(sum('max_points')))}</strong></p></section>`
       : components.some((r) => r.self_points !== null) ? html`<p class="meta">${w.waiting}</p>` : '';
+    // On AWS each file goes straight to the bucket, one a form (an S3 POST takes one file): a form per component.
+    const direct = deps.directUpload ? { ...deps, directUpload: deps.directUpload } : null;
+    const selfForm = direct
+      ? await directForm(c, direct, who, { target: { kind: 'report', unit: unit.code }, maxBytes: LIMITS.maxFileBytes, back: withLang('/nop/tai-len', lang), lang, accept: '.xlsx,.csv', label: w.sendSelf, button: w.sendSelfButton })
+      : html`<form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data"><label>${w.sendSelf}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.sendSelfButton}</button></form>`;
+    const directForms = new Map<string, HtmlEscapedString>();
+    if (direct && !appraised) {
+      for (const r of components) {
+        const code = String(r.indicator_code);
+        directForms.set(code, await directForm(c, direct, who, {
+          target: { kind: 'evidence', unit: unit.code, period, component: code }, maxBytes: EVIDENCE_LIMITS.maxFileBytes,
+          back: withLang('/nop/kiem-chung/tai-len', lang), lang, accept: ACCEPTED_EXTENSIONS.join(','), label: w.choose(nameOf(code)), button: w.attachOne, id: `ev-${code}`, buttonClass: 'big',
+        }));
+      }
+    }
     return renderPage(frame(c, lang, `${w.title}: ${periodLabel(period, lang)}`), html`<p class="back"><a href="${withLang('/nop', lang)}">${w.back}</a></p>
 <h1>${w.title} — ${unitName}</h1><p class="meta">${periodLabel(period, lang)}</p>${notice}${appraisal}
 ${missingList(missing, nameOf, lang)}
-<section class="share"><h2>${w.selfTitle}</h2><form method="post" action="${withLang('/nop', lang)}" enctype="multipart/form-data"><label>${w.sendSelf}<input type="file" name="file" accept=".xlsx,.csv" required></label><button type="submit">${w.sendSelfButton}</button></form></section>
+<section class="share"><h2>${w.selfTitle}</h2>${selfForm}</section>
 <section class="evidence-form"><h2>${w.evidence}</h2><p class="meta">${w.hint}</p>
-${appraised ? html`<p class="meta">${w.attachClosed}</p>` : html`<form method="post" action="${withLang(`/nop/kiem-chung?period=${period}`, lang)}" enctype="multipart/form-data">`}
+${appraised ? html`<p class="meta">${w.attachClosed}</p>` : direct ? '' : html`<form method="post" action="${withLang(`/nop/kiem-chung?period=${period}`, lang)}" enctype="multipart/form-data">`}
 ${components.map((r) => {
     const code = String(r.indicator_code);
     return html`<article class="review" data-component="${code}"><h3>${nameOf(code)}</h3>
 <p>${w.max}: ${num(r.max_points)} · ${w.self}: <strong>${num(r.self_points)}</strong>${r.self_note ? html` · ${w.note}: ${r.self_note}` : ''}</p>
 ${evidenceList(records, code, lang, deps.localTime, !appraised)}
-${appraised ? '' : html`<label for="ev-${code}">${w.choose(nameOf(code))}</label><input id="ev-${code}" type="file" name="evidence_${code}" multiple accept="${ACCEPTED_EXTENSIONS.join(',')}">`}</article>`;
+${appraised ? '' : direct ? directForms.get(code) : html`<label for="ev-${code}">${w.choose(nameOf(code))}</label><input id="ev-${code}" type="file" name="evidence_${code}" multiple accept="${ACCEPTED_EXTENSIONS.join(',')}">`}</article>`;
   })}
-${appraised ? '' : html`<button class="big" type="submit">${w.attach}</button></form>`}
+${appraised || direct ? '' : html`<button class="big" type="submit">${w.attach}</button></form>`}
 ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" action="${withLang(`/nop/kiem-chung/go?period=${period}`, lang)}" hidden><input type="hidden" name="id" value="${r.id}"></form>`)}</section>`);
   }
 
@@ -200,7 +220,7 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const again = c.req.query('lai');
     const removed = c.req.query('go');
     const notice = html`${Number.isInteger(saved) && saved > 0 ? html`<p class="confirm" role="status">${w.attached(saved)}</p>` : ''}${again ? html`<p class="meta">${w.again(again)}</p>` : ''}${removed ? html`<p class="confirm" role="status">${w.removed(removed)}</p>` : ''}`;
-    return c.html(page(c, lang, r.unit, period, components, records, notice));
+    return c.html(await page(c, lang, r.who, r.unit, period, components, records, notice));
   });
 
   // The body is capped by bodyLimits.ts before it is read (the files of one form together).
@@ -221,11 +241,45 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     }
     const records = () => listEvidence(deps.store, r.unit.code, period);
     const problems = (list: { vi: string; en: string }[]) => html`<div class="notice" role="alert"><p>${w.refused}</p><ul>${list.map((p) => html`<li>${p[lang]}</li>`)}</ul></div>`;
-    if (uploads.length === 0) return c.html(page(c, lang, r.unit, period, components, await records(), problems([{ vi: w.nothing, en: w.nothing }])), 400);
+    if (uploads.length === 0) return c.html(await page(c, lang, r.who, r.unit, period, components, await records(), problems([{ vi: w.nothing, en: w.nothing }])), 400);
     const result = await attachEvidence(deps.store, { unit: r.unit.code, period, components: components.map((x) => String(x.indicator_code)), uploads, uploadedBy: r.who.id, at: deps.now() });
-    if (result.status === 'refused') return c.html(page(c, lang, r.unit, period, components, await records(), problems(result.problems)), 422);
+    if (result.status === 'refused') return c.html(await page(c, lang, r.who, r.unit, period, components, await records(), problems(result.problems)), 422);
     const again = result.again.length ? `&lai=${encodeURIComponent(result.again.join(', '))}` : '';
     return c.redirect(withLang(`/nop/kiem-chung?period=${period}&kc=${result.records.length}${again}`, lang), 303);
+  });
+
+  // S3 sends the browser here once an evidence file posted straight to the bucket is staged (AWS,
+  // directUploadForms.ts): the same checks by content as the form above, one file, removed from staging after.
+  app.get('/nop/kiem-chung/tai-len', async (c) => {
+    const lang = langOf(c);
+    const w = EVIDENCE_WORDS[lang];
+    if (!(await pagePrincipal(c, deps))) {
+      const bounced = await bounceOnce(c, lang);
+      if (bounced) return bounced;
+    }
+    const r = await clerk(c);
+    if (r instanceof Response) return r;
+    if (!deps.directUpload) return c.html(renderNotice(lang, w.title, lang === 'vi' ? 'Không tìm thấy' : 'Not found'), 404);
+    const staged = await takeStaged(c, { ...deps, directUpload: deps.directUpload }, r.who, 'evidence', EVIDENCE_LIMITS.maxFileBytes, lang, w.title);
+    if (staged instanceof Response) return staged;
+    try {
+      const target = staged.staged.target;
+      if (target.kind !== 'evidence') throw new Error('not evidence');
+      const { period, component } = target;
+      const components = await componentsOf(r.unit.code, period);
+      if (components.length === 0) return c.html(renderNotice(lang, w.title, w.noFramework), 404);
+      if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
+      const upload: EvidenceUpload = { component, fileName: staged.staged.fileName, bytes: await staged.read() };
+      const result = await attachEvidence(deps.store, { unit: r.unit.code, period, components: components.map((x) => String(x.indicator_code)), uploads: [upload], uploadedBy: r.who.id, at: deps.now() });
+      if (result.status === 'refused') {
+        const problems = html`<div class="notice" role="alert"><p>${w.refused}</p><ul>${result.problems.map((p) => html`<li>${p[lang]}</li>`)}</ul></div>`;
+        return c.html(await page(c, lang, r.who, r.unit, period, components, await listEvidence(deps.store, r.unit.code, period), problems), 422);
+      }
+      const again = result.again.length ? `&lai=${encodeURIComponent(result.again.join(', '))}` : '';
+      return c.redirect(withLang(`/nop/kiem-chung?period=${period}&kc=${result.records.length}${again}`, lang), 303);
+    } finally {
+      await staged.done();
+    }
   });
 
   // A file attached by mistake is taken back, until the province has appraised the period (then it is what was appraised).
@@ -237,6 +291,8 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const id = String((await c.req.parseBody()).id ?? '');
     const removed = await removeEvidence(deps.store, r.unit.code, period, id);
     if (!removed) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', lang === 'vi' ? 'Không có tệp này.' : 'No such file.'), 404);
+    // Taken back before the appraisal, yet evidence a unit once sent: who removed what, and when, is kept.
+    await deps.admin?.audit.record('evidence.remove', { id: r.who.id, name: r.who.name, address: clientAddress(c) }, { target: `${r.unit.code}/${period}/${removed.component}/${removed.id}`, detail: `${removed.file_name} (${removed.size_bytes} bytes, sha256 ${removed.sha256.slice(0, 16)}…)` });
     return c.redirect(withLang(`/nop/kiem-chung?period=${period}&go=${encodeURIComponent(removed.file_name)}`, lang), 303);
   });
 
@@ -253,6 +309,15 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const { unit, period, id } = c.req.param();
     if (!mayReadEvidence(who, unit)) return notFound();
     if (!CANONICAL_PERIOD.test(period) || !deps.catalog.catalog.units.some((u) => u.code === unit)) return notFound();
+    // On AWS a file past the function's response cap is fetched from the bucket, at a signed address made a download.
+    if (deps.directDownload && isEvidenceId(id)) {
+      const meta = await deps.store.get(evidenceKeys.record(unit, period, id));
+      const record = meta ? JSON.parse(Buffer.from(meta).toString('utf8')) as EvidenceRecord : null;
+      if (record && record.unit === unit && record.period === period && record.size_bytes > FUNCTION_RESPONSE_MAX_FILE_BYTES) {
+        c.header('Cache-Control', 'private, no-store');
+        return c.redirect(await deps.directDownload.url(evidenceKeys.file(unit, period, id), { fileName: record.file_name, contentType: record.content_type, expiresSeconds: DIRECT_DOWNLOAD_EXPIRES_SECONDS }), 302);
+      }
+    }
     const found = await readEvidence(deps.store, unit, period, id);
     if (!found) return notFound();
     const name = found.record.file_name;

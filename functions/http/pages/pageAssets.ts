@@ -9,12 +9,16 @@ const FAVICON_SVG = asset('favicon.svg');
 const FAVICON_ICO = asset('favicon.ico');
 
 /** Pages may load their own stylesheet and images, nothing else; no inline script or style. */
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const pageCsp = (formOrigins: readonly string[]) => `default-src 'none'; style-src 'self'; img-src 'self'; form-action ${["'self'", ...formOrigins].join(' ')}; base-uri 'none'; frame-ancestors 'none'`;
 /** An SVG chart is opened as an image: its own inline styles only, never scripts. */
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
-/** Every page's headers and the files pages load (stylesheet, icon), all from the package. */
-export function registerPageAssets(app: Hono<Env>): void {
+/**
+ * Every page's headers and the files pages load (stylesheet, icon), all from the package.
+ * `formOrigins`: where forms may post besides this app (on AWS the upload bucket, for files past the payload cap).
+ */
+export function registerPageAssets(app: Hono<Env>, formOrigins: readonly string[] = []): void {
+  const PAGE_CSP = pageCsp(formOrigins);
   app.use('*', async (c, next) => {
     await next();
     const type = c.res.headers.get('content-type') ?? '';
