@@ -68,7 +68,16 @@ describe('a clerk sees what is due, sends it, and keeps the answer', () => {
     expect(page).toContain('<a class="brand" href="/nop">');
     // History: periods as people write them, a district-wide file counted for this commune only (15 of its 75).
     expect(page).not.toMatch(/<td data-label="Kỳ">\d{4}-Q\d<\/td>/);
-    expect(page).toMatch(/<td data-label="Kỳ">Quý II\/2026<\/td>\s*<td data-label="Tệp"><a href="\/nop\/tep\/[^"]+">tong-hop-xa-quy-II-2026\.xlsx<\/a><\/td><td class="status accepted" data-label="Trạng thái"><span>Đã nhận \(15\)/);
+    // The district office's file holds other communes' values: named, not offered for download.
+    const row = /<tr data-submission="([^"]+)"><td data-label="Thời điểm">[^<]*<\/td><td data-label="Kỳ">Quý II\/2026<\/td>\s*<td data-label="Tệp"><span data-shared-file>tong-hop-xa-quy-II-2026\.xlsx<\/span><\/td><td class="status accepted" data-label="Trạng thái"><span>Đã nhận \(15\)[^]*?<a class="receipt" href="([^"]+)">/.exec(page);
+    expect(row).not.toBeNull();
+    expect((await get(`/nop/tep/${row![1]}`)).status).toBe(404);
+    // Its receipt opens the answer, with this commune's 15 values only.
+    const answer = await get(row![2]!);
+    expect(answer.status).toBe(200);
+    const answered = await answer.text();
+    expect(answered).toContain('tong-hop-xa-quy-II-2026.xlsx');
+    expect([...answered.matchAll(/<tr data-indicator=/g)]).toHaveLength(15);
   });
 
   it('speaks one language per page: /nop has no English words in Vietnamese, and its states in English with lang=en', async () => {

@@ -87,6 +87,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const rows = await run('unit_submissions', { unit: unit.code, senders });
     const approvalRequired = (await deps.settings.approval()).required;
     const files = new Map<string, { r: Row; periods: { period: string; n: number }[] }>();
+    const ownAccounts = new Set(tokens.filter((t) => t.unit === unit.code).map((t) => t.id));
     for (const r of rows) {
       const id = String(r.submission_id);
       const f = files.get(id) ?? { r, periods: [] };
@@ -101,13 +102,19 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
       if (r.status !== 'accepted') return `${w.rejected} (${formatNumber(Number(r.error_count), lang)} ${lang === 'vi' ? 'lỗi' : 'errors'})`;
       return `${w.accepted} (${formatNumber(periods.reduce((s, p) => s + p.n, 0), lang)})`;
     };
+    // A file another office sent with other units' values too is not this unit's to download: its name, unlinked.
+    const downloadable = new Set((await Promise.all([...files.keys()].map(async (id) => {
+      if (ownAccounts.has(String(files.get(id)!.r.submitted_by))) return id;
+      const result = await storedResult(deps.store, id);
+      return result && fileIsOurs(result, unit.code, tokens) ? id : null;
+    }))).filter((id): id is string => id !== null));
     return html`<h2>${w.history}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.history}"><table class="history cards"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.receipt}</th><th>${w.by}</th></tr></thead>
 <tbody>${[...files.values()].map((f) => {
       const { r } = f;
       const id = String(r.submission_id);
       const answer = answerPath(id, lang);
       return html`<tr data-submission="${id}"><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at as string))}</td><td data-label="${w.period}">${periodsOf(f)}</td>
-<td data-label="${w.fileCol}"><a href="/nop/tep/${id}">${r.source_file}</a></td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</span></td>
+<td data-label="${w.fileCol}">${downloadable.has(id) ? html`<a href="/nop/tep/${id}">${r.source_file}</a>` : html`<span data-shared-file>${r.source_file}</span>`}</td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</span></td>
 <td data-label="${w.receipt}"><a class="receipt" href="${answer}">${receiptOf(id)}</a></td><td data-label="${w.by}">${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`;
     })}</tbody></table></div>`;
   }
@@ -266,14 +273,26 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     return [...ids].filter((id) => receiptCode(id) === code);
   }
 
-  /** A file this unit may read the answer to: one its accounts sent, or one holding only its values. */
+  /** Whether the file itself is this unit's to read: one its accounts sent, or one holding only its values. */
+  const fileIsOurs = (result: IngestResult, unit: string, tokens: readonly { id: string; unit: string | null }[]) =>
+    tokens.some((t) => t.id === result.submitted_by && t.unit === unit)
+    || (result.partitions.length > 0 && result.partitions.every((p) => p.unit === unit));
+
+  /** A file this unit may download: its own (see fileIsOurs); never a district file with other units' values. */
   async function ours(id: string, unit: string): Promise<IngestResult | null> {
     const result = await storedResult(deps.store, id);
     if (!result) return null;
-    const tokens = await deps.tokens();
-    const sentByUnit = tokens.some((t) => t.id === result.submitted_by && t.unit === unit);
-    const onlyOurs = result.partitions.length > 0 && result.partitions.every((p) => p.unit === unit);
-    return sentByUnit || onlyOurs ? result : null;
+    return fileIsOurs(result, unit, await deps.tokens()) ? result : null;
+  }
+
+  /**
+   * A file this unit may read the answer to: its own, or one that holds some of its values (a
+   * district-wide file sent by another office): the answer shows this unit's values only.
+   */
+  async function answerable(id: string, unit: string): Promise<IngestResult | null> {
+    const result = await storedResult(deps.store, id);
+    if (!result) return null;
+    return fileIsOurs(result, unit, await deps.tokens()) || result.partitions.some((p) => p.unit === unit) ? result : null;
   }
 
   // The answer to a file, at its own address: the receipt number, on time or late, the values as
@@ -292,7 +311,7 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     }
     const ids = isSubmissionId(asked) ? [asked] : await idsOfReceipt(asked, r.unit);
     if (ids.length > 1) return c.html(renderNotice(lang, w.receipt, w.receiptTwice(asked, ids)), 409);
-    const result = ids[0] ? await ours(ids[0], r.unit.code) : null;
+    const result = ids[0] ? await answerable(ids[0], r.unit.code) : null;
     if (!result) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', asked), 404);
     const accepted = result.status === 'accepted';
     const mine = result.partitions.filter((p) => p.unit === r.unit.code);
