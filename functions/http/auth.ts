@@ -119,9 +119,18 @@ export async function pageAnalyst(c: Context, deps: Pick<HttpDeps, 'access'>): P
   return principal?.role === 'analyst' ? principal : null;
 }
 
-const loginPage = (lang: Lang, next: string, failed?: TokenCheck | { kind: 'limited'; seconds: number }, code = '', sso = false) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
+/** A session the server ended (code re-issued, account suspended, idle or too old) whose cookie the browser still sent. */
+type Ended = { kind: 'ended'; check: TokenCheck };
+const endedText = (lang: Lang, check: TokenCheck) => {
+  const why = check.kind === 'unknown' || check.kind === 'valid' ? null : refusal(check)[lang];
+  return lang === 'vi'
+    ? `Phiên làm việc trước của bạn đã kết thúc${why ? `: ${why.charAt(0).toLowerCase()}${why.slice(1)}` : ' (mã đã được cấp lại, tài khoản bị tạm khoá, hoặc lâu không dùng)'}. Hãy đăng nhập lại; nếu mã cũ không còn dùng được, hãy xin mã mới từ người đã cấp.`
+    : `Your previous session has ended${why ? `: ${why.charAt(0).toLowerCase()}${why.slice(1)}` : ' (the code was re-issued, the account suspended, or it was idle too long)'}. Sign in again; if your old code no longer works, ask whoever gave it for a new one.`;
+};
+
+const loginPage = (lang: Lang, next: string, failed?: TokenCheck | { kind: 'limited'; seconds: number } | Ended, code = '', sso = false) => renderPage({ lang, title: 'Đăng nhập / Sign in', otherLangUrl: `/login?lang=${lang === 'vi' ? 'en' : 'vi'}` }, html`
 <div class="notice"><h1>${lang === 'vi' ? 'Đăng nhập bằng mã truy cập' : 'Sign in with your token'}</h1>
-${failed ? html`<p role="alert">${failed.kind === 'limited' ? limitedText(lang, failed.seconds) : failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
+${failed ? html`<p role="alert">${failed.kind === 'limited' ? limitedText(lang, failed.seconds) : failed.kind === 'ended' ? endedText(lang, failed.check) : failed.kind === 'unknown' ? (lang === 'vi' ? 'Mã không đúng.' : 'Wrong token.') : `${refusal(failed)[lang]}.`}</p>` : ''}
 ${code ? html`<p>${lang === 'vi' ? 'Mã của bạn đã được điền sẵn từ phiếu: bấm "Đăng nhập".' : 'Your code was filled in from your sheet: press "Sign in".'}</p>` : ''}
 <form class="login" method="post" action="/login"><input type="hidden" name="next" value="${next}">
 <label for="token">${lang === 'vi' ? 'Mã truy cập' : 'Token'}</label>
@@ -156,7 +165,15 @@ export function registerLoginRoutes(app: Hono<Env>, deps: Pick<HttpDeps, 'access
   // ?ma=<code>: the address on a printed sheet (its QR): the code filled in, signed in by a press
   // (a POST), so a link preview that fetches the address signs no one in.
   const sso = () => Boolean(deps.settings.peek?.('oidc_issuer'));
-  app.get('/login', (c) => c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '', undefined, (c.req.query('ma') ?? '').slice(0, 200), sso())));
+  app.get('/login', async (c) => {
+    // A session cookie the server no longer honours: say the session ended (and why), rather than
+    // a bare sign-in page that leaves a clerk wondering what she did wrong; the cookie is dropped.
+    const stale = getCookie(c, SESSION_COOKIE);
+    const check = stale ? await deps.access.session(stale) : null;
+    const ended: Ended | undefined = check && check.kind !== 'valid' ? { kind: 'ended', check } : undefined;
+    if (ended) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.html(loginPage(langOf(c), safeNext(c.req.query('next') ?? '') ?? '', ended, (c.req.query('ma') ?? '').slice(0, 200), sso()));
+  });
 
   app.post('/login', async (c) => {
     if (!sameOrigin(c, deps)) return c.text('', 403);

@@ -157,6 +157,8 @@ describe('a new province, set up and run in the browser', () => {
     const fresh = await admin.locator('table.codes code.code').innerText();
     await clerk.goto(`${server.base}/nop`);
     expect(clerk.url()).toMatch(/\/login\?next=%2Fnop$/);
+    // She is told her session ended and why, not left at a bare sign-in page.
+    expect(await clerk.locator('[role=alert]').innerText()).toMatch(/^Phiên làm việc trước của bạn đã kết thúc: mã truy cập đã bị thu hồi/);
     const oldCode = new URL(url).searchParams.get('ma')!;
     await clerk.goto(`${server.base}/login`);
     await clerk.fill('input[name=token]', oldCode);
