@@ -90,6 +90,24 @@ describe('a query page', () => {
   });
 });
 
+describe('a query page\'s cells', () => {
+  const cells = (html: string, col: string) => [...html.matchAll(new RegExp(`<td class="[^"]*" data-col="${col}"[^>]*>([^<]*)</td>`, 'g'))].map((m) => m[1]!.replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  it('write the lake\'s states, rules, lists and open dates in words, never yes, accepted, steps 4:30 or 9999-12-31', async () => {
+    const log = (await page('/q/submission_log?from=2020-01-01&to=2026-12-31')).text;
+    expect(new Set(cells(log, 'status'))).toEqual(new Set(['Đã nhận', 'Bị từ chối']));
+    expect(cells(log, 'periods').some((p) => /^Quý [IV]+\/\d{4}/.test(p))).toBe(true);
+    const errors = cells(log, 'errors').filter((e) => e !== '' && e !== '–' && e !== 'Không');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).not.toMatch(/^\[|"sheet"|message_en/);
+    const registry = (await page('/q/unit_registry?as_of=2026-10-01')).text;
+    expect(new Set(cells(registry, 'verified'))).toEqual(new Set(['Có', 'Không']));
+    for (const cell of [...cells(registry, 'valid_from'), ...cells(registry, 'valid_to')]) expect(cell).toMatch(/^(\d{2}\/\d{2}\/\d{4}|–)$/);
+    const rules = new Set((await Promise.all(['2026-Q3', '2024-Q4'].map(async (p) => cells((await page(`/q/unit_scorecard?unit=xa-lien-chau&period=${p}`)).text, 'rule')))).flat());
+    expect(rules.size).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule).toMatch(/^(Tỷ lệ \(tử số\/mẫu số\)|Có\/Không|Theo bậc: từ .+ → .+)$/);
+  });
+});
+
 describe('a query page\'s heading', () => {
   it('says what its <title> says: "các xã" for a period after the district level ended', async () => {
     const { text } = await page('/q/district_scorecard?period=2026-Q3');

@@ -79,14 +79,49 @@ export function titleFor(query: SavedQuery, params: Record<string, unknown>, uni
 const valueText = (value: number, measure: unknown, lang: Lang) =>
   measure === 'boolean' ? (value >= 1 ? WORDS[lang].yes : WORDS[lang].no) : formatNumber(value, lang);
 
+/** The words of the lake's own states and rules, as a page writes them (downloads keep the codes). */
+const STATE_WORDS: Record<string, Record<string, [vi: string, en: string]>> = {
+  status: { accepted: ['Đã nhận', 'Accepted'], rejected: ['Bị từ chối', 'Rejected'] },
+  rule: { ratio: ['Tỷ lệ (tử số/mẫu số)', 'Share (numerator/denominator)'], boolean: ['Có/Không', 'Yes/no'] },
+};
+
+/** "steps 4:30;3:22.5": points by the value reached, as a person reads it ("Theo bậc: từ 4 → 30; từ 3 → 22,5"). */
+function stepsText(text: string, lang: Lang): string {
+  const steps = text.slice('steps '.length).split(';').map((s) => s.split(':').map(Number));
+  if (steps.some((s) => s.length !== 2 || s.some((n) => !Number.isFinite(n)))) return text;
+  const from = lang === 'vi' ? 'từ' : 'from';
+  return `${lang === 'vi' ? 'Theo bậc' : 'By step'}: ${steps.map(([at, points]) => `${from} ${formatNumber(at!, lang)} → ${formatNumber(points!, lang)}`).join('; ')}`;
+}
+
+/** A JSON list the lake keeps in one cell (a file's periods, units, errors), written out for a person. */
+function listText(value: string, column: string, lang: Lang): string | null {
+  let list: unknown;
+  try { list = JSON.parse(value); } catch { return null; }
+  if (!Array.isArray(list)) return null;
+  if (list.every((x) => typeof x === 'string')) return (list as string[]).map((x) => (CANONICAL_PERIOD.test(x) ? periodLabel(x, lang) : x)).join(', ');
+  if (column !== 'errors') return null;
+  // Errors: the first few by where they are, then how many more (the download has them all).
+  const errors = list as { sheet?: string; row?: number; message?: string; message_en?: string }[];
+  const shown = errors.slice(0, 3).map((e) => [e.row ? `${lang === 'vi' ? 'dòng' : 'row'} ${e.row}` : '', (lang === 'vi' ? e.message : e.message_en ?? e.message) ?? ''].filter(Boolean).join(': '));
+  const more = errors.length - shown.length;
+  return [...shown, ...(more > 0 ? [lang === 'vi' ? `… và ${formatNumber(more, lang)} lỗi khác` : `… and ${formatNumber(more, lang)} more`] : [])].join('; ');
+}
+
 export function cellText(value: Row[string], column: string, lang: Lang, localTime: (at: string) => string): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? WORDS[lang].yes : WORDS[lang].no;
   // Counts and ranks grouped as numbers are (11.500), never with a decimal.
   if (typeof value === 'number') return formatNumber(value, lang);
+  // The registry's open ends (0001-01-01, 9999-12-31) say "no limit": nothing to read.
+  if (value === '0001-01-01' || value === '9999-12-31') return '–';
   if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDate(localTime(value));
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
   if (column === 'period' && CANONICAL_PERIOD.test(value)) return periodLabel(value, lang);
+  if (value === 'yes' || value === 'no') return value === 'yes' ? WORDS[lang].yes : WORDS[lang].no;
+  const state = STATE_WORDS[column]?.[value];
+  if (state) return state[lang === 'vi' ? 0 : 1];
+  if (column === 'rule' && value.startsWith('steps ')) return stepsText(value, lang);
+  if (value.startsWith('[')) return listText(value, column, lang) ?? value;
   return value;
 }
 
