@@ -204,6 +204,11 @@ describe('a new province, set up and run in the browser', () => {
     const linkPath = new URL(link.url).pathname;
     expect((await fetch(`${server.base}${linkPath}`)).status).toBe(200);
     await admin.goto(`${server.base}/quan-tri/lien-ket`);
+    // The link said as a person reads it: the report's title and its period, never "dti_ranking | period=2026-Q3".
+    const linkRow = await admin.locator(`table.links-admin tr[data-link="${link.id}"]`).innerText();
+    expect(linkRow).toContain('Xếp hạng chỉ số chuyển đổi số (DTI)');
+    expect(linkRow).toContain('Quý III/2026');
+    expect(linkRow).not.toMatch(/dti_ranking|period=/);
     await admin.locator(`table.links-admin tr[data-link="${link.id}"] form button`).click();
     await admin.waitForURL(/\?xong=thu-hoi/);
     expect((await fetch(`${server.base}${linkPath}`)).status).not.toBe(200);

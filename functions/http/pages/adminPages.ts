@@ -269,12 +269,12 @@ ${entries.map((e) => {
 }
 
 /** Every analyst's leaders' links still open: one a leader should no longer have is revoked here. */
-export function linksPage(lang: Lang, links: LinkRecord[], localTime: (at: string | null | undefined) => string, status?: Html): Html {
+export function linksPage(lang: Lang, links: LinkRecord[], localTime: (at: string | null | undefined) => string, describe: (l: LinkRecord) => { title: string; params: string }, status?: Html): Html {
   const t = say(lang);
   return adminPage(lang, '/quan-tri/lien-ket', t('Liên kết lãnh đạo', 'Leaders\' links'), html`
 <p class="lead">${t('Các liên kết còn hiệu lực mà chuyên viên đã gửi lãnh đạo. Thu hồi: liên kết không mở được nữa từ lần mở tiếp theo.', 'The open links analysts sent to leaders. Revoked: the link opens nothing from its next use.')}</p>
 ${links.length === 0 ? html`<p>${t('Không có liên kết nào còn hiệu lực.', 'No open link.')}</p>` : html`<div class="scroll cards"><table class="cards links-admin"><thead><tr><th>${t('Truy vấn', 'Query')}</th><th>${t('Tham số', 'Parameters')}</th><th>${t('Gửi cho', 'For')}</th><th>${t('Người tạo', 'Made by')}</th><th>${t('Tạo', 'Created')}</th><th>${t('Hết hạn', 'Expires')}</th><th>${t('Thao tác', 'Action')}</th></tr></thead><tbody>
-${links.map((l) => html`<tr data-link="${l.id}"><td data-label="${t('Truy vấn', 'Query')}">${l.query}</td><td data-label="${t('Tham số', 'Parameters')}">${Object.entries(l.params).map(([k, v]) => `${k}=${v}`).join(', ')}</td><td data-label="${t('Gửi cho', 'For')}">${l.note ?? '–'}</td><td data-label="${t('Người tạo', 'Made by')}">${l.by_name}</td>
+${links.map((l) => html`<tr data-link="${l.id}" data-query="${l.query}"><td data-label="${t('Truy vấn', 'Query')}">${describe(l).title}</td><td data-label="${t('Tham số', 'Parameters')}">${describe(l).params || '–'}</td><td data-label="${t('Gửi cho', 'For')}">${l.note ?? '–'}</td><td data-label="${t('Người tạo', 'Made by')}">${l.by_name}</td>
 <td data-label="${t('Tạo', 'Created')}">${when(localTime(l.created_at))}</td><td data-label="${t('Hết hạn', 'Expires')}">${when(localTime(new Date(l.exp * 1000).toISOString()))}</td>
 <td data-label="${t('Thao tác', 'Action')}"><form class="admin-inline" method="post" action="/quan-tri/lien-ket/${l.by}/${l.id}/thu-hoi"><button type="submit" class="danger">${t('Thu hồi', 'Revoke')}</button></form></td></tr>`)}
 </tbody></table></div>`}`, status);

@@ -17,7 +17,7 @@ import {
   registryProblemsPage, say, settingsPage, type AccountRow, type IssuedCode, type SecretKeeping,
 } from './adminPages.ts';
 import { auditDetail } from './adminWords.ts';
-import { formatDate, langOf, renderNotice, type Lang } from './renderPages.ts';
+import { formatDate, langOf, linkParamsText, renderNotice, titleFor, type Lang } from './renderPages.ts';
 
 const DAY_MS = 86_400_000;
 const ROLES_MADE_HERE: readonly Role[] = ['staff', 'head', 'analyst', 'appraiser', 'admin', 'machine'];
@@ -320,7 +320,13 @@ export function registerAdminRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const makers = [...new Set((await admin.tokens.records()).filter((r) => r.role === 'analyst').map((r) => r.id))];
     const links = (await Promise.all(makers.map((by) => deps.links.listBy(by)))).flat()
       .filter((l) => !l.revoked_at && l.exp > nowSeconds).sort((a, b) => b.created_at.localeCompare(a.created_at));
-    return c.html(linksPage(langOf(c), links, lt, status(c)));
+    const lang = langOf(c);
+    // What each link shows, as the analyst's list says it: the query's title, its parameters in words.
+    const describe = (l: (typeof links)[number]) => {
+      const query = deps.queries.get(l.query);
+      return { title: query ? titleFor(query, l.params, deps.catalog.catalog.units, lang) : l.query, params: linkParamsText(query, l.params, deps.catalog.catalog, lang) };
+    };
+    return c.html(linksPage(lang, links, lt, describe, status(c)));
   });
 
   app.post('/quan-tri/lien-ket/:by{[0-9a-f]{12}}/:id{[0-9a-f]{12}}/thu-hoi', async (c) => {

@@ -14,7 +14,7 @@ import { publicOrigin, sameOrigin, type Env, type HttpDeps } from '../context.ts
 import { createLeaderLink, leaderRefusal, linkStatus, revokeLeaderLink } from '../../services/leaderLinks.ts';
 import { toRows } from '../render.ts';
 import { chartResponse, downloadResponse, sectionsFor } from './pageSections.ts';
-import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, renderSection, titleFor, type Lang } from './renderPages.ts';
+import { formatDate, formatNumber, langOf, linkParamsText, periodLabel, renderNotice, renderPage, renderSection, titleFor, type Lang } from './renderPages.ts';
 
 const EXPIRY_DAYS = [7, 30, 90, 365];
 
@@ -317,18 +317,7 @@ ${mine.length === 0 ? html`<p class="meta">${lang === 'vi' ? 'Chưa có liên k�
     return html`<details class="confirm-revoke"><summary>${T[lang].revoke}</summary><p>${T[lang].revokeWhat}</p><form method="post" action="/q/links/${id}/revoke${lang === 'en' ? '?lang=en' : ''}"><input type="hidden" name="confirm" value="1"><button type="submit" class="danger">${T[lang].revokeSure}</button></form></details>`;
   }
 
-  /** A link's parameters as people write them: "Quý IV/2024 · Xã Liên Châu". */
-  function paramsText(query: SavedQuery | undefined, params: Record<string, ParamValue>, lang: Lang): string {
-    // A blank parameter (every ranking group) says nothing: it is left out, not shown as " · · ".
-    return Object.entries(params).filter(([, v]) => v !== null && v !== undefined && String(v).trim() !== '').map(([k, v]) => {
-      const type = query?.params.find((p) => p.name === k)?.type;
-      if (type === 'period') return periodLabel(String(v), lang);
-      if (type === 'date') return formatDate(String(v));
-      if (type === 'unit') { const u = deps.catalog.catalog.units.find((x) => x.code === v); return u ? (lang === 'en' && u.nameEn ? u.nameEn : u.nameVi) : String(v); }
-      if (type === 'indicator') { const i = deps.catalog.catalog.indicators.find((x) => x.code === v); return i ? (lang === 'vi' ? i.shortNameVi : i.shortNameEn) : String(v); }
-      return String(v);
-    }).join(' · ');
-  }
+  const paramsText = (query: SavedQuery | undefined, params: Record<string, ParamValue>, lang: Lang) => linkParamsText(query, params, deps.catalog.catalog, lang);
 
   /** Where did this number come from: every value stated for a unit, period and indicator, newest first. */
   app.get('/q/provenance', async (c) => {

@@ -5,7 +5,7 @@ import { toRows } from '../tableRows.ts';
 import type { SavedQuery } from '../../domain/queries/savedQueries.ts';
 import { periodLabelVi } from '../../domain/registry/periods.ts';
 import { CANONICAL_PERIOD, periodEnd } from '../../domain/ingest/parsePeriod.ts';
-import type { Unit } from '../../domain/types.ts';
+import type { Indicator, Unit } from '../../domain/types.ts';
 
 export type Lang = 'vi' | 'en';
 export const langOf = (c: { req: { query(name: string): string | undefined } }): Lang => (c.req.query('lang') === 'en' ? 'en' : 'vi');
@@ -59,6 +59,18 @@ export function periodLabel(period: string, lang: Lang): string {
   if (part.startsWith('H') || part.startsWith('Q')) return `${part} ${y}`;
   if (part === 'M9') return `First nine months of ${y}`;
   return `${new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(y), Number(part) - 1, 1)))} ${y}`;
+}
+
+/** A link's parameters as people write them: "Quý IV/2024 · Xã Liên Châu"; a blank one (every ranking group) left out. */
+export function linkParamsText(query: SavedQuery | undefined, params: Record<string, unknown>, catalog: { units: readonly Unit[]; indicators: readonly Indicator[] }, lang: Lang): string {
+  return Object.entries(params).filter(([, v]) => v !== null && v !== undefined && String(v).trim() !== '').map(([k, v]) => {
+    const type = query?.params.find((p) => p.name === k)?.type;
+    if (type === 'period') return periodLabel(String(v), lang);
+    if (type === 'date') return formatDate(String(v));
+    if (type === 'unit') { const u = catalog.units.find((x) => x.code === v); return u ? (lang === 'en' && u.nameEn ? u.nameEn : u.nameVi) : String(v); }
+    if (type === 'indicator') { const i = catalog.indicators.find((x) => x.code === v); return i ? (lang === 'vi' ? i.shortNameVi : i.shortNameEn) : String(v); }
+    return String(v);
+  }).join(' · ');
 }
 
 /**
