@@ -23,6 +23,7 @@ export const lazy = {
   chart: () => load<typeof import('./pages/renderChart.ts')>('renderChart'),
   xlsx: () => load<typeof import('./renderXlsx.ts')>('renderXlsx'),
   template: () => load<typeof import('./reportTemplate.ts')>('reportTemplate'),
+  assessmentTemplate: () => load<typeof import('./assessmentTemplate.ts')>('assessmentTemplate'),
   leaderPdf: () => load<typeof import('./pdf/leaderPdf.ts')>('leaderPdf'),
   annex: () => load<typeof import('./pdf/annex.ts')>('annex'),
   accountSheets: () => load<typeof import('./pdf/accountSheets.ts')>('accountSheets'),

@@ -47,6 +47,15 @@ describe('evidence, appraisal and the commune\'s view of it', () => {
         await commune.selectOption('section.self-assessment select[name=period]', '2026-Q3');
         await commune.click('section.self-assessment button[type=submit]');
         await commune.waitForURL(/\/nop\/kiem-chung\?period=2026-Q3/);
+        // The template to fill, first on the page: a link a thumb can press, that downloads the unit's .xlsx.
+        const templateLink = commune.locator('section.assessment-template a');
+        expect(await templateLink.innerText()).toBe('Tải mẫu tự chấm điểm (.xlsx)');
+        const box = (await templateLink.boundingBox())!;
+        expect(box.height).toBeGreaterThanOrEqual(44);
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+        const template = await commune.request.get(`${base}${await templateLink.getAttribute('href')}`);
+        expect(template.status()).toBe(200);
+        expect(template.headers()['content-disposition']).toBe('attachment; filename="mau-tu-cham-diem-xa-yen-lac-2026-Q3.xlsx"');
         await commune.setInputFiles('#ev-DOC', { name: 'bao-cao-qlvb.pdf', mimeType: 'application/pdf', buffer: pdf });
         await commune.setInputFiles('#ev-SIG', { name: 'quyet-dinh-12.png', mimeType: 'image/png', buffer: png });
         await commune.click('section.evidence-form button[type=submit]');
@@ -119,6 +128,8 @@ describe('evidence, appraisal and the commune\'s view of it', () => {
         expect((await row('DVC').innerText()).replace(/\s+/g, ' ')).toMatch(/Hồ sơ trực tuyến toàn trình.*300.*300.*150.*Tỷ lệ 55%: đạt bậc 50%/);
         expect(await commune.locator('.appraisal-total').innerText()).toBe('Tổng điểm sau thẩm định (dùng để xếp hạng): 1.030,5 / 1.300');
         expect(await commune.locator('ul.evidence button.remove').count()).toBe(0);
+        // Appraised: nothing left to fill, no template offered.
+        expect(await commune.locator('section.assessment-template').count()).toBe(0);
         await expectUsable(commune, width);
         await screenshot(commune, `evidence-appraised-${label}`);
         await commune.goto(`${base}/nop/kiem-chung?period=2026-Q3&lang=en`);

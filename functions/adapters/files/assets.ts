@@ -19,6 +19,7 @@ export const LAZY_MODULES = {
   renderChart: 'functions/http/pages/renderChart.ts',
   renderXlsx: 'functions/http/renderXlsx.ts',
   reportTemplate: 'functions/http/reportTemplate.ts',
+  assessmentTemplate: 'functions/http/assessmentTemplate.ts',
   leaderPdf: 'functions/http/pdf/leaderPdf.ts',
   annex: 'functions/http/pdf/annex.ts',
   accountSheets: 'functions/http/pdf/accountSheets.ts',

@@ -4,12 +4,14 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Principal } from '../../domain/access/tokens.ts';
 import { ACCEPTED_EXTENSIONS, EVIDENCE_LIMITS, evidenceKeys, fileSizeText, isEvidenceId, missingEvidence, type EvidenceRecord, type MissingEvidence } from '../../domain/evidence.ts';
 import { DIRECT_DOWNLOAD_EXPIRES_SECONDS, FUNCTION_RESPONSE_MAX_FILE_BYTES } from '../../domain/directUpload.ts';
-import { CANONICAL_PERIOD } from '../../domain/ingest/parsePeriod.ts';
-import type { Unit } from '../../domain/types.ts';
+import { CANONICAL_PERIOD, periodEnd } from '../../domain/ingest/parsePeriod.ts';
+import type { FrameworkComponent, Unit } from '../../domain/types.ts';
 import { attachEvidence, listEvidence, readEvidence, removeEvidence, type EvidenceUpload } from '../../services/evidence.ts';
 import { pagePrincipal } from '../auth.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import { bounceOnce, directForm, takeStaged } from './directUploadForms.ts';
+import { deadlineOf } from './clerkPages.ts';
+import { lazy } from '../lazy.ts';
 import { clientAddress, sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../tableRows.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
@@ -47,6 +49,8 @@ export const EVIDENCE_WORDS = {
     remove: 'Gỡ tệp', removeLabel: (name: string) => `Gỡ tệp ${name}`, removed: (name: string) => `Đã gỡ tệp ${name}.`,
     removeClosed: 'Tỉnh đã thẩm định kỳ này: không gỡ được tài liệu kiểm chứng nữa.',
     attachClosed: 'Tỉnh đã thẩm định kỳ này: tài liệu kiểm chứng được giữ như khi thẩm định, không gửi thêm được nữa.',
+    template: 'Tải mẫu tự chấm điểm (.xlsx)',
+    templateHint: 'Ghi điểm vào cột "Điểm tự chấm" và giải trình (kèm đúng tên tệp kiểm chứng) vào cột "Giải trình", gửi tệp ở trang Nộp báo cáo như một báo cáo (hoặc ngay dưới đây), rồi đính kèm tài liệu kiểm chứng ở trang này.',
   },
   en: {
     title: 'DTI self-assessment', evidence: 'Evidence files', attach: 'Send the evidence files', attachOne: 'Send this file', none: 'No files yet.',
@@ -67,6 +71,8 @@ export const EVIDENCE_WORDS = {
     remove: 'Remove', removeLabel: (name: string) => `Remove ${name}`, removed: (name: string) => `${name} removed.`,
     removeClosed: 'The province has appraised this period: its evidence can no longer be removed.',
     attachClosed: 'The province has appraised this period: its evidence stays as it was appraised; nothing more can be attached.',
+    template: 'Download the self-assessment template (.xlsx)',
+    templateHint: 'Fill the points in "Điểm tự chấm" and the explanation (with the evidence files\' exact names) in "Giải trình", send the file on the reports page like a report (or just below), then attach the evidence on this page.',
   },
 };
 
@@ -75,6 +81,15 @@ export function mayReadEvidence(who: Principal, unit: string): boolean {
   if (who.role === 'appraiser' || who.role === 'analyst' || who.role === 'admin') return true;
   return (who.role === 'staff' || who.role === 'head') && who.unit === unit;
 }
+
+/** The components of the framework in force for a unit type at a period's end, in framework.csv's order: the rows of its self-assessment. */
+export function componentsInForce(frameworks: readonly FrameworkComponent[], type: Unit['type'], period: string): FrameworkComponent[] {
+  const day = periodEnd(period);
+  return frameworks.filter((c) => c.appliesTo.includes(type) && c.validFrom <= day && (!c.validTo || c.validTo >= day));
+}
+
+/** Where a unit's self-assessment template of a period is downloaded. */
+export const assessmentTemplatePath = (period: string) => `/nop/kiem-chung/mau.xlsx?period=${period}`;
 
 export const evidencePath = (r: Pick<EvidenceRecord, 'unit' | 'period' | 'id'>) => `/nop/kiem-chung/${r.unit}/${r.period}/${r.id}`;
 
@@ -181,7 +196,8 @@ export function registerEvidenceRoutes(app: Hono<Env>, deps: HttpDeps): void {
       }
     }
     return renderPage(frame(c, lang, `${w.title}: ${periodLabel(period, lang)}`), html`<p class="back"><a href="${withLang('/nop', lang)}">${w.back}</a></p>
-<h1>${w.title} — ${unitName}</h1><p class="meta">${periodLabel(period, lang)}</p>${notice}${appraisal}
+<h1>${w.title} — ${unitName}</h1><p class="meta">${periodLabel(period, lang)}</p>${notice}
+${appraised ? '' : html`<section class="assessment-template"><p class="unit-link"><a href="${assessmentTemplatePath(period)}" download><strong>${w.template}</strong></a></p><p class="meta">${w.templateHint}</p></section>`}${appraisal}
 ${missingList(missing, nameOf, lang)}
 <section class="share"><h2>${w.selfTitle}</h2>${selfForm}</section>
 <section class="evidence-form"><h2>${w.evidence}</h2><p class="meta">${w.hint}</p>
@@ -221,6 +237,25 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const removed = c.req.query('go');
     const notice = html`${Number.isInteger(saved) && saved > 0 ? html`<p class="confirm" role="status">${w.attached(saved)}</p>` : ''}${again ? html`<p class="meta">${w.again(again)}</p>` : ''}${removed ? html`<p class="confirm" role="status">${w.removed(removed)}</p>` : ''}`;
     return c.html(await page(c, lang, r.who, r.unit, period, components, records, notice));
+  });
+
+  // The self-assessment to fill: the framework in force for the unit's type at the period's end, whatever values the lake holds yet.
+  app.get('/nop/kiem-chung/mau.xlsx', async (c) => {
+    const r = await clerk(c);
+    if (r instanceof Response) return r;
+    const lang = langOf(c);
+    const w = EVIDENCE_WORDS[lang];
+    const period = periodOf(c);
+    if (!period) return c.html(renderNotice(lang, w.title, w.badPeriod), 400);
+    const catalog = deps.catalog.catalog;
+    const components = componentsInForce(catalog.frameworks ?? [], r.unit.type, period);
+    if (components.length === 0) return c.html(renderNotice(lang, w.title, w.noFramework), 404);
+    const deadline = deadlineOf(catalog.calendar ?? [], period, catalog.holidays ?? []);
+    const bytes = await (await lazy.assessmentTemplate()).assessmentTemplate(r.unit, period, components, { indicators: catalog.indicators, deadline });
+    c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    c.header('Content-Disposition', `attachment; filename="mau-tu-cham-diem-${r.unit.code}-${period}.xlsx"`);
+    c.header('Cache-Control', 'private, no-store');
+    return c.body(new Uint8Array(bytes));
   });
 
   // The body is capped by bodyLimits.ts before it is read (the files of one form together).
