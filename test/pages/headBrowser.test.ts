@@ -149,3 +149,36 @@ describe('a head deciding one report at a time', () => {
     }
   }, 240_000);
 });
+
+describe('a head deciding a report that raises quality warnings', () => {
+  it('at 360 px sees the warnings of the waiting report, against the approved quarter, before deciding', async () => {
+    const t = await start();
+    const page = await browser.newPage({ viewport: { width: 360, height: 780 } });
+    try {
+      await page.goto(`${t.base}/login`);
+      await page.fill('input[name=token]', t.head);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${t.base}/duyet`);
+      // Three quarters approved (Quý III at 63%), then Quý IV falls to 0%.
+      const card = (file: string) => page.locator('article.review', { has: page.locator(`a:text-is("${file}")`) });
+      for (const file of ['te-lo-quy-I.csv', 'te-lo-quy-II.csv', 'te-lo-quy-III.csv']) {
+        await card(file).locator('button.approve').click();
+        await page.waitForURL(/kq=approved/);
+      }
+      const body = csvBytes('Đơn vị: Xã Tề Lỗ\nKỳ báo cáo: Quý IV/2026\nSTT,Chỉ tiêu,Tử số,Mẫu số\n1,DOC_ONLINE,0,100\n');
+      expect((await t.services.app.request('/api/submissions?filename=te-lo-quy-IV.csv', { method: 'PUT', headers: { Authorization: `Bearer ${t.clerk}` }, body })).status).toBe(201);
+      await page.goto(`${t.base}/duyet`);
+      const warning = card('te-lo-quy-IV.csv').locator('ul.warnings li[data-kind="jump"][data-indicator="DOC_ONLINE"]');
+      expect(await warning.innerText()).toMatch(/giảm từ 63% xuống 0%[\s\S]*Đơn vị chưa giải trình/);
+      // Leaders' warnings still have none: the value waits.
+      t.services.runner.lakeChanged();
+      const leaders = toRows((await t.services.runner.run(t.services.queries.get('quality_warnings')!, { period: '2026-Q4' })).table);
+      expect(leaders.filter((r) => r.unit === 'xa-te-lo-2025')).toEqual([]);
+      await expectUsable(page, 360);
+      await screenshot(page, 'head-review-warnings-360', { keep: true });
+    } finally {
+      await page.close();
+      await t.close();
+    }
+  }, 180_000);
+});

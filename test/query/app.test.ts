@@ -40,7 +40,7 @@ describe('the API through app.request()', () => {
   it('lists the saved queries with their parameters', async () => {
     const res = await app.request('/api/queries', { headers: auth(analyst) });
     const list = (await res.json()) as { name: string; params: { name: string; type: string }[] }[];
-    expect(list.map((q) => q.name)).toEqual(['approval_log', 'approval_queue', 'district_scorecard', 'district_trend', 'dti_appraisal_queue', 'dti_ranking', 'dti_scorecards', 'dti_trend', 'indicator_trend', 'missing_submissions', 'pending_values', 'periods_with_data', 'province_scorecard', 'quality_warnings', 'reporting_timeliness', 'submission_decisions', 'submission_log', 'timeliness_trend', 'unit_periods', 'unit_ranking', 'unit_registry', 'unit_report', 'unit_scorecard', 'unit_submissions', 'unit_trend', 'unit_values', 'value_provenance']);
+    expect(list.map((q) => q.name)).toEqual(['approval_log', 'approval_queue', 'district_scorecard', 'district_trend', 'dti_appraisal_queue', 'dti_ranking', 'dti_scorecards', 'dti_trend', 'indicator_trend', 'missing_submissions', 'pending_values', 'pending_warnings', 'periods_with_data', 'province_scorecard', 'quality_warnings', 'reporting_timeliness', 'submission_decisions', 'submission_log', 'timeliness_trend', 'unit_periods', 'unit_ranking', 'unit_registry', 'unit_report', 'unit_scorecard', 'unit_submissions', 'unit_trend', 'unit_values', 'value_provenance']);
     expect(list.find((q) => q.name === 'unit_report')!.params.map((p) => [p.name, p.type])).toEqual([['unit', 'unit'], ['period', 'period']]);
   });
 

@@ -20,7 +20,7 @@ const PARAMS: Record<string, Record<string, string>> = {
   unit_ranking: { period: '2024-Q4' }, dti_ranking: { period: '2025-Q3', group: '' }, dti_scorecards: { period: '2026-Q3' }, dti_appraisal_queue: { period: '2026-Q3' }, unit_scorecard: { unit: 'xa-lien-chau-2025', period: '2026-Q3' },
   dti_trend: { unit: 'xa-lien-chau-2025', from: '2023-Q1', to: '2026-Q3', as_of: '2026-11-01' }, unit_registry: { as_of: '2026-11-01' }, unit_periods: { unit: 'xa-tam-hong-2025', as_of: '2026-12-04' },
   approval_queue: { unit: 'xa-lien-chau' }, submission_decisions: { submission: '' }, unit_values: { unit: 'xa-lien-chau', period: '2024-Q4' }, periods_with_data: {}, unit_submissions: { unit: 'xa-lien-chau', senders: '' }, unit_report: { unit: 'xa-lien-chau', period: '2024-Q4' }, unit_trend: { unit: 'xa-lien-chau', indicator: 'DOC_ONLINE', from: '2023-Q1', to: '2024-Q4', as_of: '2024-12-31' },
-  pending_values: { period: '2024-Q4', unit: '' }, value_provenance: { unit: 'xa-lien-chau', period: '2024-Q4', indicator: 'DOC_ONLINE' }, admin_audit: { from: '2023-01-01', to: '2026-12-31' },
+  pending_warnings: { period: '2026-Q3', unit: 'xa-te-lo-2025' }, pending_values: { period: '2024-Q4', unit: '' }, value_provenance: { unit: 'xa-lien-chau', period: '2024-Q4', indicator: 'DOC_ONLINE' }, admin_audit: { from: '2023-01-01', to: '2026-12-31' },
 };
 
 let duckdb: DuckDbModule;

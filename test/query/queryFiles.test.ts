@@ -62,7 +62,7 @@ describe('a query kept to some roles (audience)', () => {
   it('ships pending values and provenance for analysts, the administrators\' log for administrators; every other query open, no open page showing a kept one', () => {
     const shipped = loadSavedQueries(SQL_DIR);
     const kept = Object.fromEntries([...shipped.values()].filter((q) => q.audience).map((q) => [q.name, q.audience]));
-    expect(kept).toEqual({ admin_audit: ['admin'], pending_values: ['analyst'], value_provenance: ['analyst'] });
+    expect(kept).toEqual({ admin_audit: ['admin'], pending_values: ['analyst'], pending_warnings: ['analyst'], value_provenance: ['analyst'] });
     expect(audienceAdmits(shipped.get('admin_audit')!, 'analyst')).toBe(false);
     expect(audienceAdmits(shipped.get('pending_values')!, 'head')).toBe(false);
     expect(audienceAdmits(shipped.get('district_scorecard')!, 'analyst')).toBe(true);

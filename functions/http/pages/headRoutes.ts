@@ -8,30 +8,33 @@ import { storedResult, type IngestResult } from '../../services/ingestFile.ts';
 import { homeOf, notForYou, pagePrincipal } from '../auth.ts';
 import { sameOrigin, type Env, type HttpDeps } from '../context.ts';
 import { toRows } from '../render.ts';
+import { warningText } from './clerkPages.ts';
 import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage, type Lang } from './renderPages.ts';
 
 const W = {
   vi: {
     title: 'Duyệt báo cáo', off: 'Đơn vị triển khai không yêu cầu duyệt báo cáo.', notHead: 'Trang này dành cho lãnh đạo một đơn vị hoặc chuyên viên của tỉnh.',
     file: 'Tệp', unit: 'Đơn vị', periods: 'Kỳ', at: 'Nhận lúc', values: 'Số giá trị', status: 'Tình trạng', none: 'Chưa có báo cáo nào được nhận.',
-    approve: 'Duyệt', ret: 'Trả lại', comment: 'Ý kiến', returnReason: 'Lý do trả lại (bắt buộc)', pending: 'Chờ duyệt', approved: 'Đã duyệt', returned: 'Đã trả lại',
+    approve: 'Duyệt', ret: 'Trả lại', comment: 'Ý kiến', returnReason: 'Lý do trả lại (bắt buộc)', pending: 'Chờ duyệt', approved: 'Đã duyệt', approvedOnSwitch: 'Đã duyệt (khi bật duyệt)', returned: 'Đã trả lại',
     change: 'Đổi quyết định', changeComment: 'Lý do đổi quyết định (bắt buộc)', multi: 'Tệp của nhiều đơn vị: mỗi đơn vị được duyệt riêng.',
     decided: 'Báo cáo này đã có quyết định; muốn đổi, hãy dùng "Đổi quyết định" và ghi lý do.', notFound: 'Không có báo cáo này của đơn vị.',
     needReason: 'Đổi quyết định cần ghi lý do.', waiting: 'Chờ duyệt', done: 'Đã quyết định', nothingWaiting: 'Không có báo cáo nào chờ duyệt.',
     indicator: 'Chỉ tiêu', value: 'Số liệu', previous: 'Kỳ trước', num: 'Tử số', den: 'Mẫu số', openFile: 'Mở tệp',
     approveAll: (n: number) => `Duyệt tất cả ${n} báo cáo đang chờ`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `Đã duyệt ${n} báo cáo.`,
     withdrawn: 'rút', yes: 'Có', no: 'Không', back: 'Về trang duyệt', pendingMark: 'chờ duyệt',
+    warnings: 'Cảnh báo chất lượng (so với số liệu đã duyệt):', whole: 'Cả kỳ', explained: 'Giải trình của đơn vị', unexplained: 'Đơn vị chưa giải trình',
   },
   en: {
     title: 'Approve reports', off: 'This deployment does not ask for reports to be approved.', notHead: 'This page is for a unit\'s head or the province\'s analysts.',
     file: 'File', unit: 'Unit', periods: 'Periods', at: 'Received', values: 'Values', status: 'Status', none: 'No report has been accepted yet.',
-    approve: 'Approve', ret: 'Return', comment: 'Comment', returnReason: 'Why it is returned (required)', pending: 'Waiting', approved: 'Approved', returned: 'Returned',
+    approve: 'Approve', ret: 'Return', comment: 'Comment', returnReason: 'Why it is returned (required)', pending: 'Waiting', approved: 'Approved', approvedOnSwitch: 'Approved (when approval was switched on)', returned: 'Returned',
     change: 'Change the decision', changeComment: 'Why the decision changes (required)', multi: 'A file of several units: each unit is decided on its own.',
     decided: 'This report was decided already; to change it, use "Change the decision" and say why.', notFound: 'No such report of this unit.',
     needReason: 'Changing a decision needs a reason.', waiting: 'Waiting for approval', done: 'Decided', nothingWaiting: 'No report is waiting for approval.',
     indicator: 'Indicator', value: 'Value', previous: 'Previous period', num: 'Numerator', den: 'Denominator', openFile: 'Open the file',
     approveAll: (n: number) => `Approve all ${n} waiting reports`, confirmed: (what: string, file: string) => `${what}: ${file}.`, allDone: (n: string) => `${n} reports approved.`,
     withdrawn: 'withdrawn', yes: 'Yes', no: 'No', back: 'Back to approvals', pendingMark: 'waiting',
+    warnings: 'Quality warnings (against approved figures):', whole: 'The whole period', explained: 'The unit\'s explanation', unexplained: 'Not explained by the unit yet',
   },
 };
 
@@ -39,7 +42,10 @@ const W = {
 interface Decider { id: string; name: string; unit: string | null }
 
 interface Row { submission_id: string; source_file: string; periods: string[]; row_count: number; submitted_at: string; units: string[] }
-interface Decided { decision: string; comment: string | null; decided_by_name: string }
+/** A decision in force; `approved_on_switch`: sent before approval was switched on, counted approved (kpi_accepted). */
+interface Decided { decision: string; comment: string | null; decided_by_name: string; approved_on_switch?: unknown }
+// A boolean column as either engine hands it back (Athena's results are text).
+const onSwitch = (x: Decided) => String(x.approved_on_switch) === 'true';
 /** The previous period's value shown beside a waiting report's: approved, or itself still waiting. */
 interface Previous { value: unknown; pending: boolean }
 
@@ -75,7 +81,8 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
 
   /**
    * A head: files with rows of the unit. An analyst: files of several units (one unit's file is
-   * its head's). Each with the decisions already made, by `submission|unit` (sql/approval_queue.sql).
+   * its head's). Each with the decisions already made, by `submission|unit` (sql/approval_queue.sql),
+   * a report sent before approval was turned on with earlier reports approved counting as approved.
    */
   async function submissionsFor(d: Decider): Promise<{ rows: Row[]; decided: Map<string, Decided> }> {
     const found = await run('approval_queue', { unit: d.unit ?? '' });
@@ -117,6 +124,25 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
       const indicator = indicators.get(code);
       return html`<tr data-indicator="${code}"><td data-label="${w.indicator}">${lang === 'vi' ? indicator?.shortNameVi : indicator?.shortNameEn}</td><td class="num" data-label="${w.value}">${v.value === null ? w.withdrawn : shown(code, v.value)}</td><td class="num" data-label="${w.previous}">${previousCell(previous.get(`${v.period}|${code}`), (x) => shown(code, x), lang)}</td><td class="num" data-label="${w.num}">${count(v.numerator)}</td><td class="num" data-label="${w.den}">${count(v.denominator)}</td></tr>`;
     })}</tbody></table></div>`;
+  }
+
+  /**
+   * The quality warnings this report's values raise for the unit, as they will stand once approved
+   * (sql/pending_warnings.sql: against the approved previous period and the other units), each with
+   * the unit's explanation: the head sees before deciding what leaders would see after.
+   */
+  async function warningsList(id: string, unit: string, periods: string[], lang: Lang) {
+    const w = W[lang];
+    const rows = (await Promise.all(periods.map(async (period) => (await run('pending_warnings', { period, unit })).map((r): Record<string, unknown> & { period: string } => ({ ...r, period })))))
+      .flat().filter((r) => r.submission_id === id || (r.submission_id === null && String(r.pending) === 'true'));
+    if (rows.length === 0) return '';
+    const indicators = new Map(deps.catalog.catalog.indicators.map((i) => [i.code, i]));
+    return html`<section class="warnings"><p><b>${w.warnings}</b></p><ul class="warnings">${rows.map((r) => {
+      const indicator = r.indicator_code ? indicators.get(String(r.indicator_code)) : null;
+      const what = indicator ? (lang === 'vi' ? indicator.shortNameVi : indicator.shortNameEn) : w.whole;
+      return html`<li data-kind="${r.kind}" data-indicator="${r.indicator_code ?? ''}"><b>${what}</b> (${periodLabel(r.period, lang)}): ${warningText(r, lang)}
+${r.explanation ? html`<p class="explained">${w.explained}: ${r.explanation}</p>` : html`<p class="meta">${w.unexplained}</p>`}</li>`;
+    })}</ul></section>`;
   }
 
   /**
@@ -164,15 +190,15 @@ export function registerHeadRoutes(app: Hono<Env>, deps: HttpDeps): void {
     // Oldest period first: a head reads Quý I before Quý II, as the reports were due.
     const waiting = lines.filter((l) => !l.x).sort((a, b) => (a.r.periods[0] ?? '').localeCompare(b.r.periods[0] ?? ''));
     const done = lines.filter((l) => l.x);
-    const status = (x: Decided) => (x.decision === 'approved' ? w.approved : w.returned);
+    const status = (x: Decided) => (onSwitch(x) ? w.approvedOnSwitch : x.decision === 'approved' ? w.approved : w.returned);
     const cards = await Promise.all(waiting.map(async ({ r, unit }) => html`<article class="review" data-submission="${r.submission_id}" data-unit="${unit}">
 <h3>${d.unit ? '' : html`${unitName(unit, lang)} · `}${r.periods.map((p) => periodLabel(p, lang)).join(', ')}</h3>
 <p class="meta">${w.at} ${formatDate(deps.localTime(r.submitted_at))} · <a href="/nop/tep/${r.submission_id}">${r.source_file}</a>${r.units.length > 1 ? html` · ${w.multi}` : ''}</p>
-${await valuesTable(r.submission_id, unit, r.periods, lang)}${decisionForms(r, unit, lang)}</article>`));
+${await valuesTable(r.submission_id, unit, r.periods, lang)}${await warningsList(r.submission_id, unit, r.periods, lang)}${decisionForms(r, unit, lang)}</article>`));
     const all = waiting.length > 1 ? html`<form method="post" action="/duyet/tat-ca" class="approve-all">${waiting.map(({ r, unit }) => html`<input type="hidden" name="item" value="${r.submission_id}|${unit}">`)}<button type="submit" class="big approve">${w.approveAll(waiting.length)}</button></form>` : '';
     return html`<h2>${w.waiting} (${waiting.length})</h2>${waiting.length ? html`${all}${cards}` : html`<p class="meta">${w.nothingWaiting}</p>`}
 ${done.length ? html`<h2>${w.done}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.done}"><table class="cards approvals"><thead><tr><th>${w.file}</th>${d.unit ? '' : html`<th>${w.unit}</th>`}<th>${w.periods}</th><th>${w.at}</th><th>${w.status}</th><th></th></tr></thead>
-<tbody>${done.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}"><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td>${d.unit ? '' : html`<td data-label="${w.unit}">${unitName(unit, lang)}</td>`}<td data-label="${w.periods}">${r.periods.map((p) => periodLabel(p, lang)).join(', ')}</td><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at))}</td><td data-label="${w.status}" data-decision="${x!.decision}">${status(x!)}${x!.comment ? html` — ${x!.comment}` : ''} (${x!.decided_by_name})</td><td>${changeForm(r, unit, lang)}</td></tr>`)}</tbody></table></div>` : ''}`;
+<tbody>${done.map(({ r, unit, x }) => html`<tr data-submission="${r.submission_id}" data-unit="${unit}"><td data-label="${w.file}"><a href="/nop/tep/${r.submission_id}">${r.source_file}</a></td>${d.unit ? '' : html`<td data-label="${w.unit}">${unitName(unit, lang)}</td>`}<td data-label="${w.periods}">${r.periods.map((p) => periodLabel(p, lang)).join(', ')}</td><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at))}</td><td data-label="${w.status}" data-decision="${x!.decision}"${onSwitch(x!) ? ' data-on-switch' : ''}>${status(x!)}${x!.comment ? html` — ${x!.comment}` : ''}${x!.decided_by_name ? html` (${x!.decided_by_name})` : ''}</td><td>${changeForm(r, unit, lang)}</td></tr>`)}</tbody></table></div>` : ''}`;
   }
 
   app.get('/duyet', async (c) => {
