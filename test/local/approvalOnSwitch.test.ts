@@ -77,6 +77,11 @@ describe('approval switched on over a lake: earlier reports approved as of that 
         expect(on.history.find((r) => r.submission_id === id)).toMatchObject({ decision: 'approved', approved_on_switch: true });
         expect(on.duyet).toMatch(new RegExp(`<tr data-submission="${id}" data-unit="xa-lien-chau">.*?data-decision="approved" data-on-switch>Đã duyệt \\(khi bật duyệt\\) \\(Anh Quản trị\\)`, 's'));
       }
+      // The clerk reads the same: in her history and on the earlier report's own answer page.
+      const nop = await (await s.app.request('/nop', { headers: { Authorization: `Bearer ${tokens.clerk}` } })).text();
+      expect(nop).toMatch(new RegExp(`<tr data-submission="${earlier}">.*?data-decision="approved">Đã duyệt \\(gửi trước khi bật duyệt\\)`, 's'));
+      const answer = await (await s.app.request(`/nop/nhan/${earlier}`, { headers: { Authorization: `Bearer ${tokens.clerk}` } })).text();
+      expect(answer).toContain('<dd class="approval" data-decision="approved">Đã duyệt (gửi trước khi bật duyệt)</dd>');
       // An analyst's queue of files of several units: each unit of the earlier file approved too.
       expect(on.analystQueue.filter((r) => r.submission_id === districtId).map((r) => [r.decided_unit, r.decision, r.approved_on_switch])).toEqual([
         ['xa-dai-tu', 'approved', true], ['xa-lien-chau', 'approved', true],

@@ -27,6 +27,7 @@ describe('quality warnings of a report waiting for approval', () => {
     const s = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7, initialApproval: true }, { now: () => clock });
     try {
       const head = await s.tokens.issue({ name: 'Chủ tịch Liên Châu', role: 'head', unit: 'xa-lien-chau' });
+      const clerk = await s.tokens.issue({ name: 'Văn thư Liên Châu', role: 'staff', unit: 'xa-lien-chau' });
       const headers = { Authorization: `Bearer ${head}`, Origin: 'http://localhost', 'Sec-Fetch-Site': 'same-origin' };
       const approve = async (id: string) => {
         tick();
@@ -51,6 +52,9 @@ describe('quality warnings of a report waiting for approval', () => {
       expect(waiting.filter((r) => r.kind === 'jump').map((r) => [r.indicator_code, r.value, r.reference, r.pending, r.submission_id]).sort())
         .toEqual(SHARES.map((c) => [c, 0, 80, true, now.submission_id]).sort());
       expect(waiting.find((r) => r.kind === 'extremes')).toMatchObject({ pending: true, submission_id: null });
+      // The clerk sees them on her answer page while the report waits, to explain before the head decides.
+      const clerkAnswer = await (await s.app.request(`/nop/nhan/${now.submission_id}`, { headers: { Authorization: `Bearer ${clerk}` } })).text();
+      expect((clerkAnswer.match(/<li data-kind="jump"/g) ?? []).length).toBe(SHARES.length);
 
       tick();
       await recordExplanation(s.store, { unit: 'xa-lien-chau', period: '2025-Q1', indicator_code: 'DOC_ONLINE', kind: 'jump', explanation: 'Phần mềm ngừng hoạt động cả quý', explained_by: 'clerk' }, clock);

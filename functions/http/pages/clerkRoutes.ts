@@ -114,7 +114,7 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
       const id = String(r.submission_id);
       const answer = answerPath(id, lang);
       return html`<tr data-submission="${id}"><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at as string))}</td><td data-label="${w.period}">${periodsOf(f)}</td>
-<td data-label="${w.fileCol}">${downloadable.has(id) ? html`<a href="/nop/tep/${id}">${r.source_file}</a>` : html`<span data-shared-file>${r.source_file}</span>`}</td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${r.decision === 'approved' ? w.approvedByHead : r.decision === 'returned' ? `${w.returnedByHead}: ${r.comment ?? ''}` : w.awaitingHead}</span>` : ''}</span></td>
+<td data-label="${w.fileCol}">${downloadable.has(id) ? html`<a href="/nop/tep/${id}">${r.source_file}</a>` : html`<span data-shared-file>${r.source_file}</span>`}</td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${decisionWords(r, w)}</span>` : ''}</span></td>
 <td data-label="${w.receipt}"><a class="receipt" href="${answer}">${receiptOf(id)}</a></td><td data-label="${w.by}">${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`;
     })}</tbody></table></div>`;
   }
@@ -133,11 +133,18 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
   };
 
   /** The quality warnings of a unit's periods (each with its explanation, if given). */
+  /** The unit's warnings, its values waiting for approval included (pending_warnings): a clerk explains before the head decides. */
   async function warningRows(unit: string, periods: string[]): Promise<Row[]> {
-    if (!deps.queries.get('quality_warnings')) return [];
-    return (await Promise.all(periods.map(async (period) => (await run('quality_warnings', { period })).map((r): Row => ({ ...r, period })))))
+    const withPending = Boolean(deps.queries.get('pending_warnings'));
+    if (!withPending && !deps.queries.get('quality_warnings')) return [];
+    return (await Promise.all(periods.map(async (period) => (await run(withPending ? 'pending_warnings' : 'quality_warnings', withPending ? { period, unit } : { period })).map((r): Row => ({ ...r, period })))))
       .flat().filter((r) => r.unit === unit);
   }
+
+  /** A decision's words: the head's, or approved because it was sent before approval was switched on. */
+  const decisionWords = (d: { decision?: unknown; comment?: unknown; approved_on_switch?: unknown } | null | undefined, w: (typeof W)[Lang]) =>
+    d?.decision === 'approved' ? (String(d.approved_on_switch) === 'true' ? w.approvedOnSwitch : w.approvedByHead)
+      : d?.decision === 'returned' ? `${w.returnedByHead}: ${d.comment ?? ''}` : w.awaitingHead;
 
   const savedCount = (c: Context) => {
     const n = Number(c.req.query('kq'));
@@ -321,7 +328,10 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     const values = accepted ? await valuesOf(result, r.unit.code) : [];
     const unitName = lang === 'vi' ? r.unit.nameVi : r.unit.nameEn;
     const approval = accepted && (await deps.settings.approval()).required
-      ? (await run('submission_decisions', { submission: result.submission_id })).find((d) => d.unit === r.unit.code) ?? null
+      ? (await run('submission_decisions', { submission: result.submission_id })).find((d) => d.unit === r.unit.code)
+        // No decision: perhaps sent before approval was switched on, and so approved (unit_submissions knows).
+        ?? (await run('unit_submissions', { unit: r.unit.code, senders: '' })).find((s) => s.submission_id === result.submission_id && String(s.approved_on_switch) === 'true')
+        ?? null
       : undefined;
     // A self-assessment whose explanations name files never attached as evidence: said here, and where to attach them.
     const selfNotes = values.filter((v) => v.assessment === 'self').map((v) => ({ period: String(v.period), component: String(v.indicator_code), note: v.note as string | null }));
@@ -337,7 +347,7 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
 <div><dt>${w.sentAt}</dt><dd>${formatDate(sentLocal)}</dd></div>
 ${periods.length ? html`<div><dt>${w.period}</dt><dd class="timeliness">${timelinessText(periods, sentLocal, deps.catalog.catalog.calendar ?? [], lang, deps.catalog.catalog.holidays ?? [])}</dd></div>` : ''}
 ${accepted ? html`<div><dt>${w.value}</dt><dd>${w.unitValues(formatNumber(values.length, lang), unitName)}${mine.length < result.partitions.length ? ` (${w.fileValues(formatNumber(result.rows, lang))})` : ''}</dd></div>` : ''}
-${approval !== undefined ? html`<div><dt>${w.status}</dt><dd class="approval" data-decision="${approval?.decision ?? 'pending'}">${approval?.decision === 'approved' ? w.approvedByHead : approval?.decision === 'returned' ? `${w.returnedByHead}: ${approval.comment ?? ''}` : w.awaitingHead}</dd></div>` : ''}</dl>
+${approval !== undefined ? html`<div><dt>${w.status}</dt><dd class="approval" data-decision="${approval?.decision ?? 'pending'}">${decisionWords(approval, w)}</dd></div>` : ''}</dl>
 ${again ? html`<p class="meta">${w.again}</p>` : ''}
 ${evidenceWarnings}${accepted ? valuesTable(values, result.format, lang) : errorsList(result, lang, nameCodes(lang))}${warned}
 <p><a href="${withLang('/nop', lang)}">${w.back}</a></p>`));
