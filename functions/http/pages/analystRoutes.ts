@@ -34,6 +34,7 @@ const PLAIN: Record<string, [string, string]> = {
   reporting_timeliness: ['Mỗi đơn vị: nộp đúng hạn, trễ bao nhiêu ngày, hay chưa nộp.', 'Each unit: on time, how many days late, or not sent.'],
   timeliness_trend: ['Bao nhiêu đơn vị nộp đúng hạn, qua các kỳ.', 'How many units reported on time, period by period.'],
   quality_warnings: ['Số liệu nên xem lại: thay đổi lớn so với kỳ trước, khác xa các đơn vị khác; kèm giải trình của đơn vị.', 'Figures worth a second look: big changes since the last period, far from other units; with the unit\'s explanation.'],
+  pending_warnings: ['Cảnh báo số liệu của một đơn vị kể cả số liệu đang chờ lãnh đạo đơn vị duyệt: chỉ chuyên viên xem, không chia sẻ.', 'A unit\'s quality warnings, its values waiting for its head\'s approval included: analysts only, never shared.'],
   approval_queue: ['Các tệp một lãnh đạo đơn vị cần duyệt, với quyết định đã có.', 'The files a unit\'s head has to decide, with the decisions made.'],
   submission_decisions: ['Lãnh đạo từng đơn vị đã duyệt hay trả lại một tệp.', 'Whether each unit\'s head approved or returned a file.'],
   unit_values: ['Giá trị đang dùng của từng chỉ số của một đơn vị trong một kỳ.', 'The value in use of each indicator of a unit for a period.'],
@@ -51,7 +52,7 @@ const PLAIN: Record<string, [string, string]> = {
 const GROUPS: { vi: string; en: string; names: string[] }[] = [
   { vi: 'Bảng điểm và xu hướng', en: 'Scorecards and trends', names: ['district_scorecard', 'province_scorecard', 'unit_report', 'unit_ranking', 'district_trend', 'indicator_trend', 'unit_trend'] },
   { vi: 'Chỉ số chuyển đổi số (DTI)', en: 'Digital-transformation index (DTI)', names: ['dti_ranking', 'unit_scorecard', 'dti_trend'] },
-  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'approval_log', 'approval_queue', 'submission_decisions', 'pending_values', 'unit_periods', 'unit_submissions'] },
+  { vi: 'Kỳ báo cáo: ai nộp, ai trễ, số liệu cần xem lại', en: 'The reporting cycle: who sent, who is late, what to check', names: ['missing_submissions', 'reporting_timeliness', 'timeliness_trend', 'quality_warnings', 'pending_warnings', 'approval_log', 'approval_queue', 'submission_decisions', 'pending_values', 'unit_periods', 'unit_submissions'] },
   { vi: 'Dữ liệu', en: 'Data', names: ['submission_log', 'unit_registry', 'unit_values', 'value_provenance', 'periods_with_data'] },
 ];
 
