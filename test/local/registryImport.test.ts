@@ -85,7 +85,7 @@ describe('a province loads its own registry and framework with one command', () 
     const ranking = (await (await ask('/api/queries/dti_ranking?period=2025-Q3')).json()) as Record<string, unknown>[];
     expect(ranking.map((r) => [r.unit, r.total_points, r.registry_status])).toEqual([
       ['xa-trung-tam', 650, 'Đang hoạt động (chưa xác minh văn bản)'], // 30/40 × 600 + 200 (3 meetings ≥ 2)
-      ['xa-dong', 0, 'Đang hoạt động'],
+      ['xa-dong', null, 'Đang hoạt động'], // nothing reported: no total, never a 0
     ]);
     // A unit retired without a successor keeps its history and says so; never guessed onto another.
     const card = (await (await ask('/api/queries/unit_scorecard?unit=xa-tay&period=2025-Q2')).json()) as unknown[];

@@ -351,13 +351,14 @@ describe('a leader follows the DTI ranking and a new commune across the 2025 ref
   };
 
   it('reads the ranking on a 360 px phone: every total the API gives, in view; the registry\'s caveat where an event is unverified', async () => {
-    const api = (await (await fetch(`${t.base}/api/queries/dti_ranking?period=2026-Q3`, { headers: t.auth(t.analyst) })).json()) as { unit_name: string; total_points: number; pillars: string }[];
+    const api = (await (await fetch(`${t.base}/api/queries/dti_ranking?period=2026-Q3`, { headers: t.auth(t.analyst) })).json()) as { unit_name: string; total_points: number | null; pillars: string }[];
     expect(api.map((r) => r.unit_name).sort()).toEqual(['Xã Liên Châu', 'Xã Nguyệt Đức', 'Xã Tam Hồng', 'Xã Tề Lỗ', 'Xã Yên Lạc']);
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
     await page.goto(await linkFor('dti_ranking', { period: '2026-Q3' }));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const cells = page.locator('section[data-section="dti_ranking"] td[data-col="total_points"]');
-    expect(await cells.allTextContents()).toEqual(api.map((r) => formatNumber(r.total_points, 'vi')));
+    // A unit with nothing reported has no total: a dash, never a 0.
+    expect(await cells.allTextContents()).toEqual(api.map((r) => (r.total_points === null ? '–' : formatNumber(r.total_points, 'vi'))));
     for (const box of await cells.evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(360);
     expect(await page.locator('section[data-section="dti_ranking"] td[data-col="pillars"]').first().textContent()).toContain('Chính quyền số');
     // The five communes rest on verified events (Nghị quyết 1676/NQ-UBTVQH15): no caveat above them.
