@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FrameworkComponent, Indicator, Unit } from '../domain/types.ts';
-import { periodLabelVi } from '../domain/registry/periods.ts';
+import { writeTitleBlock } from './templateTitle.ts';
 
 /** Where the table starts in a self-assessment template: the rows above hold the title block. */
 export const ASSESSMENT_HEADER_ROW = 9;
@@ -37,24 +37,8 @@ export async function assessmentTemplate(unit: Unit, period: string, components:
   sheet.columns = [{ width: 6 }, { width: 11 }, { width: 44 }, { width: 12 }, { width: 40 }, { width: 14 }, { width: 60 }];
   const width = sheet.columns.length;
   const center = { horizontal: 'center', vertical: 'middle', wrapText: true } as const;
-  const title = (row: number, text: string, bold = true, size = 12) => {
-    sheet.mergeCells(row, 1, row, width);
-    const cell = sheet.getCell(row, 1);
-    cell.value = text;
-    cell.font = { bold, size };
-    cell.alignment = center;
-  };
-  title(1, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
-  title(2, 'Độc lập - Tự do - Hạnh phúc', true, 11);
-  title(3, 'BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ', true, 14);
   // The unit and period as the ingest reads a title block ("Đơn vị: …", "Kỳ báo cáo: …").
-  sheet.getCell(4, 1).value = `Đơn vị: ${unit.nameVi}`;
-  sheet.getCell(5, 1).value = `Kỳ báo cáo: ${periodLabelVi(period)}`;
-  if (options.deadline) {
-    const [y, m, d] = options.deadline.split('-');
-    sheet.getCell(6, 1).value = `Hạn nộp: ${d}/${m}/${y}`;
-    sheet.getCell(6, 1).font = { bold: true };
-  }
+  writeTitleBlock(sheet, 'BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ', unit, period, options.deadline);
   sheet.mergeCells(7, 1, 7, width);
   const todo = sheet.getCell(7, 1);
   todo.value = 'Hướng dẫn: ghi điểm đơn vị tự chấm vào cột "Điểm tự chấm" (từ 0 đến điểm tối đa) và giải trình, kèm đúng tên tệp tài liệu kiểm chứng, vào cột "Giải trình / tài liệu kiểm chứng"; '

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Indicator, Unit } from '../domain/types.ts';
-import { periodLabelVi } from '../domain/registry/periods.ts';
+import { writeTitleBlock } from './templateTitle.ts';
 
 /** Where the table starts in a template: the rows above hold the title block. */
 export const TEMPLATE_HEADER_ROW = 7;
@@ -19,24 +19,7 @@ export async function reportTemplate(unit: Unit, period: string, indicators: Ind
   const sheet = book.addWorksheet('Báo cáo', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   sheet.columns = [{ width: 6 }, { width: 64 }, { width: 12 }, { width: 12 }, { width: 16 }, { width: 30 }];
   const center = { horizontal: 'center', vertical: 'middle', wrapText: true } as const;
-  const title = (row: number, text: string, bold = true, size = 12) => {
-    sheet.mergeCells(row, 1, row, 6);
-    const cell = sheet.getCell(row, 1);
-    cell.value = text;
-    cell.font = { bold, size };
-    cell.alignment = center;
-  };
-  title(1, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
-  title(2, 'Độc lập - Tự do - Hạnh phúc', true, 11);
-  title(3, 'BÁO CÁO CHỈ SỐ CHUYỂN ĐỔI SỐ', true, 14);
-  sheet.getCell(4, 1).value = `Đơn vị: ${unit.nameVi}`;
-  sheet.getCell(5, 1).value = `Kỳ báo cáo: ${periodLabelVi(period)}`;
-  // The deadline by the province's calendar, as people write a date (never read as a period).
-  if (options.deadline) {
-    const [y, m, d] = options.deadline.split('-');
-    sheet.getCell(6, 1).value = `Hạn nộp: ${d}/${m}/${y}`;
-    sheet.getCell(6, 1).font = { bold: true };
-  }
+  writeTitleBlock(sheet, 'BÁO CÁO CHỈ SỐ CHUYỂN ĐỔI SỐ', unit, period, options.deadline);
   const header = sheet.getRow(TEMPLATE_HEADER_ROW);
   header.values = ['STT', 'Chỉ tiêu', 'Tử số', 'Mẫu số', 'Kết quả', 'Ghi chú'];
   header.font = { bold: true };
