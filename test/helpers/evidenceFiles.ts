@@ -14,8 +14,8 @@ export async function realPdf(text = 'Quyết định 12/QĐ-UBND'): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** A 4×4 PNG of one colour. */
-export function realPng(): Buffer {
+/** An RGB PNG of `width`×`height` from its filtered rows (each row: a filter byte, then RGB), deflated at `level`. */
+export function pngOf(width: number, height: number, rows: Buffer, level = 6): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const out = Buffer.alloc(12 + data.length);
@@ -25,9 +25,13 @@ export function realPng(): Buffer {
     return out;
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(4, 0); ihdr.writeUInt32BE(4, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const rows = Buffer.concat(Array.from({ length: 4 }, () => Buffer.from([0, ...Array.from({ length: 4 }, () => [200, 30, 30]).flat()])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows, { level })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A 4×4 PNG of one colour. */
+export function realPng(): Buffer {
+  return pngOf(4, 4, Buffer.concat(Array.from({ length: 4 }, () => Buffer.from([0, ...Array.from({ length: 4 }, () => [200, 30, 30]).flat()]))));
 }
 
 export async function realXlsx(): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
+import { pngOf } from './evidenceFiles.ts';
 
 /**
  * Files past the query function's 6 MB payload cap, made as an office makes them: a scan is mostly
@@ -22,19 +22,9 @@ function noise(bytes: number, seed: string): Buffer {
 export function largePng(bytes: number, seed = 'png'): Buffer {
   const width = 1024;
   const height = Math.max(1, Math.ceil(bytes / (width * 3 + 1)));
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
   const pixels = noise(height * (width * 3 + 1), seed);
   for (let row = 0; row < height; row++) pixels[row * (width * 3 + 1)] = 0; // filter: none
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixels, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
+  return pngOf(width, height, pixels, 0);
 }
 
 /** A scanned decision: a PDF of one page holding a large image, about `bytes` bytes. */
