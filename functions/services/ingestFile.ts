@@ -82,9 +82,17 @@ const FORMAT_ERRORS: Partial<Record<FileFormat, Parameters<typeof ingestError>[0
   xlsm: 'FORMAT_XLSM',
 };
 
-/** Sortable by arrival: "20241005T031500123Z-1a2b3c4d". */
+let lastId = { stamp: '', seq: 0 };
+
+/**
+ * Sortable by arrival: "20241005T031500123Z-1a2b3c4d". Two made in the same millisecond by one
+ * process (a burst, a test's fixed clock) keep their order: the first two hex digits count up
+ * within the millisecond, the rest is random (ids of different processes stay apart).
+ */
 export function newSubmissionId(at: Date): string {
-  return `${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+  const stamp = at.toISOString().replace(/[-:.]/g, '');
+  lastId = stamp === lastId.stamp ? { stamp, seq: lastId.seq + 1 } : { stamp, seq: 0 };
+  return `${stamp}-${(Math.min(lastId.seq, 255)).toString(16).padStart(2, '0')}${randomBytes(3).toString('hex')}`;
 }
 
 function sheetsOf(format: FileFormat, bytes: Uint8Array, fileName: string): AsyncIterable<SheetSource> | Iterable<SheetSource> {

@@ -21,9 +21,11 @@ export const EVIDENCE_PROVINCE_FILES = {
  */
 export async function evidenceProvince() {
   const dir = await mkdtemp(join(tmpdir(), 'chiso-evidence-'));
-  const now = new Date('2026-10-20T02:00:00Z');
+  let now = new Date('2026-10-20T02:00:00Z');
   await importRegistry(new FsObjectStore(dir), EVIDENCE_PROVINCE_FILES, now);
   const services = await composeQuery({ kind: 'local', dataDir: dir, port: 0, utcOffsetHours: 7 }, { now: () => now });
+  /** Moves the clock on: a later file must be later than the one it replaces (same-instant files order by their random ids). */
+  const later = (ms = 60_000) => { now = new Date(now.getTime() + ms); };
   const accounts = {
     appraiser: await services.tokens.issue({ name: 'Anh Minh (Sở KH&CN)', role: 'appraiser', unit: null }),
     clerk: await services.tokens.issue({ name: 'Văn thư xã Yên Lạc', role: 'staff', unit: 'xa-yen-lac' }),
@@ -37,7 +39,7 @@ export async function evidenceProvince() {
   const values = await services.ingest({ bytes: csvBytes(report), fileName: 'so-lieu.csv' });
   expect(values.errors).toEqual([]);
   services.runner.lakeChanged();
-  return { dir, services, ...accounts, close: async () => { await services.close(); await rm(dir, { recursive: true, force: true }); } };
+  return { dir, services, later, ...accounts, close: async () => { await services.close(); await rm(dir, { recursive: true, force: true }); } };
 }
 
 /** Yên Lạc's self-assessment: its explanations name two files (one of them, "anh-chup-he-thong.png", never attached in the tests). */
