@@ -38,11 +38,12 @@ columns:
   - { name: decision, vi: Quyết định của lãnh đạo, en: The head's decision }
   - { name: comment, vi: Ý kiến của lãnh đạo, en: The head's comment }
   - { name: approved_on_switch, vi: Đã duyệt khi bật duyệt, en: Approved when approval was switched on }
+  - { name: only_this_unit, vi: Tệp chỉ có số liệu của đơn vị, en: The file holds this unit's values only }
 chart: { type: table }
 */
 WITH listed AS (
   -- DISTINCT: while Athena's compaction swaps manifests a record may be listed twice.
-  SELECT DISTINCT s.submission_id, s.source_file, s.status, s.periods, s.row_count, s.error_count, s.submitted_by, s.submitted_at
+  SELECT DISTINCT s.submission_id, s.source_file, s.status, s.periods, s.units, s.row_count, s.error_count, s.submitted_by, s.submitted_at
   FROM submissions s
   WHERE strpos(s.units, '"' || :unit || '"') > 0
      OR (s.submitted_by IS NOT NULL AND strpos(',' || :senders || ',', ',' || s.submitted_by || ',') > 0)
@@ -67,7 +68,9 @@ on_switch AS (
 SELECT l.submission_id, l.source_file, l.status, m.period, m.unit_values, l.periods AS file_periods, l.row_count, l.error_count,
        l.submitted_by, l.submitted_at,
        CASE WHEN o.submission_id IS NOT NULL THEN 'approved' ELSE a.decision END AS decision, a.comment,
-       o.submission_id IS NOT NULL AS approved_on_switch
+       o.submission_id IS NOT NULL AS approved_on_switch,
+       -- The record lists a file's units once each (JSON): one entry, this unit, and the file is its own to read.
+       l.units = '["' || :unit || '"]' AS only_this_unit
 FROM listed l
 LEFT JOIN mine m ON m.submission_id = l.submission_id
 LEFT JOIN approval_state a ON a.submission_id = l.submission_id AND a.unit = :unit

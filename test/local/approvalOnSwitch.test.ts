@@ -80,6 +80,10 @@ describe('approval switched on over a lake: earlier reports approved as of that 
       // The clerk reads the same: in her history and on the earlier report's own answer page.
       const nop = await (await s.app.request('/nop', { headers: { Authorization: `Bearer ${tokens.clerk}` } })).text();
       expect(nop).toMatch(new RegExp(`<tr data-submission="${earlier}">.*?data-decision="approved">Đã duyệt \\(gửi trước khi bật duyệt\\)`, 's'));
+      // Her own unit's file (no sender recorded) is hers to download; the district file, with other units' values, only named.
+      expect(nop).toContain(`<a href="/nop/tep/${earlier}">`);
+      expect(nop).not.toContain(`<a href="/nop/tep/${districtId}">`);
+      expect(nop).toMatch(new RegExp(`<tr data-submission="${districtId}">.*?<span data-shared-file>`, 's'));
       const answer = await (await s.app.request(`/nop/nhan/${earlier}`, { headers: { Authorization: `Bearer ${tokens.clerk}` } })).text();
       expect(answer).toContain('<dd class="approval" data-decision="approved">Đã duyệt (gửi trước khi bật duyệt)</dd>');
       // An analyst's queue of files of several units: each unit of the earlier file approved too.

@@ -102,19 +102,16 @@ export function registerClerkRoutes(app: Hono<Env>, deps: HttpDeps): void {
       if (r.status !== 'accepted') return `${w.rejected} (${formatNumber(Number(r.error_count), lang)} ${lang === 'vi' ? 'lỗi' : 'errors'})`;
       return `${w.accepted} (${formatNumber(periods.reduce((s, p) => s + p.n, 0), lang)})`;
     };
-    // A file another office sent with other units' values too is not this unit's to download: its name, unlinked.
-    const downloadable = new Set((await Promise.all([...files.keys()].map(async (id) => {
-      if (ownAccounts.has(String(files.get(id)!.r.submitted_by))) return id;
-      const result = await storedResult(deps.store, id);
-      return result && fileIsOurs(result, unit.code, tokens) ? id : null;
-    }))).filter((id): id is string => id !== null));
+    // A file another office sent with other units' values too is not this unit's to download: its
+    // name, unlinked. The same rule as fileIsOurs, read from the query's row (no read per file).
+    const downloadable = (r: Row) => ownAccounts.has(String(r.submitted_by)) || String(r.only_this_unit) === 'true';
     return html`<h2>${w.history}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.history}"><table class="history cards"><thead><tr><th>${w.at}</th><th>${w.period}</th><th>${w.fileCol}</th><th>${w.status}</th><th>${w.receipt}</th><th>${w.by}</th></tr></thead>
 <tbody>${[...files.values()].map((f) => {
       const { r } = f;
       const id = String(r.submission_id);
       const answer = answerPath(id, lang);
       return html`<tr data-submission="${id}"><td data-label="${w.at}">${formatDate(deps.localTime(r.submitted_at as string))}</td><td data-label="${w.period}">${periodsOf(f)}</td>
-<td data-label="${w.fileCol}">${downloadable.has(id) ? html`<a href="/nop/tep/${id}">${r.source_file}</a>` : html`<span data-shared-file>${r.source_file}</span>`}</td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${decisionWords(r, w)}</span>` : ''}</span></td>
+<td data-label="${w.fileCol}">${downloadable(r) ? html`<a href="/nop/tep/${id}">${r.source_file}</a>` : html`<span data-shared-file>${r.source_file}</span>`}</td><td class="status ${r.status}" data-label="${w.status}"><span>${statusOf(f)}${r.status === 'rejected' ? html` — <a class="errors-link" href="${answer}">${w.errorsLink}</a>` : ''}${r.status === 'accepted' && approvalRequired ? html`<br><span class="approval" data-decision="${r.decision ?? 'pending'}">${decisionWords(r, w)}</span>` : ''}</span></td>
 <td data-label="${w.receipt}"><a class="receipt" href="${answer}">${receiptOf(id)}</a></td><td data-label="${w.by}">${names.get(String(r.submitted_by)) ?? r.submitted_by ?? ''}</td></tr>`;
     })}</tbody></table></div>`;
   }
