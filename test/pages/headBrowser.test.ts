@@ -44,6 +44,15 @@ async function start() {
 }
 
 /** The "Kỳ trước" cell of a waiting report's DOC_ONLINE row. */
+/** The head signs in with her code and lands on /duyet. */
+async function signInAsHead(page: Page, t: { base: string; head: string }) {
+  await page.goto(`${t.base}/login`);
+  await page.fill('input[name=token]', t.head);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${t.base}/duyet`);
+}
+/** A waiting report's card, by its file's name. */
+const cardOf = (page: Page) => (file: string) => page.locator('article.review', { has: page.locator(`a:text-is("${file}")`) });
 const previousOf = (card: ReturnType<Page['locator']>) => card.locator('tr[data-indicator="DOC_ONLINE"] td[data-label="Kỳ trước"], tr[data-indicator="DOC_ONLINE"] td[data-label="Previous period"]').innerText().then((t) => t.trim());
 
 async function expectUsable(page: Page, width: number) {
@@ -58,10 +67,7 @@ describe('a head approving, on a phone and on a desktop', () => {
       const base = t.base;
       const page = await browser.newPage({ viewport: { width, height } });
       try {
-        await page.goto(`${base}/login`);
-        await page.fill('input[name=token]', t.head);
-        await page.click('button[type=submit]');
-        await page.waitForURL(`${base}/duyet`);
+        await signInAsHead(page, t);
         expect(await page.locator('article.review').count()).toBe(3);
         // A shared office PC: sign-out is on the page, the brand leads home.
         expect(await page.locator('header a.sign-out').getAttribute('href')).toBe('/logout');
@@ -119,11 +125,8 @@ describe('a head deciding one report at a time', () => {
     const t = await start();
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
-      await page.goto(`${t.base}/login`);
-      await page.fill('input[name=token]', t.head);
-      await page.click('button[type=submit]');
-      await page.waitForURL(`${t.base}/duyet`);
-      const card = (file: string) => page.locator('article.review', { has: page.locator(`a:text-is("${file}")`) });
+      await signInAsHead(page, t);
+      const card = cardOf(page);
       expect(await previousOf(card('te-lo-quy-II.csv'))).toMatch(/^61\s*chờ duyệt$/);
       await card('te-lo-quy-I.csv').locator('button.approve').click();
       await page.waitForURL(/kq=approved/);
@@ -155,12 +158,9 @@ describe('a head deciding a report that raises quality warnings', () => {
     const t = await start();
     const page = await browser.newPage({ viewport: { width: 360, height: 780 } });
     try {
-      await page.goto(`${t.base}/login`);
-      await page.fill('input[name=token]', t.head);
-      await page.click('button[type=submit]');
-      await page.waitForURL(`${t.base}/duyet`);
+      await signInAsHead(page, t);
       // Three quarters approved (Quý III at 63%), then Quý IV falls to 0%.
-      const card = (file: string) => page.locator('article.review', { has: page.locator(`a:text-is("${file}")`) });
+      const card = cardOf(page);
       for (const file of ['te-lo-quy-I.csv', 'te-lo-quy-II.csv', 'te-lo-quy-III.csv']) {
         await card(file).locator('button.approve').click();
         await page.waitForURL(/kq=approved/);
