@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
-import { defineLakeViews } from '../../functions/adapters/duckdb/duckDbLake.ts';
+import type { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { openEnginePair } from '../helpers/demoEngines.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 import { inlineViews } from '../../functions/domain/queries/inlineViews.ts';
 import { toRows } from '../../functions/http/render.ts';
@@ -44,17 +44,11 @@ const SPANS = [
 ];
 
 const query = loadSavedQueries(SQL_DIR).get('district_trend')!;
+let engines: Awaited<ReturnType<typeof openEnginePair>>;
 let engine: DuckDbEngine;
 let plainViews: DuckDbEngine;
-beforeAll(async () => {
-  engine = await DuckDbEngine.open(inject('demoLake'), 1);
-  // Every view a view, as Athena has them: nothing kept in tables.
-  plainViews = await DuckDbEngine.open(inject('demoLake'), 1, (c) => defineLakeViews(c, inject('demoLake')));
-});
-afterAll(async () => {
-  await engine.close();
-  await plainViews.close();
-});
+beforeAll(async () => { engines = await openEnginePair(inject('demoLake')); ({ engine, plainViews } = engines); });
+afterAll(async () => { await engines.close(); });
 
 describe('district_trend over targets_met', () => {
   it.each(SPANS)('gives what counting every (unit, indicator) pair gave, $from – $to, with the engine\'s tables, plain views and views inlined as Athena runs them', async (span) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
-import { defineLakeViews } from '../../functions/adapters/duckdb/duckDbLake.ts';
+import type { DuckDbEngine } from '../../functions/adapters/duckdb/DuckDbEngine.ts';
+import { openEnginePair } from '../helpers/demoEngines.ts';
 import { lakeViews, loadSavedQueries, SQL_DIR } from '../../functions/adapters/files/sqlFiles.ts';
 import { notShareable, tablesRead } from '../../functions/domain/access/machineScope.ts';
 import { inlineViews } from '../../functions/domain/queries/inlineViews.ts';
@@ -13,17 +13,11 @@ import { toRows } from '../../functions/http/render.ts';
  * tables, with plain views, and with the views inlined as CTEs as Athena is sent them.
  */
 const queries = loadSavedQueries(SQL_DIR);
+let engines: Awaited<ReturnType<typeof openEnginePair>>;
 let engine: DuckDbEngine;
 let plainViews: DuckDbEngine;
-beforeAll(async () => {
-  engine = await DuckDbEngine.open(inject('demoLake'), 1);
-  // Every view a view, as Athena has them: nothing kept in tables.
-  plainViews = await DuckDbEngine.open(inject('demoLake'), 1, (c) => defineLakeViews(c, inject('demoLake')));
-});
-afterAll(async () => {
-  await engine.close();
-  await plainViews.close();
-});
+beforeAll(async () => { engines = await openEnginePair(inject('demoLake')); ({ engine, plainViews } = engines); });
+afterAll(async () => { await engines.close(); });
 
 const rowsOf = async (e: DuckDbEngine, sql: string, params: Record<string, string> = {}) => toRows(await e.run(sql, params));
 
