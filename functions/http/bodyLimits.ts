@@ -88,8 +88,13 @@ export function limitBodies(): MiddlewareHandler {
  * each being received into memory first. Throws IngestQueueFullError; `release` once done.
  */
 export function admitUpload(c: Context, deps: Pick<HttpDeps, 'admitUpload' | 'ingest'>, who: Sender): Admission {
-  if (!deps.admitUpload) return { ingest: deps.ingest, release: () => undefined };
   const declared = Number(c.req.header('content-length'));
   const maxBytes = bodyCapOf(c.req.method, c.req.path);
-  return deps.admitUpload(who, Number.isFinite(declared) && declared > 0 ? Math.min(declared, maxBytes) : maxBytes);
+  return admitBytes(deps, who, Number.isFinite(declared) && declared > 0 ? Math.min(declared, maxBytes) : maxBytes);
+}
+
+/** Room in the ingest queue for a file of a known size (one staged in the bucket); without a queue, the ingest itself. */
+export function admitBytes(deps: Pick<HttpDeps, 'admitUpload' | 'ingest'>, who: Sender, bytes: number): Admission {
+  if (!deps.admitUpload) return { ingest: deps.ingest, release: () => undefined };
+  return deps.admitUpload(who, bytes);
 }

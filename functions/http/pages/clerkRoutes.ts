@@ -10,7 +10,8 @@ import { fileNameProblem, storedResult, type IngestResult } from '../../services
 import { IngestQueueFullError } from '../../services/ingestQueue.ts';
 import { explanationProblem, recordExplanation, type Explanation } from '../../services/explanations.ts';
 import { pagePrincipal } from '../auth.ts';
-import { admitUpload } from '../bodyLimits.ts';
+import { admitBytes, admitUpload } from '../bodyLimits.ts';
+import type { Admission } from '../../services/ingestQueue.ts';
 import { LIMITS } from '../../domain/limits.ts';
 import { DIRECT_DOWNLOAD_EXPIRES_SECONDS, FUNCTION_RESPONSE_MAX_FILE_BYTES } from '../../domain/directUpload.ts';
 import { bounceOnce, directForm, takeStaged } from './directUploadForms.ts';
@@ -195,8 +196,32 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     return c.html(renderNotice(lang, W[lang].title, W[lang].busy), 503);
   };
 
+  const senderOf = (r: { who: Principal; unit: Unit }) => ({ submittedBy: r.who.id, allowedUnits: [r.unit.code] });
+  const noFile = (c: Context, lang: Lang) => c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
+
+  /**
+   * A clerk's file ingested within the room its admission took (released whatever happens, then
+   * `after`), answered at the receipt's own address (POST-redirect-GET): a reload shows the answer
+   * again and sends nothing. `read` may answer instead (no file chosen).
+   */
+  async function ingestAndAnswer(c: Context, lang: Lang, r: { who: Principal; unit: Unit }, admission: Admission,
+    read: () => Promise<{ bytes: Uint8Array; fileName: string } | Response>, after?: () => Promise<void>): Promise<Response> {
+    let result: IngestResult;
+    try {
+      const file = await read();
+      if (file instanceof Response) return file;
+      result = await admission.ingest({ ...file, ...senderOf(r), mayAppraise: false });
+    } catch (error) {
+      return busy(c, lang, error);
+    } finally {
+      admission.release();
+      await after?.();
+    }
+    deps.runner.lakeChanged([result.submission_id]);
+    return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
+  }
+
   // The body's size is capped by bodyLimits.ts (app.ts); room in the queue is taken before it is read.
-  // The answer is a page of its own (POST-redirect-GET): a reload shows it again and sends nothing.
   app.post('/nop', async (c) => {
     const r = await clerk(c);
     if (r instanceof Response) return r;
@@ -204,25 +229,15 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     if (!sameOrigin(c, deps)) return c.text('', 403);
     let admission;
     try {
-      admission = admitUpload(c, deps, { submittedBy: r.who.id, allowedUnits: [r.unit.code] });
+      admission = admitUpload(c, deps, senderOf(r));
     } catch (error) {
       return busy(c, lang, error);
     }
-    let result: IngestResult;
-    try {
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File) || file.size === 0 || fileNameProblem(file.name)) {
-        return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
-      }
-      result = await admission.ingest({ bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name, submittedBy: r.who.id, allowedUnits: [r.unit.code], mayAppraise: false });
-    } catch (error) {
-      return busy(c, lang, error);
-    } finally {
-      admission.release();
-    }
-    deps.runner.lakeChanged([result.submission_id]);
-    return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
+    return ingestAndAnswer(c, lang, r, admission, async () => {
+      const file = (await c.req.parseBody()).file;
+      if (!(file instanceof File) || file.size === 0 || fileNameProblem(file.name)) return noFile(c, lang);
+      return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name };
+    });
   });
 
   // S3 sends the browser here once a file posted straight to the bucket is staged (AWS, see
@@ -241,26 +256,16 @@ ${periodsSection(periods, lang, await forms(c, r.who, r.unit, lang, next ? Strin
     const fileName = staged.staged.fileName;
     if (fileNameProblem(fileName)) {
       await staged.done();
-      return c.html(renderNotice(lang, W[lang].title, lang === 'vi' ? 'Chưa chọn tệp, hoặc tệp rỗng.' : 'No file chosen, or the file is empty.'), 400);
+      return noFile(c, lang);
     }
     let admission;
     try {
-      admission = deps.admitUpload ? deps.admitUpload({ submittedBy: r.who.id, allowedUnits: [r.unit.code] }, staged.size) : { ingest: deps.ingest, release: () => undefined };
+      admission = admitBytes(deps, senderOf(r), staged.size);
     } catch (error) {
       // Busy: the staged file is kept (a day at most), so a reload of this page sends it again.
       return busy(c, lang, error);
     }
-    let result: IngestResult;
-    try {
-      result = await admission.ingest({ bytes: await staged.read(), fileName, submittedBy: r.who.id, allowedUnits: [r.unit.code], mayAppraise: false });
-    } catch (error) {
-      return busy(c, lang, error);
-    } finally {
-      admission.release();
-      await staged.done();
-    }
-    deps.runner.lakeChanged([result.submission_id]);
-    return c.redirect(withLang(`/nop/nhan/${receiptOf(result.submission_id)}${result.duplicate_of ? '?lai=1' : ''}`, lang), 303);
+    return ingestAndAnswer(c, lang, r, admission, async () => ({ bytes: await staged.read(), fileName }), staged.done);
   });
 
   /**
