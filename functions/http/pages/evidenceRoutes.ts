@@ -19,6 +19,9 @@ import { formatDate, formatNumber, langOf, periodLabel, renderNotice, renderPage
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 type Row = Record<string, unknown>;
 
+/** Whether the province has appraised the unit's period: its evidence is then what was appraised, and stays as it is. */
+const isAppraised = (components: Row[]) => components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined);
+
 /**
  * A unit's DTI self-assessment of a period on /nop (`/nop/kiem-chung?period=…`): each component
  * of its framework with the points it gave itself, the evidence files attached (and a box to
@@ -171,7 +174,7 @@ export function registerEvidenceRoutes(app: Hono<Env>, deps: HttpDeps): void {
     const nameOf = (code: string) => indicatorName(code, lang);
     const missing = missingEvidence(components.map((r) => ({ component: String(r.indicator_code), note: r.self_note as string | null })), records);
     // Drafts stay the appraiser's: only appraised points in the lake (a completed appraisal) are shown.
-    const appraised = components.some((r) => r.appraised_points !== null && r.appraised_points !== undefined);
+    const appraised = isAppraised(components);
     const sum = (key: string) => components.reduce((s, r) => s + (r[key] === null || r[key] === undefined ? 0 : Number(r[key])), 0);
     const unitName = lang === 'vi' ? unit.nameVi : unit.nameEn;
     const appraisal = appraised ? html`<section class="appraisal-result"><h2>${w.appraisal}</h2><div class="scroll cards" tabindex="0" role="group" aria-label="${w.appraisal}"><table class="cards appraisal"><thead><tr><th>${w.component}</th><th class="num">${w.max}</th><th class="num">${w.self}</th><th class="num">${w.appraised}</th><th>${w.comment}</th></tr></thead>
@@ -264,7 +267,7 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     if (asked instanceof Response) return asked;
     const { r, lang, w, period, components } = asked;
     // What the province appraised stays as it was: nothing is added afterwards.
-    if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
+    if (isAppraised(components)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
     const form = await c.req.parseBody({ all: true });
     const uploads: EvidenceUpload[] = [];
     for (const [name, value] of Object.entries(form)) {
@@ -274,14 +277,24 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
         if (file instanceof File && file.name) uploads.push({ component: m[1]!, fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
       }
     }
-    const records = () => listEvidence(deps.store, r.unit.code, period);
-    const problems = (list: { vi: string; en: string }[]) => html`<div class="notice" role="alert"><p>${w.refused}</p><ul>${list.map((p) => html`<li>${p[lang]}</li>`)}</ul></div>`;
-    if (uploads.length === 0) return c.html(await page(c, lang, r.who, r.unit, period, components, await records(), problems([{ vi: w.nothing, en: w.nothing }])), 400);
+    if (uploads.length === 0) return refusedPage(c, lang, r, period, components, [{ vi: w.nothing, en: w.nothing }], 400);
+    return attachAndAnswer(c, lang, r, period, components, uploads);
+  });
+
+  /** The page again with why the files were refused, nothing kept. */
+  async function refusedPage(c: Context, lang: Lang, r: { who: Principal; unit: Unit }, period: string, components: Row[], list: { vi: string; en: string }[], status: 400 | 422) {
+    const w = EVIDENCE_WORDS[lang];
+    const problems = html`<div class="notice" role="alert"><p>${w.refused}</p><ul>${list.map((p) => html`<li>${p[lang]}</li>`)}</ul></div>`;
+    return c.html(await page(c, lang, r.who, r.unit, period, components, await listEvidence(deps.store, r.unit.code, period), problems), status);
+  }
+
+  /** Files attached all or none (checked by content), answered at the page's own address (POST-redirect-GET). */
+  async function attachAndAnswer(c: Context, lang: Lang, r: { who: Principal; unit: Unit }, period: string, components: Row[], uploads: EvidenceUpload[]) {
     const result = await attachEvidence(deps.store, { unit: r.unit.code, period, components: components.map((x) => String(x.indicator_code)), uploads, uploadedBy: r.who.id, at: deps.now() });
-    if (result.status === 'refused') return c.html(await page(c, lang, r.who, r.unit, period, components, await records(), problems(result.problems)), 422);
+    if (result.status === 'refused') return refusedPage(c, lang, r, period, components, result.problems, 422);
     const again = result.again.length ? `&lai=${encodeURIComponent(result.again.join(', '))}` : '';
     return c.redirect(withLang(`/nop/kiem-chung?period=${period}&kc=${result.records.length}${again}`, lang), 303);
-  });
+  }
 
   // S3 sends the browser here once an evidence file posted straight to the bucket is staged (AWS,
   // directUploadForms.ts): the same checks by content as the form above, one file, removed from staging after.
@@ -303,15 +316,8 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
       const { period, component } = target;
       const components = await componentsOf(r.unit.code, period);
       if (components.length === 0) return c.html(renderNotice(lang, w.title, w.noFramework), 404);
-      if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
-      const upload: EvidenceUpload = { component, fileName: staged.staged.fileName, bytes: await staged.read() };
-      const result = await attachEvidence(deps.store, { unit: r.unit.code, period, components: components.map((x) => String(x.indicator_code)), uploads: [upload], uploadedBy: r.who.id, at: deps.now() });
-      if (result.status === 'refused') {
-        const problems = html`<div class="notice" role="alert"><p>${w.refused}</p><ul>${result.problems.map((p) => html`<li>${p[lang]}</li>`)}</ul></div>`;
-        return c.html(await page(c, lang, r.who, r.unit, period, components, await listEvidence(deps.store, r.unit.code, period), problems), 422);
-      }
-      const again = result.again.length ? `&lai=${encodeURIComponent(result.again.join(', '))}` : '';
-      return c.redirect(withLang(`/nop/kiem-chung?period=${period}&kc=${result.records.length}${again}`, lang), 303);
+      if (isAppraised(components)) return c.html(renderNotice(lang, w.title, w.attachClosed), 409);
+      return await attachAndAnswer(c, lang, r, period, components, [{ component, fileName: staged.staged.fileName, bytes: await staged.read() }]);
     } finally {
       await staged.done();
     }
@@ -322,7 +328,7 @@ ${appraised ? '' : records.map((r) => html`<form id="go-${r.id}" method="post" a
     const asked = await clerkPeriod(c, true);
     if (asked instanceof Response) return asked;
     const { r, lang, w, period, components } = asked;
-    if (components.some((x) => x.appraised_points !== null && x.appraised_points !== undefined)) return c.html(renderNotice(lang, w.title, w.removeClosed), 409);
+    if (isAppraised(components)) return c.html(renderNotice(lang, w.title, w.removeClosed), 409);
     const id = String((await c.req.parseBody()).id ?? '');
     const removed = await removeEvidence(deps.store, r.unit.code, period, id);
     if (!removed) return c.html(renderNotice(lang, lang === 'vi' ? 'Không tìm thấy' : 'Not found', lang === 'vi' ? 'Không có tệp này.' : 'No such file.'), 404);
